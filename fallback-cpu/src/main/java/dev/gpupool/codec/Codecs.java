@@ -22,6 +22,11 @@ public final class Codecs {
     private Codecs() {
     }
 
+    /** One line per codec: what is in use and why. */
+    public static List<String> describe() {
+        return List.of("all formats: ImageIO");
+    }
+
     /** Decodes {@code bytes}; fails with the decoder's reason when they are not a whole, readable image. */
     public static Decoded decode(byte[] bytes, DecodeOptions options) throws ImageDecodeException {
         if (bytes.length == 0) throw new ImageDecodeException("empty file");

@@ -1,8 +1,60 @@
 package dev.gpupool.cli;
 
-/** Entry point of gpupool.jar (the CLI is built in the foundation issue). */
-public final class Main {
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+
+/** Entry point of gpupool.jar. */
+@Command(name = "gpupool", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "GPU-accelerated batch thumbnailing and task pool for the JVM.",
+        subcommands = {ThumbnailsCommand.class, DevicesCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    /** Exit statuses of the contract. */
+    static final int OK = 0, SOME_FAILED = 1, USAGE = 2, CANNOT_RUN = 3;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     public static void main(String[] args) {
-        System.out.println("gpupool");
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit status (for tests and embedding). */
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((e, line, parsed) -> {
+            if (e instanceof dev.gpupool.BackendUnavailableException) {
+                line.getErr().println("gpupool: " + e.getMessage());
+                return CANNOT_RUN;
+            }
+            throw e;
+        });
+        return cl.execute(args);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed: thumbnails, devices (see --help)");
+    }
+
+    /** The version from the build. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[]{"gpupool " + version(), "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"};
+        }
+
+        static String version() {
+            try (InputStream in = Main.class.getResourceAsStream("/dev/gpupool/version.properties")) {
+                Properties p = new Properties();
+                if (in != null) p.load(in);
+                return p.getProperty("version", "unknown");
+            } catch (IOException e) {
+                return "unknown";
+            }
+        }
     }
 }

@@ -1,0 +1,58 @@
+package dev.gpupool.job;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Whole-or-nothing files: content goes to a temporary file beside the target, which is then renamed
+ * over it, so a reader (or a process killed at any moment) never sees a partial output. Leftover
+ * temporaries of a killed run carry {@link #TEMP_MARK} in their names and are removed by
+ * {@link #cleanLeftovers}. (No fsync: a killed process cannot lose renamed data; only a power cut
+ * could, and thumbnails are cheap to redo.)
+ */
+public final class AtomicFiles {
+    /** Part of every temporary file's name. */
+    public static final String TEMP_MARK = ".gpupool-tmp-";
+
+    private AtomicFiles() {
+    }
+
+    /** Writes {@code data} to {@code target} whole or not at all, creating parent directories. */
+    public static void write(Path target, byte[] data) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve("." + target.getFileName() + TEMP_MARK + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        try {
+            Files.write(tmp, data);
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Removes temporaries left in {@code dir} (recursively) by a killed run; returns how many. */
+    public static int cleanLeftovers(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) return 0;
+        int[] n = {0};
+        try (var walk = Files.walk(dir)) {
+            walk.filter(p -> p.getFileName().toString().contains(TEMP_MARK) && Files.isRegularFile(p)).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                    n[0]++;
+                } catch (IOException ignored) {
+                    // another run may own it; leave it
+                }
+            });
+        }
+        return n[0];
+    }
+
+}

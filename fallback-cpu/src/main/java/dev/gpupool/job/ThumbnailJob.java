@@ -1,0 +1,97 @@
+package dev.gpupool.job;
+
+import dev.gpupool.codec.Codecs;
+import dev.gpupool.codec.DecodeOptions;
+import dev.gpupool.codec.Decoded;
+import dev.gpupool.codec.EncodeOptions;
+import dev.gpupool.codec.ImageDecodeException;
+import dev.gpupool.codec.OutputFormat;
+import dev.gpupool.image.FitPlan;
+import dev.gpupool.image.PixelBuffer;
+import dev.gpupool.image.Resampler;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The thumbnail job of one image. {@link #run} does it all on the calling thread (the CPU backends);
+ * a device backend calls {@link #read}, {@link #decode} and {@link #plan} on the CPU, resizes the
+ * plans on its device, and finishes with {@link #write}.
+ */
+public final class ThumbnailJob {
+    /** Shrink-on-load keeps at least this many decoded pixels per output pixel along each axis. */
+    static final int SHRINK_ON_LOAD_MARGIN = 2;
+
+    private ThumbnailJob() {
+    }
+
+    /** The whole job on this thread. */
+    public static ThumbnailResult run(ThumbnailRequest request) throws IOException {
+        long t0 = System.nanoTime();
+        byte[] bytes = read(request);
+        long t1 = System.nanoTime();
+        Decoded decoded = decode(bytes, request.spec());
+        long t2 = System.nanoTime();
+        List<ResizePlan> plans = plan(decoded, request.spec());
+        List<PixelBuffer> outs = new ArrayList<>(plans.size());
+        for (ResizePlan p : plans) outs.add(Resampler.resize(decoded.pixels(), p.x(), p.y()));
+        long t3 = System.nanoTime();
+        for (int i = 0; i < outs.size(); i++) write(outs.get(i), request.outputs().get(i), request.spec());
+        long t4 = System.nanoTime();
+        PixelBuffer first = outs.getFirst();
+        return new ThumbnailResult(first.width(), first.height(), decoded.warnings(), t1 - t0, t2 - t1, t3 - t2, t4 - t3);
+    }
+
+    /** The input's bytes: from memory, or read from its file with a one-line reason on failure. */
+    public static byte[] read(ThumbnailRequest request) throws IOException {
+        if (request.bytes() != null) return request.bytes();
+        Path f = request.file();
+        try {
+            if (Files.isDirectory(f)) throw new ImageDecodeException("is a directory, not an image file");
+            if (!Files.isRegularFile(f) && Files.exists(f)) throw new ImageDecodeException("not a regular file");
+            long size = Files.size(f);
+            if (size > Integer.MAX_VALUE - 64) throw new ImageDecodeException("file too large (" + size + " bytes)");
+            return Files.readAllBytes(f);
+        } catch (NoSuchFileException e) {
+            throw new ImageDecodeException("no such file");
+        } catch (AccessDeniedException e) {
+            throw new ImageDecodeException("permission denied");
+        }
+    }
+
+    /** Decodes, shrinking on load as far as every requested size allows. */
+    public static Decoded decode(byte[] bytes, ThumbnailSpec spec) throws ImageDecodeException {
+        DecodeOptions opts = new DecodeOptions(0, 0, spec.maxPixels(), spec.lenient(), spec.autoRotate());
+        return Codecs.decode(bytes, opts);
+    }
+
+    /** One plan per requested size, for the pixels {@code decoded} actually holds. */
+    public static List<ResizePlan> plan(Decoded decoded, ThumbnailSpec spec) {
+        PixelBuffer px = decoded.pixels();
+        List<ResizePlan> plans = new ArrayList<>(spec.sizes().size());
+        for (BoxSize box : spec.sizes()) {
+            FitPlan fit = FitPlan.of(decoded.fullWidth(), decoded.fullHeight(), box.width(), box.height(), spec.fit(), spec.upscale());
+            plans.add(new ResizePlan(box, fit, fit.weightsX(spec.filter(), px.width()), fit.weightsY(spec.filter(), px.height())));
+        }
+        return plans;
+    }
+
+    /** Encodes {@code pixels} in the format {@code target}'s extension names and writes it whole or not at all. */
+    public static void write(PixelBuffer pixels, Path target, ThumbnailSpec spec) throws IOException {
+        byte[] data = Codecs.encode(pixels, new EncodeOptions(formatOf(target), spec.quality(), spec.background()));
+        AtomicFiles.write(target, data);
+    }
+
+    /** The output format an output path's extension names. */
+    public static OutputFormat formatOf(Path target) {
+        String name = target.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return OutputFormat.parse(dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT));
+    }
+}

@@ -1,0 +1,59 @@
+package dev.gpupool.device;
+
+import dev.gpupool.Backend;
+import dev.gpupool.BackendUnavailableException;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Probes backends and chooses one: CUDA, else an OpenCL GPU, else the CPU process pool. */
+public final class Backends {
+    private Backends() {
+    }
+
+    /** The backend chosen, and what probing found on the way. */
+    public record Selection(ProbeReport chosen, List<ProbeReport> probes) {
+    }
+
+    /** Probes what {@code requested} needs; throws {@link BackendUnavailableException} when it cannot run. */
+    public static Selection select(Backend requested, int deviceIndex, int workers) {
+        List<ProbeReport> seen = new ArrayList<>();
+        if (requested == Backend.AUTO) {
+            for (Backend b : List.of(Backend.CUDA, Backend.OPENCL)) {
+                ProbeReport r = probe(b, deviceIndex, workers, false);
+                seen.add(r);
+                if (r.usable()) return new Selection(r, seen);
+            }
+            ProbeReport cpu = probe(Backend.CPU, deviceIndex, workers, false);
+            seen.add(cpu);
+            return new Selection(cpu, seen);
+        }
+        ProbeReport r = probe(requested, deviceIndex, workers, true);
+        seen.add(r);
+        if (!r.usable()) throw new BackendUnavailableException(requested.cliName() + " backend " + r.reason());
+        return new Selection(r, seen);
+    }
+
+    /** Every backend, usable or not, with the reasons (what {@code gpupool devices} prints). */
+    public static List<ProbeReport> probeAll(int workers) {
+        List<ProbeReport> all = new ArrayList<>();
+        for (Backend b : List.of(Backend.CUDA, Backend.OPENCL, Backend.CPU, Backend.CPU_THREADS)) {
+            all.add(probe(b, 0, workers, true));
+        }
+        return all;
+    }
+
+    /**
+     * Probes one backend. {@code explicit} is true when the user named it: an OpenCL CPU device (PoCL)
+     * is only taken then, never by {@code auto}.
+     */
+    public static ProbeReport probe(Backend b, int deviceIndex, int workers, boolean explicit) {
+        return switch (b) {
+            case CUDA -> new CudaProbe().probe(deviceIndex);
+            case OPENCL -> ProbeReport.unavailable(Backend.OPENCL, "not available: the OpenCL backend is not built yet", List.of());
+            case CPU -> new ProbeReport(Backend.CPU, true, workers + " worker process" + (workers == 1 ? "" : "es"), "usable", List.of());
+            case CPU_THREADS -> new ProbeReport(Backend.CPU_THREADS, true, workers + " thread" + (workers == 1 ? "" : "s") + " in this process", "usable", List.of());
+            case AUTO -> throw new IllegalArgumentException("auto is not a backend to probe");
+        };
+    }
+}
