@@ -5,13 +5,13 @@ package dev.gpupool.image;
  * (horizontal, then vertical) applying {@link ResampleWeights}, accumulating in float, on
  * premultiplied alpha when the image has alpha, rounding to nearest and clamping to 0..255 at the end.
  *
- * <p>Precisely, with {@code a = alpha / 255} when the image has alpha: each source sample is taken
- * as the float {@code v * alpha * (1f / 255f)} for colour ({@code v} for alpha and for images
- * without alpha); the horizontal pass computes, per source row and output column, the float sum
+ * <p>Precisely: each source sample {@code v} is taken as the float {@code v * alpha * (1f / 255f)}
+ * for colour when the image has alpha, and as {@code v} otherwise (alpha itself included); the
+ * horizontal pass computes, per source row and output column, the float sum
  * over taps {@code k} in increasing order of {@code weight(i, k) * sample(first(i) + k)}; the vertical
  * pass sums those the same way down the columns; then colour is {@code sum * 255f / alphaSum} when
  * {@code alphaSum > 0} (else 0) and every value is rounded with {@link Math#round(float)} and
- * clamped to 0..255. Zero weights may be skipped: they change no sum.
+ * clamped to 0..255. Zero weights may be skipped: they change no result.
  *
  * <p>Stateless and thread-safe; each call allocates its own scratch memory.
  */
