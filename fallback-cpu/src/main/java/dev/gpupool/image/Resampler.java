@@ -4,75 +4,212 @@ package dev.gpupool.image;
  * The CPU resize, and the reference every device backend is tested against: two separable passes
  * (horizontal, then vertical) applying {@link ResampleWeights}, accumulating in float, on
  * premultiplied alpha when the image has alpha, rounding to nearest and clamping to 0..255 at the end.
+ *
+ * <p>Precisely: each source sample {@code v} is taken as the float {@code v * alpha * (1f / 255f)}
+ * for colour when the image has alpha, and as {@code v} otherwise (alpha itself included); the
+ * horizontal pass computes, per source row and output column, the float sum
+ * over taps {@code k} in increasing order of {@code weight(i, k) * sample(first(i) + k)}; the vertical
+ * pass sums those the same way down the columns; then colour is {@code sum * 255f / alphaSum} when
+ * {@code alphaSum > 0} (else 0) and every value is rounded with {@link Math#round(float)} and
+ * clamped to 0..255. Zero weights may be skipped: they change no result.
+ *
+ * <p>Stateless and thread-safe; each call allocates its own scratch memory.
  */
 public final class Resampler {
     private Resampler() {
     }
 
-    /** {@code src} resized to {@code x.outSize() x y.outSize()}. */
+    /**
+     * {@code src} resized to {@code x.outSize() x y.outSize()}, with the same channel count.
+     *
+     * @throws IllegalArgumentException if {@code x.inSize() != src.width()} or {@code y.inSize() != src.height()}
+     */
     public static PixelBuffer resize(PixelBuffer src, ResampleWeights x, ResampleWeights y) {
         if (x.inSize() != src.width() || y.inSize() != src.height()) {
             throw new IllegalArgumentException("weights for " + x.inSize() + "x" + y.inSize() + " applied to " + src);
         }
         int ch = src.channels(), inW = src.width(), inH = src.height(), outW = x.outSize(), outH = y.outSize();
-        boolean alpha = src.hasAlpha();
-        int a = ch - 1;
-        // Horizontal pass into a float image inH x outW (premultiplied when there is alpha).
-        float[] mid = new float[inH * outW * ch];
-        int tx = x.taps();
-        int[] fx = x.firstArray();
-        float[] wx = x.weightArray();
-        byte[] s = src.data();
-        float[] acc = new float[ch];
-        for (int row = 0; row < inH; row++) {
-            int rowBase = row * inW;
-            for (int i = 0; i < outW; i++) {
-                java.util.Arrays.fill(acc, 0f);
-                int f = fx[i];
-                for (int k = 0; k < tx; k++) {
-                    float w = wx[i * tx + k];
-                    int p = (rowBase + Math.min(f + k, inW - 1)) * ch;
-                    if (alpha) {
-                        float av = s[p + a] & 0xFF;
-                        for (int c = 0; c < a; c++) acc[c] += w * ((s[p + c] & 0xFF) * av * (1f / 255f));
-                        acc[a] += w * av;
-                    } else {
-                        for (int c = 0; c < ch; c++) acc[c] += w * (s[p + c] & 0xFF);
-                    }
-                }
-                System.arraycopy(acc, 0, mid, (row * outW + i) * ch, ch);
-            }
-        }
-        // Vertical pass, un-premultiply, round and clamp.
+        Taps hx = new Taps(x), hy = new Taps(y);
+        int rowLen = outW * ch;
+        // The horizontal pass runs lazily, one source row at a time, into a ring of as many rows as
+        // the vertical kernel spans: the rows an output row needs stay cache-resident, and rows no
+        // output reads (outside a crop window) are never computed. The windows of consecutive
+        // output rows are increasing, so each source row is filtered once.
+        int cap = Math.max(1, hy.span);
+        float[][] ring = new float[cap][rowLen];
+        int[] held = new int[cap];
+        java.util.Arrays.fill(held, -1);
+        float[] srcRow = new float[inW * ch];
+        float[] acc = new float[rowLen];
         byte[] out = new byte[outW * outH * ch];
-        int ty = y.taps();
-        int[] fy = y.firstArray();
-        float[] wy = y.weightArray();
+        byte[] s = src.data();
+        boolean alpha = src.hasAlpha();
+        boolean fast = hx.inRange && (ch == 1 || ch == 3 || ch == 4);
         for (int j = 0; j < outH; j++) {
-            int f = fy[j];
-            for (int i = 0; i < outW; i++) {
-                java.util.Arrays.fill(acc, 0f);
-                for (int k = 0; k < ty; k++) {
-                    float w = wy[j * ty + k];
-                    int p = (Math.min(f + k, inH - 1) * outW + i) * ch;
-                    for (int c = 0; c < ch; c++) acc[c] += w * mid[p + c];
+            int k0 = hy.lo[j], k1 = hy.hi[j], f = hy.first[j], wb = j * hy.taps;
+            for (int k = k0; k < k1; k++) {
+                int r = Math.min(f + k, inH - 1); // clamped only if the table ever exceeds the axis
+                float[] mid = ring[r % cap];
+                if (held[r % cap] != r) {
+                    toFloatRow(s, r * inW * ch, inW, ch, alpha, srcRow);
+                    if (!fast) horizontalGeneric(srcRow, inW, ch, hx, mid);
+                    else if (ch == 3) horizontal3(srcRow, hx, mid);
+                    else if (ch == 4) horizontal4(srcRow, hx, mid);
+                    else horizontal1(srcRow, hx, mid);
+                    held[r % cap] = r;
                 }
-                int o = (j * outW + i) * ch;
-                if (alpha) {
-                    float av = acc[a];
-                    for (int c = 0; c < a; c++) out[o + c] = toByte(av > 0f ? acc[c] * 255f / av : 0f);
-                    out[o + a] = toByte(av);
+                // Row-oriented vertical accumulation: sequential, vectorisable, same per-sample order.
+                float w = hy.weights[wb + k];
+                if (k == k0) {
+                    for (int i = 0; i < rowLen; i++) acc[i] = w * mid[i];
                 } else {
-                    for (int c = 0; c < ch; c++) out[o + c] = toByte(acc[c]);
+                    for (int i = 0; i < rowLen; i++) acc[i] += w * mid[i];
                 }
             }
+            if (k0 == k1) java.util.Arrays.fill(acc, 0f); // an all-zero row (not produced by ResampleWeights)
+            store(acc, out, j * rowLen, outW, ch, alpha);
         }
         return new PixelBuffer(outW, outH, ch, out);
+    }
+
+    /** One source row as floats, colour premultiplied by alpha: once per pixel, not once per tap. */
+    private static void toFloatRow(byte[] s, int base, int inW, int ch, boolean alpha, float[] row) {
+        if (!alpha) {
+            for (int i = 0, n = inW * ch; i < n; i++) row[i] = s[base + i] & 0xFF;
+        } else if (ch == 4) {
+            for (int p = 0, n = inW * 4; p < n; p += 4) {
+                float av = s[base + p + 3] & 0xFF;
+                row[p] = (s[base + p] & 0xFF) * av * (1f / 255f);
+                row[p + 1] = (s[base + p + 1] & 0xFF) * av * (1f / 255f);
+                row[p + 2] = (s[base + p + 2] & 0xFF) * av * (1f / 255f);
+                row[p + 3] = av;
+            }
+        } else {
+            for (int p = 0, n = inW * 2; p < n; p += 2) {
+                float av = s[base + p + 1] & 0xFF;
+                row[p] = (s[base + p] & 0xFF) * av * (1f / 255f);
+                row[p + 1] = av;
+            }
+        }
+    }
+
+    // The specialised passes read first + k unclamped: Taps.inRange checked first + hi <= inSize.
+
+    private static void horizontal1(float[] row, Taps t, float[] mid) {
+        int[] first = t.first, lo = t.lo, hi = t.hi;
+        float[] wt = t.weights;
+        for (int i = 0, n = t.out; i < n; i++) {
+            int wb = i * t.taps - first[i];
+            float a = 0f;
+            for (int p = first[i] + lo[i], e = first[i] + hi[i]; p < e; p++) a += wt[wb + p] * row[p];
+            mid[i] = a;
+        }
+    }
+
+    private static void horizontal3(float[] row, Taps t, float[] mid) {
+        int[] first = t.first, lo = t.lo, hi = t.hi;
+        float[] wt = t.weights;
+        for (int i = 0, n = t.out; i < n; i++) {
+            int wb = i * t.taps, k1 = hi[i];
+            float r = 0f, g = 0f, b = 0f;
+            for (int k = lo[i], p = (first[i] + k) * 3; k < k1; k++, p += 3) {
+                float w = wt[wb + k];
+                r += w * row[p];
+                g += w * row[p + 1];
+                b += w * row[p + 2];
+            }
+            mid[i * 3] = r;
+            mid[i * 3 + 1] = g;
+            mid[i * 3 + 2] = b;
+        }
+    }
+
+    private static void horizontal4(float[] row, Taps t, float[] mid) {
+        int[] first = t.first, lo = t.lo, hi = t.hi;
+        float[] wt = t.weights;
+        for (int i = 0, n = t.out; i < n; i++) {
+            int wb = i * t.taps, k1 = hi[i];
+            float r = 0f, g = 0f, b = 0f, a = 0f;
+            for (int k = lo[i], p = (first[i] + k) * 4; k < k1; k++, p += 4) {
+                float w = wt[wb + k];
+                r += w * row[p];
+                g += w * row[p + 1];
+                b += w * row[p + 2];
+                a += w * row[p + 3];
+            }
+            mid[i * 4] = r;
+            mid[i * 4 + 1] = g;
+            mid[i * 4 + 2] = b;
+            mid[i * 4 + 3] = a;
+        }
+    }
+
+    /** Any channel count, reads clamped to the row (the contract's reader clamping). */
+    private static void horizontalGeneric(float[] row, int inW, int ch, Taps t, float[] mid) {
+        for (int i = 0, n = t.out; i < n; i++) {
+            int wb = i * t.taps, o = i * ch;
+            for (int c = 0; c < ch; c++) mid[o + c] = 0f;
+            for (int k = t.lo[i]; k < t.hi[i]; k++) {
+                float w = t.weights[wb + k];
+                int p = Math.min(t.first[i] + k, inW - 1) * ch;
+                for (int c = 0; c < ch; c++) mid[o + c] += w * row[p + c];
+            }
+        }
+    }
+
+    /** Un-premultiplies, rounds and clamps one output row. */
+    private static void store(float[] acc, byte[] out, int o, int outW, int ch, boolean alpha) {
+        if (!alpha) {
+            for (int i = 0, n = outW * ch; i < n; i++) out[o + i] = toByte(acc[i]);
+            return;
+        }
+        int a = ch - 1;
+        for (int p = 0, n = outW * ch; p < n; p += ch) {
+            float av = acc[p + a];
+            for (int c = 0; c < a; c++) out[o + p + c] = toByte(av > 0f ? acc[p + c] * 255f / av : 0f);
+            out[o + p + a] = toByte(av);
+        }
     }
 
     /** Rounds to nearest and clamps to 0..255 (filters with negative lobes overshoot). */
     static byte toByte(float v) {
         int r = Math.round(v);
         return (byte) (r < 0 ? 0 : Math.min(r, 255));
+    }
+
+    /**
+     * One axis's table with, per output sample, the range {@code [lo, hi)} of taps between its first
+     * and last non-zero weight: the padding every row carries to a common tap count is skipped.
+     */
+    private static final class Taps {
+        final int out, taps;
+        final int[] first, lo, hi;
+        final float[] weights;
+        /** Every {@code first + hi <= inSize}: reads need no clamping. */
+        final boolean inRange;
+        /** Most consecutive source indices one output sample reads (the ring size for the vertical pass). */
+        final int span;
+
+        Taps(ResampleWeights w) {
+            out = w.outSize();
+            taps = w.taps();
+            first = w.firstArray();
+            weights = w.weightArray();
+            lo = new int[out];
+            hi = new int[out];
+            boolean ok = true;
+            int maxSpan = 0;
+            for (int i = 0; i < out; i++) {
+                int l = 0, h = taps, b = i * taps;
+                while (l < h && weights[b + l] == 0f) l++;
+                while (h > l && weights[b + h - 1] == 0f) h--;
+                lo[i] = l;
+                hi[i] = h;
+                ok &= first[i] >= 0 && first[i] + h <= w.inSize();
+                maxSpan = Math.max(maxSpan, h - l);
+            }
+            inRange = ok;
+            span = maxSpan;
+        }
     }
 }
