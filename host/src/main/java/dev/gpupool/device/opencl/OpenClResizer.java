@@ -83,7 +83,7 @@ public final class OpenClResizer implements DeviceResizer {
     public static OpenClResizer open(OpenClDevice device, Path cacheDir) throws DeviceException {
         try {
             CL.setExceptionsEnabled(true);
-            return new OpenClResizer(device, cacheDir);
+            return new OpenClResizer(device, cacheDir, null);
         } catch (DeviceException e) {
             throw e;
         } catch (Throwable t) {
@@ -91,7 +91,13 @@ public final class OpenClResizer implements DeviceResizer {
         }
     }
 
-    private OpenClResizer(OpenClDevice device, Path cacheDir) throws DeviceException {
+    /** Test hook: builds {@code source} instead of {@code kernels/resize.cl} (to see a build failure). */
+    static OpenClResizer openWithSource(OpenClDevice device, Path cacheDir, String source) throws DeviceException {
+        CL.setExceptionsEnabled(true);
+        return new OpenClResizer(device, cacheDir, source);
+    }
+
+    private OpenClResizer(OpenClDevice device, Path cacheDir, String sourceOverride) throws DeviceException {
         this.device = device;
         this.maxAlloc = Math.min(device.maxAllocBytes(), Integer.MAX_VALUE - 15L);
         this.slotBudget = Math.max(MIN_PIPELINE_CHUNK, Math.min(SLOT_BUDGET_CAP, device.globalMemBytes() / 4));
@@ -100,9 +106,9 @@ public final class OpenClResizer implements DeviceResizer {
         cl_program prog = null;
         try {
             ctx = CL.clCreateContext(null, 1, devs, null, null, null);
-            String source;
+            String source = sourceOverride;
             try {
-                source = KernelSource.load("resize.cl");
+                if (source == null) source = KernelSource.load("resize.cl");
             } catch (IOException e) {
                 throw new DeviceException("OpenCL: " + e.getMessage(), e);
             }
@@ -132,8 +138,8 @@ public final class OpenClResizer implements DeviceResizer {
                     CL.clBuildProgram(prog, 1, devs, buildOptions, null, null);
                 } catch (CLException e) {
                     String log = buildLog(prog, device.device());
-                    throw new DeviceException("OpenCL program build failed on " + device.label() + ": "
-                            + e.getMessage() + "; build log:\n" + log, e);
+                    throw new DeviceException("OpenCL program build failed on " + device.label() + " ("
+                            + CL.stringFor_errorCode(e.getStatus()) + "); build log:\n" + log, e);
                 }
                 boolean saved = saveBinary(cache, prog);
                 if (!saved) note = (note == null ? "" : note + "; ") + "binary not cached (" + cache.dir() + " not writable or no binary)";

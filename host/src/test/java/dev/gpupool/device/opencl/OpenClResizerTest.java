@@ -196,6 +196,15 @@ class OpenClResizerTest {
     }
 
     @Test
+    void aBuildFailureCarriesTheBuildLog(@TempDir Path dir) {
+        OpenClDevice device = resizer.device();
+        String broken = "__kernel void gp_broken(__global int* p) { p[0] = undeclared_gp_symbol; }\n";
+        DeviceException e = assertThrows(DeviceException.class, () -> OpenClResizer.openWithSource(device, dir, broken));
+        assertTrue(e.getMessage().contains("build failed"), e.getMessage());
+        assertTrue(e.getMessage().contains("undeclared_gp_symbol"), "the build log should name the error: " + e.getMessage());
+    }
+
+    @Test
     void closedResizerRefusesWork() throws Exception {
         OpenClResizer r = OpenClResizer.open(0, true, cacheDir); // from the cache: cheap
         r.close();
