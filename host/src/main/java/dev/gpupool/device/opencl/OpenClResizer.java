@@ -303,6 +303,7 @@ public final class OpenClResizer implements DeviceResizer {
                 if (!oom) throw new DeviceException("OpenCL error on " + device.label() + ": " + e.getMessage(), e);
                 for (Slot s : slots) s.releaseBuffers();
                 while (start < n && out[start] != null) start++;
+                if (start == n) return Arrays.asList(out); // the failure came after every result was in
                 if (slotBudget <= needs[start].total()) {
                     throw tooLarge(start, batch.get(start), needs[start], "does not fit in device memory (" + e.getMessage() + ")");
                 }
