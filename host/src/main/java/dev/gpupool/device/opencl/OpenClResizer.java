@@ -1,0 +1,603 @@
+package dev.gpupool.device.opencl;
+
+import dev.gpupool.device.DeviceException;
+import dev.gpupool.device.DeviceResizer;
+import dev.gpupool.device.ResizeRequest;
+import dev.gpupool.image.PixelBuffer;
+import dev.gpupool.image.ResampleWeights;
+import org.jocl.CL;
+import org.jocl.CLException;
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_command_queue;
+import org.jocl.cl_context;
+import org.jocl.cl_device_id;
+import org.jocl.cl_event;
+import org.jocl.cl_kernel;
+import org.jocl.cl_mem;
+import org.jocl.cl_program;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The batched resize on one OpenCL device ({@code kernels/resize.cl}).
+ *
+ * <p>A batch is cut into chunks; each chunk is one upload of its concatenated pixels and weight
+ * tables, one launch per pass for all its images, and one download. Chunks alternate between two
+ * in-order command queues, each with its own device buffers and direct host staging buffers (kept
+ * and grown across batches), and every transfer is non-blocking: while the device runs chunk k, the
+ * host packs chunk k+1 and unpacks chunk k-1. Chunks respect {@code CL_DEVICE_MAX_MEM_ALLOC_SIZE} per
+ * buffer and a memory budget per queue; when the device runs out of memory the budget is halved and
+ * the unfinished part of the batch is rerun, and an image that cannot fit alone raises
+ * {@link OpenClImageTooLargeException}. Calls are serialised: one batch at a time per resizer.
+ */
+public final class OpenClResizer implements DeviceResizer {
+    static final int DESC = 16;
+    /** Budget cap per queue: chunks of this size already keep any device busy. */
+    private static final long SLOT_BUDGET_CAP = 1L << 30;
+    /** Below this a batch is not split for pipelining; the per-chunk overhead would dominate. */
+    private static final long MIN_PIPELINE_CHUNK = 4L << 20;
+
+    private final OpenClDevice device;
+    private final cl_context context;
+    private final cl_program program;
+    private final cl_kernel kernelH;
+    private final cl_kernel kernelV;
+    private final Slot[] slots = new Slot[2];
+    private final boolean programFromCache;
+    private final Path cacheFile;
+    private final String cacheNote;
+    private final String buildOptions;
+    private long maxAlloc;
+    private long slotBudget;
+    private int lastBatchChunks;
+    private boolean closed;
+
+    /** Opens usable device {@code deviceIndex} (as {@link OpenClProbe} numbers them), caching binaries in the default folder. */
+    public static OpenClResizer open(int deviceIndex, boolean allowCpuDevices) throws DeviceException {
+        return open(deviceIndex, allowCpuDevices, ProgramCache.defaultDir());
+    }
+
+    /** Opens usable device {@code deviceIndex}, caching program binaries in {@code cacheDir}. */
+    public static OpenClResizer open(int deviceIndex, boolean allowCpuDevices, Path cacheDir) throws DeviceException {
+        OpenClProbe.Scan scan = new OpenClProbe(allowCpuDevices).scan();
+        if (scan.failure() != null) throw new DeviceException("OpenCL " + scan.failure());
+        List<OpenClDevice> usable = scan.usable();
+        if (deviceIndex < 0 || deviceIndex >= usable.size()) {
+            throw new DeviceException("no usable OpenCL device #" + deviceIndex + " (" + usable.size() + " usable): "
+                    + String.join("; ", scan.details()));
+        }
+        return open(usable.get(deviceIndex), cacheDir);
+    }
+
+    /** Opens {@code device}; builds the program or loads it from {@code cacheDir}. */
+    public static OpenClResizer open(OpenClDevice device, Path cacheDir) throws DeviceException {
+        try {
+            CL.setExceptionsEnabled(true);
+            return new OpenClResizer(device, cacheDir, null);
+        } catch (DeviceException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new DeviceException("OpenCL: cannot open " + device.label() + ": " + t, t);
+        }
+    }
+
+    /** Test hook: builds {@code source} instead of {@code kernels/resize.cl} (to see a build failure). */
+    static OpenClResizer openWithSource(OpenClDevice device, Path cacheDir, String source) throws DeviceException {
+        CL.setExceptionsEnabled(true);
+        return new OpenClResizer(device, cacheDir, source);
+    }
+
+    private OpenClResizer(OpenClDevice device, Path cacheDir, String sourceOverride) throws DeviceException {
+        this.device = device;
+        this.maxAlloc = Math.min(device.maxAllocBytes(), Integer.MAX_VALUE - 15L);
+        this.slotBudget = Math.max(MIN_PIPELINE_CHUNK, Math.min(SLOT_BUDGET_CAP, device.globalMemBytes() / 4));
+        cl_device_id[] devs = {device.device()};
+        cl_context ctx = null;
+        cl_program prog = null;
+        try {
+            ctx = CL.clCreateContext(null, 1, devs, null, null, null);
+            String source = sourceOverride;
+            try {
+                if (source == null) source = KernelSource.load("resize.cl");
+            } catch (IOException e) {
+                throw new DeviceException("OpenCL: " + e.getMessage(), e);
+            }
+            // No -cl-fast-relaxed-math / -cl-mad-enable: rounding must follow the Java reference.
+            buildOptions = device.correctlyRoundedDivide() ? "-cl-fp32-correctly-rounded-divide-sqrt" : "";
+            ProgramCache cache = new ProgramCache(cacheDir);
+            cacheFile = cache.fileFor(device, source, buildOptions);
+            String note = null;
+            boolean fromCache = false;
+            Optional<byte[]> cached = cache.read(cacheFile);
+            if (cached.isPresent()) {
+                try {
+                    prog = CL.clCreateProgramWithBinary(ctx, 1, devs, new long[]{cached.get().length},
+                            new byte[][]{cached.get()}, new int[1], null);
+                    CL.clBuildProgram(prog, 1, devs, buildOptions, null, null);
+                    fromCache = true;
+                } catch (Throwable t) { // a stale or foreign binary: rebuild from source
+                    if (prog != null) releaseQuietly(prog);
+                    prog = null;
+                    cache.delete(cacheFile);
+                    note = "cached binary rejected (" + t.getMessage() + "), rebuilt";
+                }
+            }
+            if (prog == null) {
+                prog = CL.clCreateProgramWithSource(ctx, 1, new String[]{source}, null, null);
+                try {
+                    CL.clBuildProgram(prog, 1, devs, buildOptions, null, null);
+                } catch (CLException e) {
+                    String log = buildLog(prog, device.device());
+                    throw new DeviceException("OpenCL program build failed on " + device.label() + " ("
+                            + CL.stringFor_errorCode(e.getStatus()) + "); build log:\n" + log, e);
+                }
+                boolean saved = saveBinary(cache, prog);
+                if (!saved) note = (note == null ? "" : note + "; ") + "binary not cached (" + cache.dir() + " not writable or no binary)";
+            }
+            programFromCache = fromCache;
+            cacheNote = note;
+            kernelH = CL.clCreateKernel(prog, "gp_resize_h", null);
+            kernelV = CL.clCreateKernel(prog, "gp_resize_v", null);
+            for (int i = 0; i < slots.length; i++) {
+                @SuppressWarnings("deprecation") // clCreateCommandQueueWithProperties needs OpenCL 2.0; 1.2 devices exist
+                cl_command_queue q = CL.clCreateCommandQueue(ctx, device.device(), 0, null);
+                slots[i] = new Slot(q);
+            }
+            context = ctx;
+            program = prog;
+        } catch (DeviceException e) {
+            cleanupPartial(ctx, prog);
+            throw e;
+        } catch (Throwable t) {
+            cleanupPartial(ctx, prog);
+            throw new DeviceException("OpenCL: cannot set up " + device.label() + ": " + t, t);
+        }
+    }
+
+    private void cleanupPartial(cl_context ctx, cl_program prog) {
+        for (Slot s : slots) if (s != null) s.release();
+        if (kernelH != null) CL.clReleaseKernel(kernelH);
+        if (kernelV != null) CL.clReleaseKernel(kernelV);
+        if (prog != null) releaseQuietly(prog);
+        if (ctx != null) {
+            try {
+                CL.clReleaseContext(ctx);
+            } catch (Throwable ignored) {
+                // already failing
+            }
+        }
+    }
+
+    private static void releaseQuietly(cl_program p) {
+        try {
+            CL.clReleaseProgram(p);
+        } catch (Throwable ignored) {
+            // nothing more to free
+        }
+    }
+
+    private static String buildLog(cl_program prog, cl_device_id dev) {
+        try {
+            long[] size = new long[1];
+            CL.clGetProgramBuildInfo(prog, dev, CL.CL_PROGRAM_BUILD_LOG, 0, null, size);
+            byte[] b = new byte[(int) size[0]];
+            CL.clGetProgramBuildInfo(prog, dev, CL.CL_PROGRAM_BUILD_LOG, b.length, Pointer.to(b), null);
+            int n = b.length;
+            while (n > 0 && b[n - 1] == 0) n--;
+            return new String(b, 0, n, java.nio.charset.StandardCharsets.UTF_8).strip();
+        } catch (Throwable t) {
+            return "(no build log: " + t.getMessage() + ")";
+        }
+    }
+
+    private boolean saveBinary(ProgramCache cache, cl_program prog) {
+        try {
+            long[] sizes = new long[1];
+            CL.clGetProgramInfo(prog, CL.CL_PROGRAM_BINARY_SIZES, Sizeof.size_t, Pointer.to(sizes), null);
+            if (sizes[0] <= 0 || sizes[0] > Integer.MAX_VALUE) return false;
+            byte[] binary = new byte[(int) sizes[0]];
+            CL.clGetProgramInfo(prog, CL.CL_PROGRAM_BINARIES, Sizeof.POINTER, Pointer.to(Pointer.to(binary)), null);
+            return cache.write(cacheFile, binary);
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+
+    @Override
+    public String deviceName() {
+        return "OpenCL: " + device.label();
+    }
+
+    /** The device this resizer runs on. */
+    public OpenClDevice device() {
+        return device;
+    }
+
+    /** Whether the program binary came from the disk cache (rather than a build from source). */
+    public boolean programFromCache() {
+        return programFromCache;
+    }
+
+    /** The cache file of this device's program binary (it may not exist when the cache is unwritable). */
+    public Path cacheFile() {
+        return cacheFile;
+    }
+
+    /** Why the cache was not used or written, or null. */
+    public String cacheNote() {
+        return cacheNote;
+    }
+
+    /** The OpenCL build options used. */
+    public String buildOptions() {
+        return buildOptions;
+    }
+
+    /** Chunks (uploads + launch pairs) the last {@link #resize} call used. */
+    synchronized int lastBatchChunks() {
+        return lastBatchChunks;
+    }
+
+    /** Test hook: pretend the device's largest allocation is {@code bytes} (forces chunking and the too-large path). */
+    synchronized void limitMaxAllocForTesting(long bytes) {
+        maxAlloc = Math.min(maxAlloc, bytes);
+        slotBudget = Math.min(slotBudget, bytes * 4);
+    }
+
+    // ------------------------------------------------------------------------------------------ batches
+
+    /** Bytes on the device one request needs: src, mid, dst, descriptor + first tables, weights. */
+    private record Need(long src, long mid, long dst, long meta, long wts, long hItems, long vItems) {
+        static Need of(ResizeRequest r) {
+            PixelBuffer s = r.src();
+            ResampleWeights x = r.x(), y = r.y();
+            long ch = s.channels();
+            long outW = x.outSize(), outH = y.outSize();
+            return new Need((long) s.width() * s.height() * ch, (long) s.height() * outW * ch * 4, outW * outH * ch,
+                    4L * (DESC + outW + outH), 4L * (outW * x.taps() + outH * y.taps()),
+                    (long) s.height() * outW, outW * outH);
+        }
+
+        long total() {
+            return src + mid + dst + meta + wts;
+        }
+
+        long largest() {
+            return Math.max(Math.max(src, mid), Math.max(dst, Math.max(meta, wts)));
+        }
+    }
+
+    @Override
+    public synchronized List<PixelBuffer> resize(List<ResizeRequest> batch) throws DeviceException {
+        if (closed) throw new DeviceException("OpenCL resizer for " + device.label() + " is closed");
+        int n = batch.size();
+        if (n == 0) return List.of();
+        Need[] needs = new Need[n];
+        for (int i = 0; i < n; i++) {
+            ResizeRequest r = batch.get(i);
+            needs[i] = Need.of(r);
+            if (needs[i].largest() > maxAlloc || needs[i].total() > device.globalMemBytes() / 2) {
+                throw tooLarge(i, r, needs[i], "larger than the device's allocation limit of " + (maxAlloc >> 20) + " MiB");
+            }
+        }
+        PixelBuffer[] out = new PixelBuffer[n];
+        lastBatchChunks = 0;
+        int start = 0;
+        while (true) {
+            try {
+                runFrom(batch, needs, out, start);
+                return Arrays.asList(out);
+            } catch (CLException | OutOfMemoryError e) {
+                drain();
+                boolean oom = e instanceof OutOfMemoryError || isOutOfMemory(((CLException) e).getStatus());
+                if (!oom) throw new DeviceException("OpenCL error on " + device.label() + ": " + e.getMessage(), e);
+                for (Slot s : slots) s.releaseBuffers();
+                while (start < n && out[start] != null) start++;
+                if (start == n) return Arrays.asList(out); // the failure came after every result was in
+                if (slotBudget <= needs[start].total()) {
+                    throw tooLarge(start, batch.get(start), needs[start], "does not fit in device memory (" + e.getMessage() + ")");
+                }
+                slotBudget = Math.max(needs[start].total(), slotBudget / 2);
+            } catch (RuntimeException e) {
+                drain();
+                throw new DeviceException("OpenCL failure on " + device.label() + ": " + e, e);
+            }
+        }
+    }
+
+    private static boolean isOutOfMemory(int status) {
+        return status == CL.CL_MEM_OBJECT_ALLOCATION_FAILURE || status == CL.CL_OUT_OF_RESOURCES
+                || status == CL.CL_OUT_OF_HOST_MEMORY;
+    }
+
+    private OpenClImageTooLargeException tooLarge(int i, ResizeRequest r, Need need, String why) {
+        return new OpenClImageTooLargeException(i, "image #" + i + " (" + r.src().width() + "x" + r.src().height() + "x"
+                + r.src().channels() + " -> " + r.x().outSize() + "x" + r.y().outSize() + ", " + (need.total() >> 20)
+                + " MiB on the device) " + why + " on " + device.label() + "; run it on the CPU");
+    }
+
+    /** Runs requests {@code start..} in pipelined chunks; fills {@code out}. */
+    private void runFrom(List<ResizeRequest> batch, Need[] needs, PixelBuffer[] out, int start) {
+        int n = batch.size();
+        long remaining = 0;
+        for (int i = start; i < n; i++) remaining += needs[i].total();
+        // Split into at least a few chunks so that uploads, kernels and downloads of neighbours overlap.
+        long target = Math.min(slotBudget, Math.max((remaining + 3) / 4, MIN_PIPELINE_CHUNK));
+        int k = 0;
+        for (int i = start; i < n; ) {
+            int j = i;
+            long total = 0, src = 0, mid = 0, dst = 0, meta = 0, wts = 0;
+            while (j < n) {
+                Need d = needs[j];
+                boolean fits = total + d.total() <= target && src + d.src <= maxAlloc && mid + d.mid <= maxAlloc
+                        && dst + d.dst <= maxAlloc && meta + d.meta <= maxAlloc && wts + d.wts <= maxAlloc;
+                if (!fits && j > i) break;
+                total += d.total();
+                src += d.src;
+                mid += d.mid;
+                dst += d.dst;
+                meta += d.meta;
+                wts += d.wts;
+                j++;
+            }
+            Slot s = slots[k & 1];
+            if (s.pending != null) complete(s, out);
+            submit(s, batch, needs, i, j, src, mid, dst, meta, wts);
+            lastBatchChunks++;
+            k++;
+            i = j;
+        }
+        Slot older = slots[k & 1], newer = slots[(k + 1) & 1];
+        if (older.pending != null) complete(older, out);
+        if (newer.pending != null) complete(newer, out);
+    }
+
+    private void submit(Slot s, List<ResizeRequest> batch, Need[] needs, int from, int to,
+                        long srcBytes, long midBytes, long dstBytes, long metaBytes, long wtsBytes) {
+        s.src.ensure(srcBytes);
+        s.mid.ensure(midBytes);
+        s.dst.ensure(dstBytes);
+        s.meta.ensure(metaBytes);
+        s.wts.ensure(wtsBytes);
+        ByteBuffer hSrc = s.hostSrc.ensure(srcBytes);
+        ByteBuffer hMeta = s.hostMeta.ensure(metaBytes);
+        ByteBuffer hWts = s.hostWts.ensure(wtsBytes);
+        s.hostDst.ensure(dstBytes);
+        IntBuffer meta = hMeta.asIntBuffer();
+        FloatBuffer wts = hWts.asFloatBuffer();
+        int nimg = to - from;
+        int metaPos = nimg * DESC, wtsPos = 0;
+        int srcOff = 0, midOff = 0, dstOff = 0, hStart = 0, vStart = 0;
+        int[] dstOffsets = new int[nimg];
+        int[][] shapes = new int[nimg][];
+        int[] desc = new int[DESC];
+        for (int i = from; i < to; i++) {
+            ResizeRequest r = batch.get(i);
+            PixelBuffer p = r.src();
+            ResampleWeights x = r.x(), y = r.y();
+            int ch = p.channels(), outW = x.outSize(), outH = y.outSize();
+            desc[0] = srcOff;
+            desc[1] = p.width();
+            desc[2] = p.height();
+            desc[3] = ch;
+            desc[4] = outW;
+            desc[5] = outH;
+            desc[6] = midOff;
+            desc[7] = dstOff;
+            desc[8] = metaPos;
+            desc[9] = wtsPos;
+            desc[10] = x.taps();
+            desc[11] = metaPos + outW;
+            desc[12] = wtsPos + outW * x.taps();
+            desc[13] = y.taps();
+            desc[14] = hStart;
+            desc[15] = vStart;
+            meta.put((i - from) * DESC, desc);
+            meta.put(metaPos, x.firstTable());
+            meta.put(metaPos + outW, y.firstTable());
+            metaPos += outW + outH;
+            wts.put(wtsPos, x.weightTable());
+            wts.put(wtsPos + outW * x.taps(), y.weightTable());
+            wtsPos += outW * x.taps() + outH * y.taps();
+            hSrc.put(srcOff, p.data());
+            dstOffsets[i - from] = dstOff;
+            shapes[i - from] = new int[]{outW, outH, ch};
+            srcOff += p.data().length;
+            midOff += (int) (needs[i].mid / 4);
+            dstOff += (int) needs[i].dst;
+            hStart += (int) needs[i].hItems;
+            vStart += (int) needs[i].vItems;
+        }
+        cl_command_queue q = s.queue;
+        CL.clEnqueueWriteBuffer(q, s.src.mem, false, 0, srcBytes, Pointer.to(hSrc), 0, null, null);
+        CL.clEnqueueWriteBuffer(q, s.meta.mem, false, 0, metaBytes, Pointer.to(hMeta), 0, null, null);
+        CL.clEnqueueWriteBuffer(q, s.wts.mem, false, 0, wtsBytes, Pointer.to(hWts), 0, null, null);
+        setArgs(kernelH, s.src.mem, s.mid.mem, s.meta.mem, s.wts.mem, nimg, hStart);
+        CL.clEnqueueNDRangeKernel(q, kernelH, 1, null, new long[]{hStart}, null, 0, null, null);
+        setArgs(kernelV, s.mid.mem, s.dst.mem, s.meta.mem, s.wts.mem, nimg, vStart);
+        CL.clEnqueueNDRangeKernel(q, kernelV, 1, null, new long[]{vStart}, null, 0, null, null);
+        cl_event read = new cl_event();
+        CL.clEnqueueReadBuffer(q, s.dst.mem, false, 0, dstBytes, Pointer.to(s.hostDst.buf), 0, null, read);
+        CL.clFlush(q);
+        s.pending = new Chunk(from, to, dstOffsets, shapes);
+        s.readEvent = read;
+    }
+
+    private static void setArgs(cl_kernel k, cl_mem a, cl_mem b, cl_mem meta, cl_mem wts, int nimg, int total) {
+        CL.clSetKernelArg(k, 0, Sizeof.cl_mem, Pointer.to(a));
+        CL.clSetKernelArg(k, 1, Sizeof.cl_mem, Pointer.to(b));
+        CL.clSetKernelArg(k, 2, Sizeof.cl_mem, Pointer.to(meta));
+        CL.clSetKernelArg(k, 3, Sizeof.cl_mem, Pointer.to(wts));
+        CL.clSetKernelArg(k, 4, Sizeof.cl_int, Pointer.to(new int[]{nimg}));
+        CL.clSetKernelArg(k, 5, Sizeof.cl_int, Pointer.to(new int[]{total}));
+    }
+
+    /** Waits for the slot's download and copies its images out. */
+    private void complete(Slot s, PixelBuffer[] out) {
+        cl_event ev = s.readEvent;
+        try {
+            try {
+                CL.clWaitForEvents(1, new cl_event[]{ev});
+            } catch (CLException e) {
+                int[] status = new int[1];
+                try {
+                    CL.clGetEventInfo(ev, CL.CL_EVENT_COMMAND_EXECUTION_STATUS, Sizeof.cl_int, Pointer.to(status), null);
+                } catch (Throwable ignored) {
+                    throw e;
+                }
+                if (status[0] < 0) throw new CLException("chunk failed: " + CL.stringFor_errorCode(status[0]), status[0]);
+                throw e;
+            }
+        } finally {
+            CL.clReleaseEvent(ev);
+            s.readEvent = null;
+        }
+        Chunk c = s.pending;
+        s.pending = null;
+        c.unpack(s.hostDst.buf, out);
+    }
+
+    /** Waits out whatever is in flight after a failure; never throws. */
+    private void drain() {
+        for (Slot s : slots) {
+            if (s.readEvent != null) {
+                try {
+                    CL.clWaitForEvents(1, new cl_event[]{s.readEvent});
+                } catch (Throwable ignored) {
+                    // failed anyway
+                }
+                try {
+                    CL.clReleaseEvent(s.readEvent);
+                } catch (Throwable ignored) {
+                    // nothing to do
+                }
+                s.readEvent = null;
+            }
+            s.pending = null;
+            try {
+                CL.clFinish(s.queue);
+            } catch (Throwable ignored) {
+                // the queue may be broken; the next call will find out
+            }
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        drain();
+        for (Slot s : slots) s.release();
+        try {
+            CL.clReleaseKernel(kernelH);
+            CL.clReleaseKernel(kernelV);
+            CL.clReleaseProgram(program);
+            CL.clReleaseContext(context);
+        } catch (Throwable ignored) {
+            // closing: nothing left to do
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ state
+
+    /** One chunk in flight: requests {@code from..to} and where their outputs lie in the download. */
+    private record Chunk(int from, int to, int[] dstOffsets, int[][] shapes) {
+        void unpack(ByteBuffer h, PixelBuffer[] out) {
+            for (int i = from; i < to; i++) {
+                int[] shape = shapes[i - from];
+                byte[] data = new byte[shape[0] * shape[1] * shape[2]];
+                h.get(dstOffsets[i - from], data);
+                out[i] = new PixelBuffer(shape[0], shape[1], shape[2], data);
+            }
+        }
+    }
+
+    /** A command queue with its device buffers and host staging buffers, reused across batches. */
+    private final class Slot {
+        final cl_command_queue queue;
+        final DeviceBuffer src = new DeviceBuffer(CL.CL_MEM_READ_ONLY);
+        final DeviceBuffer mid = new DeviceBuffer(CL.CL_MEM_READ_WRITE);
+        final DeviceBuffer dst = new DeviceBuffer(CL.CL_MEM_WRITE_ONLY);
+        final DeviceBuffer meta = new DeviceBuffer(CL.CL_MEM_READ_ONLY);
+        final DeviceBuffer wts = new DeviceBuffer(CL.CL_MEM_READ_ONLY);
+        final HostBuffer hostSrc = new HostBuffer(), hostMeta = new HostBuffer(), hostWts = new HostBuffer(), hostDst = new HostBuffer();
+        Chunk pending;
+        cl_event readEvent;
+
+        Slot(cl_command_queue queue) {
+            this.queue = queue;
+        }
+
+        void releaseBuffers() {
+            for (DeviceBuffer b : List.of(src, mid, dst, meta, wts)) b.release();
+        }
+
+        void release() {
+            releaseBuffers();
+            try {
+                CL.clReleaseCommandQueue(queue);
+            } catch (Throwable ignored) {
+                // closing
+            }
+        }
+    }
+
+    /** A device buffer that grows (by half again, up to the allocation limit) and is otherwise kept. */
+    private final class DeviceBuffer {
+        final long flags;
+        cl_mem mem;
+        long capacity;
+
+        DeviceBuffer(long flags) {
+            this.flags = flags;
+        }
+
+        void ensure(long need) {
+            need = Math.max(need, 4);
+            if (mem != null && capacity >= need) return;
+            long cap = Math.min(maxAlloc, Math.max(need, capacity + capacity / 2));
+            cap = Math.min(maxAlloc, (cap + 4095) & ~4095L);
+            cap = Math.max(cap, need);
+            release();
+            mem = CL.clCreateBuffer(context, flags, cap, null, null);
+            capacity = cap;
+        }
+
+        void release() {
+            if (mem != null) {
+                try {
+                    CL.clReleaseMemObject(mem);
+                } catch (Throwable ignored) {
+                    // freeing anyway
+                }
+                mem = null;
+                capacity = 0;
+            }
+        }
+    }
+
+    /** A direct, native-order staging buffer (non-blocking transfers need memory the GC does not move). */
+    private static final class HostBuffer {
+        ByteBuffer buf;
+
+        ByteBuffer ensure(long need) {
+            if (buf == null || buf.capacity() < need) {
+                long cap = Math.max(need, buf == null ? 0 : buf.capacity() + buf.capacity() / 2);
+                cap = Math.min(Integer.MAX_VALUE - 15L, (cap + 4095) & ~4095L);
+                buf = null;
+                buf = ByteBuffer.allocateDirect((int) Math.max(cap, need)).order(ByteOrder.nativeOrder());
+            }
+            return buf;
+        }
+    }
+}

@@ -1,0 +1,17 @@
+/*
+ * resize.cl: OpenCL entry points of the batched resize. The host (dev.gpupool.device.opencl) inlines
+ * the two #include lines below before building, so the program is one self-contained source.
+ * Build without -cl-fast-relaxed-math / -cl-mad-enable: results must round like the Java reference.
+ */
+#include "gp_portable.h"
+#include "resize_body.h"
+
+KERNEL void gp_resize_h(GLOBAL const gp_u8* src, GLOBAL float* mid, GLOBAL const int* meta,
+                        GLOBAL const float* wts, int nimg, int total) {
+    gp_resize_h_body(GP_GID0, total, src, mid, meta, wts, nimg);
+}
+
+KERNEL void gp_resize_v(GLOBAL const float* mid, GLOBAL gp_u8* dst, GLOBAL const int* meta,
+                        GLOBAL const float* wts, int nimg, int total) {
+    gp_resize_v_body(GP_GID0, total, mid, dst, meta, wts, nimg);
+}

@@ -1,0 +1,142 @@
+/*
+ * resize_body.h: the two passes of the batched resize, written once for OpenCL and CUDA (see
+ * gp_portable.h). The definition of the resize is dev.gpupool.image.ResampleWeights; the reference is
+ * dev.gpupool.image.Resampler, whose float operations this code repeats in the same order.
+ *
+ * A launch covers a whole batch. Every image has a descriptor of GP_DESC ints at meta[img * GP_DESC];
+ * its weight tables follow in meta (first indices) and wts (weights); its pixels live at offsets in
+ * the concatenated src / mid / dst buffers. One work item computes one pixel (all channels): the
+ * horizontal pass covers sum(inH * outW) pixels, the vertical pass sum(outH * outW); a work item
+ * finds its image by binary search over the descriptors' prefix sums.
+ */
+#ifndef GP_RESIZE_BODY_H
+#define GP_RESIZE_BODY_H
+
+#define GP_D_SRC      0  /* byte offset of the image in src */
+#define GP_D_INW      1
+#define GP_D_INH      2
+#define GP_D_CH       3  /* 1..4; 2 and 4 carry straight alpha in the last channel */
+#define GP_D_OUTW     4
+#define GP_D_OUTH     5
+#define GP_D_MID      6  /* float offset of the inH x outW intermediate in mid */
+#define GP_D_DST      7  /* byte offset of the output in dst */
+#define GP_D_XFIRST   8  /* index in meta of the outW first indices of the x axis */
+#define GP_D_XW       9  /* index in wts of the outW * xTaps weights of the x axis */
+#define GP_D_XTAPS   10
+#define GP_D_YFIRST  11
+#define GP_D_YW      12
+#define GP_D_YTAPS   13
+#define GP_D_HSTART  14  /* first horizontal-pass work item of this image */
+#define GP_D_VSTART  15  /* first vertical-pass work item of this image */
+#define GP_DESC      16
+
+/* The last image whose prefix start (descriptor field `field`) is <= gid. */
+DEVICE_FN int gp_find_image(GLOBAL const int* meta, int nimg, int field, int gid) {
+    int lo = 0, hi = nimg - 1;
+    while (lo < hi) {
+        int mid = (lo + hi + 1) >> 1;
+        if (meta[mid * GP_DESC + field] <= gid) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+}
+
+/* Java's Resampler.toByte: round to nearest, clamp to 0..255. */
+DEVICE_FN gp_u8 gp_to_u8(float v) {
+    float r = GP_ROUND(v);
+    if (!(r > 0.0f)) return (gp_u8) 0;
+    if (r > 255.0f) return (gp_u8) 255;
+    return (gp_u8) (int) r;
+}
+
+/* Horizontal pass: src (8-bit, straight alpha) -> mid (float, premultiplied when there is alpha). */
+DEVICE_FN void gp_resize_h_body(int gid, int total, GLOBAL const gp_u8* src, GLOBAL float* mid,
+                                GLOBAL const int* meta, GLOBAL const float* wts, int nimg) {
+    if (gid >= total) return;
+    GLOBAL const int* d = meta + gp_find_image(meta, nimg, GP_D_HSTART, gid) * GP_DESC;
+    int lidx = gid - d[GP_D_HSTART];
+    int outW = d[GP_D_OUTW], inW = d[GP_D_INW], ch = d[GP_D_CH];
+    int row = lidx / outW, i = lidx - row * outW;
+    int taps = d[GP_D_XTAPS];
+    int f = meta[d[GP_D_XFIRST] + i];
+    GLOBAL const float* w = wts + d[GP_D_XW] + i * taps;
+    GLOBAL const gp_u8* s = src + d[GP_D_SRC] + row * inW * ch;
+    float acc0 = 0.0f, acc1 = 0.0f, acc2 = 0.0f, acc3 = 0.0f;
+    const float inv255 = 1.0f / 255.0f;
+    if (ch == 1) {
+        for (int k = 0; k < taps; k++) {
+            GLOBAL const gp_u8* p = s + GP_MIN(f + k, inW - 1);
+            acc0 = GP_ADD(acc0, GP_MUL(w[k], (float) p[0]));
+        }
+    } else if (ch == 2) {
+        for (int k = 0; k < taps; k++) {
+            GLOBAL const gp_u8* p = s + GP_MIN(f + k, inW - 1) * 2;
+            float wk = w[k], av = (float) p[1];
+            acc0 = GP_ADD(acc0, GP_MUL(wk, GP_MUL(GP_MUL((float) p[0], av), inv255)));
+            acc1 = GP_ADD(acc1, GP_MUL(wk, av));
+        }
+    } else if (ch == 3) {
+        for (int k = 0; k < taps; k++) {
+            GLOBAL const gp_u8* p = s + GP_MIN(f + k, inW - 1) * 3;
+            float wk = w[k];
+            acc0 = GP_ADD(acc0, GP_MUL(wk, (float) p[0]));
+            acc1 = GP_ADD(acc1, GP_MUL(wk, (float) p[1]));
+            acc2 = GP_ADD(acc2, GP_MUL(wk, (float) p[2]));
+        }
+    } else {
+        for (int k = 0; k < taps; k++) {
+            GLOBAL const gp_u8* p = s + GP_MIN(f + k, inW - 1) * 4;
+            float wk = w[k], av = (float) p[3];
+            acc0 = GP_ADD(acc0, GP_MUL(wk, GP_MUL(GP_MUL((float) p[0], av), inv255)));
+            acc1 = GP_ADD(acc1, GP_MUL(wk, GP_MUL(GP_MUL((float) p[1], av), inv255)));
+            acc2 = GP_ADD(acc2, GP_MUL(wk, GP_MUL(GP_MUL((float) p[2], av), inv255)));
+            acc3 = GP_ADD(acc3, GP_MUL(wk, av));
+        }
+    }
+    GLOBAL float* m = mid + d[GP_D_MID] + lidx * ch;
+    m[0] = acc0;
+    if (ch > 1) m[1] = acc1;
+    if (ch > 2) m[2] = acc2;
+    if (ch > 3) m[3] = acc3;
+}
+
+/* Vertical pass: mid -> dst, un-premultiply, round and clamp. */
+DEVICE_FN void gp_resize_v_body(int gid, int total, GLOBAL const float* mid, GLOBAL gp_u8* dst,
+                                GLOBAL const int* meta, GLOBAL const float* wts, int nimg) {
+    if (gid >= total) return;
+    GLOBAL const int* d = meta + gp_find_image(meta, nimg, GP_D_VSTART, gid) * GP_DESC;
+    int lidx = gid - d[GP_D_VSTART];
+    int outW = d[GP_D_OUTW], inH = d[GP_D_INH], ch = d[GP_D_CH];
+    int j = lidx / outW, i = lidx - j * outW;
+    int taps = d[GP_D_YTAPS];
+    int f = meta[d[GP_D_YFIRST] + j];
+    GLOBAL const float* w = wts + d[GP_D_YW] + j * taps;
+    GLOBAL const float* m = mid + d[GP_D_MID] + i * ch;
+    int stride = outW * ch;
+    float acc0 = 0.0f, acc1 = 0.0f, acc2 = 0.0f, acc3 = 0.0f;
+    for (int k = 0; k < taps; k++) {
+        GLOBAL const float* p = m + GP_MIN(f + k, inH - 1) * stride;
+        float wk = w[k];
+        acc0 = GP_ADD(acc0, GP_MUL(wk, p[0]));
+        if (ch > 1) acc1 = GP_ADD(acc1, GP_MUL(wk, p[1]));
+        if (ch > 2) acc2 = GP_ADD(acc2, GP_MUL(wk, p[2]));
+        if (ch > 3) acc3 = GP_ADD(acc3, GP_MUL(wk, p[3]));
+    }
+    GLOBAL gp_u8* o = dst + d[GP_D_DST] + lidx * ch;
+    if (ch == 1) {
+        o[0] = gp_to_u8(acc0);
+    } else if (ch == 2) {
+        o[0] = gp_to_u8(acc1 > 0.0f ? GP_DIV(GP_MUL(acc0, 255.0f), acc1) : 0.0f);
+        o[1] = gp_to_u8(acc1);
+    } else if (ch == 3) {
+        o[0] = gp_to_u8(acc0);
+        o[1] = gp_to_u8(acc1);
+        o[2] = gp_to_u8(acc2);
+    } else {
+        o[0] = gp_to_u8(acc3 > 0.0f ? GP_DIV(GP_MUL(acc0, 255.0f), acc3) : 0.0f);
+        o[1] = gp_to_u8(acc3 > 0.0f ? GP_DIV(GP_MUL(acc1, 255.0f), acc3) : 0.0f);
+        o[2] = gp_to_u8(acc3 > 0.0f ? GP_DIV(GP_MUL(acc2, 255.0f), acc3) : 0.0f);
+        o[3] = gp_to_u8(acc3);
+    }
+}
+
+#endif /* GP_RESIZE_BODY_H */
