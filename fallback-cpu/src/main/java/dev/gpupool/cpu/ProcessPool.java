@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.lang.reflect.Modifier;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -52,7 +53,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Deliberate kills (timeouts, cancellation) do not count.
  *
  * <p>Futures are completed on the pool's reader threads, one per worker: use the {@code *Async}
- * variants for dependent work that is not trivial, or that worker waits. A request array is written
+ * variants for dependent work that is not trivial, or that worker waits (closing the pool from
+ * such a callback is allowed). A request array is written
  * to the worker some time after {@code submit}: do not modify it until the future is done. The
  * queue is unbounded; callers bound the work in flight themselves.
  *
@@ -92,7 +94,7 @@ public final class ProcessPool implements AutoCloseable {
         private Duration taskTimeout;
         private Duration startTimeout = Duration.ofSeconds(60);
         private int maxRestarts = -1;
-        private boolean sharedArchive = true;
+        private boolean startupCache = true;
 
         private Options(Class<? extends WorkerHandler> handler) {
             this.handler = Objects.requireNonNull(handler, "handler");
@@ -149,13 +151,16 @@ public final class ProcessPool implements AutoCloseable {
         }
 
         /**
-         * Whether workers use a dynamic AppCDS archive (created by the first worker at its exit, in
-         * {@code $XDG_CACHE_HOME/gpupool}, {@code ~/.cache/gpupool} or the temp directory, keyed by
-         * runtime, class path and JVM options) to start faster; default true. Never fails the pool:
-         * without a writable directory, workers start without.
+         * Whether workers start from a JDK AOT cache (JEP 483/514: classes loaded and linked, method
+         * profiles) to start about twice as fast; default true. The first pool to run with a given
+         * runtime, class path (jars and their sizes and times) and JVM options lets one worker
+         * record its run and write the cache, at its normal exit, into {@code $XDG_CACHE_HOME/gpupool},
+         * {@code ~/.cache/gpupool} or the temp directory, whichever is writable; later workers map
+         * it. Never fails the pool: with a directory on the class path (AOT caches cover jars only)
+         * or no writable cache directory, workers start without.
          */
-        public Options sharedArchive(boolean sharedArchive) {
-            this.sharedArchive = sharedArchive;
+        public Options startupCache(boolean startupCache) {
+            this.startupCache = startupCache;
             return this;
         }
 
@@ -209,14 +214,14 @@ public final class ProcessPool implements AutoCloseable {
     private RuntimeException failure;
     private int running;
     private int consecutiveFailures;
-    private boolean archiveCreatorStarted;
+    private boolean trainingStarted;
 
     private ProcessPool(Options o) {
         this.workers = o.workers;
         this.taskTimeout = o.taskTimeout;
         this.startTimeout = o.startTimeout;
         this.maxRestarts = o.maxRestarts >= 0 ? o.maxRestarts : 2 * o.workers + 8;
-        this.launcher = new WorkerLauncher(o.handler.getName(), o.jvmOptions, o.sharedArchive);
+        this.launcher = new WorkerLauncher(o.handler.getName(), o.jvmOptions, o.startupCache);
         this.timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "gpupool-process-pool-timer");
             t.setDaemon(true);
@@ -333,7 +338,8 @@ public final class ProcessPool implements AutoCloseable {
         }
         boolean interrupted = false;
         for (Slot s : slots) {
-            while (true) {
+            // Called from a future's callback on a reader thread: that thread exits after it returns.
+            while (s.thread != Thread.currentThread()) {
                 try {
                     s.thread.join();
                     break;
@@ -373,7 +379,7 @@ public final class ProcessPool implements AutoCloseable {
             try {
                 // Killed processes answer EOF at once; bounded regardless, finish() kills leftovers.
                 long left = deadline - System.nanoTime();
-                if (left > 0) {
+                if (left > 0 && s.thread != Thread.currentThread()) {
                     s.thread.join(Duration.ofNanos(left));
                 }
             } catch (InterruptedException e) {
@@ -481,6 +487,7 @@ public final class ProcessPool implements AutoCloseable {
         Task current;
         Kill killReason;
         // used by this slot's thread only
+        Path trainingOutput; // where this process writes the AOT cache at a normal exit, or null
         DataOutputStream out;
         DataInputStream in;
 
@@ -536,23 +543,26 @@ public final class ProcessPool implements AutoCloseable {
         }
 
         private boolean startWorker() {
-            boolean createsArchive;
+            Path training;
             synchronized (lock) {
                 if (state == State.FAILED || state == State.KILLED || idleAndClosing()) {
                     return false;
                 }
-                createsArchive = !archiveCreatorStarted;
-                archiveCreatorStarted = true;
+                // One training worker per pool at most: it records the first run's classes and
+                // profiles into the AOT cache that later workers (and later pools) start from.
+                training = trainingStarted ? null : launcher.trainingOutput();
+                trainingStarted |= training != null;
             }
             Process p;
             try {
-                p = launcher.start(createsArchive);
+                p = launcher.start(training);
             } catch (IOException | RuntimeException e) {
                 workerFailed("cannot start a worker JVM: " + e);
                 return false;
             }
             synchronized (lock) {
                 process = p;
+                trainingOutput = training;
                 killReason = null;
                 if (state == State.FAILED || state == State.KILLED) {
                     killReason = Kill.SHUTDOWN;
@@ -731,6 +741,10 @@ public final class ProcessPool implements AutoCloseable {
 
         /** Forgets the (dead) process; returns why it was killed, or null if nobody here killed it. */
         private Kill discardProcess() {
+            if (trainingOutput != null) {
+                WorkerLauncher.discard(trainingOutput); // a dead trainer writes nothing usable
+                trainingOutput = null;
+            }
             synchronized (lock) {
                 Kill reason = killReason;
                 process = null;
@@ -754,7 +768,7 @@ public final class ProcessPool implements AutoCloseable {
             }
         }
 
-        /** Ends this slot's process: end of input asks it to exit (and write the CDS archive). */
+        /** Ends this slot's process: end of input asks it to exit (and a training worker to write the AOT cache). */
         private void stopProcess() {
             Process p;
             synchronized (lock) {
@@ -769,13 +783,22 @@ public final class ProcessPool implements AutoCloseable {
                 // already dead
             }
             try {
-                if (!p.waitFor(10, TimeUnit.SECONDS)) { // an archive dump takes well under that
+                // A training worker assembles the AOT cache as it exits, which takes a second or so.
+                if (!p.waitFor(trainingOutput != null ? 30 : 5, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
                     p.waitFor(5, TimeUnit.SECONDS);
                 }
             } catch (InterruptedException e) {
                 p.destroyForcibly();
                 Thread.currentThread().interrupt();
+            }
+            if (trainingOutput != null) {
+                if (!p.isAlive() && p.exitValue() == 0) {
+                    launcher.publish(trainingOutput);
+                } else {
+                    WorkerLauncher.discard(trainingOutput);
+                }
+                trainingOutput = null;
             }
             synchronized (lock) {
                 process = null;

@@ -4,25 +4,28 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 
-/** Builds worker command lines and starts worker processes; knows the JVM flags and the CDS cache. */
+/** Builds worker command lines and starts worker processes; knows the JVM flags and the AOT cache. */
 final class WorkerLauncher {
     private final List<String> prefix;   // java + JVM flags, up to the class path
     private final List<String> suffix;   // -cp <cp> WorkerMain <handler>
-    private final Path archive;          // dynamic AppCDS archive, or null when not used
+    private final Path cache;            // JDK 25 AOT cache file, or null when not used
 
-    WorkerLauncher(String handlerClass, List<String> jvmOptions, boolean sharedArchive) {
+    WorkerLauncher(String handlerClass, List<String> jvmOptions, boolean startupCache) {
         String classPath = System.getProperty("java.class.path", "");
         List<String> p = new ArrayList<>();
         p.add(javaExecutable());
-        // Workers are short-lived-ish, single-threaded and small: the serial collector starts fastest
-        // and has no GC threads per process. Not added when the caller picks a collector (two
-        // collectors is a JVM start error).
+        // Workers are single-threaded and numerous: the serial collector starts fastest and has no
+        // GC threads per process. Not added when the caller picks a collector (two is a start error).
         if (jvmOptions.stream().noneMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"))) {
             p.add("-XX:+UseSerialGC");
         }
@@ -35,7 +38,7 @@ final class WorkerLauncher {
         p.addAll(jvmOptions);
         this.prefix = List.copyOf(p);
         this.suffix = List.of("-cp", classPath, WorkerMain.class.getName(), handlerClass);
-        this.archive = sharedArchive ? archivePath(classPath, jvmOptions) : null;
+        this.cache = startupCache ? cachePath(classPath, jvmOptions) : null;
     }
 
     /** The same runtime as ours; {@code java.home/bin/java} first, since our own command may be a custom launcher. */
@@ -49,54 +52,136 @@ final class WorkerLauncher {
     }
 
     /**
-     * The command for one worker. Exactly one process per pool ({@code createsArchive}) may create or
-     * refresh the archive (the JVM writes it at exit and validates it at start); the others only map
-     * it when it exists, so that concurrent exits do not write the same file.
+     * The command for one worker. With a cache file, every worker maps it. Without one, the worker
+     * given a {@code trainingOutput} records its run and writes an AOT cache there when it exits
+     * normally (JEP 514: the JVM assembles it at exit); the pool then renames it into place, so that
+     * no process ever maps a half-written file. Other workers start without.
      */
-    List<String> command(boolean createsArchive) {
+    List<String> command(Path trainingOutput) {
         List<String> c = new ArrayList<>(prefix);
-        if (archive != null) {
-            if (createsArchive) {
-                c.add("-XX:+AutoCreateSharedArchive");
-                c.add("-XX:SharedArchiveFile=" + archive);
-            } else if (Files.isReadable(archive)) {
-                c.add("-XX:SharedArchiveFile=" + archive);
-            }
+        if (cache != null && Files.isReadable(cache)) {
+            c.add("-XX:AOTCache=" + cache);
+        } else if (trainingOutput != null) {
+            c.add("-XX:AOTCacheOutput=" + trainingOutput);
         }
         c.addAll(suffix);
         return c;
     }
 
-    Process start(boolean createsArchive) throws IOException {
-        return new ProcessBuilder(command(createsArchive))
+    Process start(Path trainingOutput) throws IOException {
+        return new ProcessBuilder(command(trainingOutput))
                 .redirectInput(ProcessBuilder.Redirect.PIPE)
                 .redirectOutput(ProcessBuilder.Redirect.PIPE)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
     }
 
-    Path archive() {
-        return archive;
+    /** Where a training worker should write, or null when no cache is wanted or it already exists. */
+    Path trainingOutput() {
+        if (cache == null || Files.exists(cache)) {
+            return null;
+        }
+        return cache.resolveSibling(cache.getFileName() + "." + ProcessHandle.current().pid() + "-"
+                + System.nanoTime() + ".tmp");
+    }
+
+    /** Publishes a training worker's output atomically; never throws (a cache is never worth a failure). */
+    void publish(Path trainingOutput) {
+        try {
+            if (Files.size(trainingOutput) > 0) {
+                Files.move(trainingOutput, cache, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException | RuntimeException e) {
+            // not written, or another pool won the race: either way workers start fine
+        } finally {
+            discard(trainingOutput);
+        }
+    }
+
+    static void discard(Path trainingOutput) {
+        try {
+            Files.deleteIfExists(trainingOutput);
+            Files.deleteIfExists(Path.of(trainingOutput + ".config"));
+        } catch (IOException | RuntimeException e) {
+            // best effort
+        }
+    }
+
+    Path cache() {
+        return cache;
     }
 
     /**
-     * {@code <cache dir>/worker-<hash>.jsa}, the hash over everything that invalidates an archive
-     * (runtime, class path, JVM options); null when no writable cache directory exists, in which
-     * case workers simply start without one.
+     * {@code <cache dir>/worker-<hash>.aot}, the hash over everything that invalidates a cache:
+     * runtime, JVM options and every class path jar's path, size and modification time (a rebuilt
+     * jar gets a new file instead of a cache the JVM would reject). Null when the class path holds
+     * a directory (AOT caches only cover jars; the JVM would print errors at every start) or no
+     * cache directory is writable: workers then simply start without.
      */
-    static Path archivePath(String classPath, List<String> jvmOptions) {
+    static Path cachePath(String classPath, List<String> jvmOptions) {
+        List<Path> jars = classPathJars(classPath);
+        if (jars == null) {
+            return null;
+        }
+        StringBuilder key = new StringBuilder()
+                .append(System.getProperty("java.home")).append('\0')
+                .append(System.getProperty("java.vm.version")).append('\0')
+                .append(String.join("\0", jvmOptions));
+        try {
+            for (Path jar : jars) {
+                key.append('\0').append(jar.toAbsolutePath()).append('\0').append(Files.size(jar))
+                        .append('\0').append(Files.getLastModifiedTime(jar).toMillis());
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
         Path dir = cacheDirectory();
         if (dir == null) {
             return null;
         }
-        String key = String.join("\0", System.getProperty("java.home"), System.getProperty("java.vm.version"),
-                classPath, String.join("\0", jvmOptions));
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            return dir.resolve("worker-" + HexFormat.of().formatHex(digest, 0, 10) + ".jsa");
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.toString().getBytes(StandardCharsets.UTF_8));
+            return dir.resolve("worker-" + HexFormat.of().formatHex(digest, 0, 10) + ".aot");
         } catch (NoSuchAlgorithmException e) {
-            return null; // every JDK has SHA-256; never fail over a cache
+            return null;
         }
+    }
+
+    /** The jars of the class path, with those named by jar manifests' Class-Path; null if any entry is not a jar. */
+    static List<Path> classPathJars(String classPath) {
+        List<Path> jars = new ArrayList<>();
+        try {
+            for (String entry : classPath.split(java.io.File.pathSeparator)) {
+                if (entry.isEmpty()) {
+                    continue;
+                }
+                Path jar = Path.of(entry);
+                if (!Files.isRegularFile(jar)) {
+                    return null;
+                }
+                jars.add(jar);
+                // Surefire and launchers pass a manifest-only jar whose Class-Path names the rest.
+                try (JarFile jf = new JarFile(jar.toFile())) {
+                    Manifest m = jf.getManifest();
+                    String cp = m == null ? null : m.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
+                    if (cp != null) {
+                        for (String ref : cp.trim().split("\\s+")) {
+                            if (ref.isEmpty()) {
+                                continue;
+                            }
+                            Path p = Path.of(jar.toAbsolutePath().getParent().toUri().resolve(ref));
+                            if (!Files.isRegularFile(p)) {
+                                return null;
+                            }
+                            jars.add(p);
+                        }
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        return jars;
     }
 
     static Path cacheDirectory() {

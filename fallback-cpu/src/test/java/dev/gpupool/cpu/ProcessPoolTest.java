@@ -35,8 +35,8 @@ class ProcessPoolTest {
     Path tmp;
 
     private ProcessPool start(int workers) {
-        // No archive in tests: keeps ~/.cache untouched and exits fast; the launcher is measured separately.
-        pool = ProcessPool.start(ProcessPool.Options.of(ScriptHandler.class).workers(workers).sharedArchive(false));
+        // No AOT cache in tests (Surefire's class path has directories anyway): each test starts the same way.
+        pool = ProcessPool.start(ProcessPool.Options.of(ScriptHandler.class).workers(workers).startupCache(false));
         return pool;
     }
 
@@ -241,7 +241,7 @@ class ProcessPoolTest {
 
     @Test
     void handlerThatCannotBeCreatedFailsThePoolWithTheReason() throws Exception {
-        pool = ProcessPool.start(ProcessPool.Options.of(FailingConstructorHandler.class).workers(1).sharedArchive(false));
+        pool = ProcessPool.start(ProcessPool.Options.of(FailingConstructorHandler.class).workers(1).startupCache(false));
         Throwable e = failure(pool.submit(req("x")));
         assertInstanceOf(WorkerStartException.class, e);
         assertTrue(e.getMessage().contains("no codec library on this machine"), e.getMessage());
@@ -250,7 +250,7 @@ class ProcessPoolTest {
 
     @Test
     void workersThatCannotStartFailThePoolInsteadOfLooping() throws Exception {
-        pool = ProcessPool.start(ProcessPool.Options.of(ScriptHandler.class).workers(1).sharedArchive(false)
+        pool = ProcessPool.start(ProcessPool.Options.of(ScriptHandler.class).workers(1).startupCache(false)
                 .maxRestarts(2).jvmOptions("-XX:+ThisFlagDoesNotExist"));
         Throwable e = failure(pool.submit(req("x")));
         assertInstanceOf(WorkerStartException.class, e);
