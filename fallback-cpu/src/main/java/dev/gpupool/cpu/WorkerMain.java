@@ -24,6 +24,9 @@ public final class WorkerMain {
         DataOutputStream out = new DataOutputStream(
                 new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16));
         System.setOut(System.err);
+        // End of input stops an idle worker when the pool's JVM dies; this also stops one stuck in a
+        // native call, which would otherwise outlive its parent until the call returned.
+        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(4)));
         DataInputStream in = new DataInputStream(
                 new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16));
         try {
