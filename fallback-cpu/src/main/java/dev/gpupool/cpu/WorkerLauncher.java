@@ -1,0 +1,211 @@
+package dev.gpupool.cpu;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+
+/** Builds worker command lines and starts worker processes; knows the JVM flags and the AOT cache. */
+final class WorkerLauncher {
+    private final List<String> prefix;   // java + JVM flags, up to the class path
+    private final List<String> suffix;   // -cp <cp> WorkerMain <handler>
+    private final Path cache;            // JDK 25 AOT cache file, or null when not used
+
+    WorkerLauncher(String handlerClass, List<String> jvmOptions, boolean startupCache) {
+        String classPath = System.getProperty("java.class.path", "");
+        List<String> p = new ArrayList<>();
+        p.add(javaExecutable());
+        // Workers are single-threaded and numerous: the serial collector starts fastest and has no
+        // GC threads per process. Not added when the caller picks a collector (two is a start error).
+        if (jvmOptions.stream().noneMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"))) {
+            p.add("-XX:+UseSerialGC");
+        }
+        p.add("-XX:+ExitOnOutOfMemoryError");  // a worker out of memory is dead weight: exit, count as crash
+        p.add("-XX:-UsePerfData");             // no hsperfdata mmap file per worker: faster start, no /tmp litter
+        // JVM log output goes to stdout by default, which would corrupt the frame stream before
+        // WorkerMain can redirect anything: send warnings and errors to stderr instead.
+        p.add("-Xlog:disable");
+        p.add("-Xlog:all=warning:stderr");
+        p.addAll(jvmOptions);
+        this.prefix = List.copyOf(p);
+        this.suffix = List.of("-cp", classPath, WorkerMain.class.getName(), handlerClass);
+        this.cache = startupCache ? cachePath(classPath, jvmOptions) : null;
+    }
+
+    /** The same runtime as ours; {@code java.home/bin/java} first, since our own command may be a custom launcher. */
+    static String javaExecutable() {
+        Path java = Path.of(System.getProperty("java.home"), "bin",
+                System.getProperty("os.name", "").startsWith("Windows") ? "java.exe" : "java");
+        if (Files.isExecutable(java)) {
+            return java.toString();
+        }
+        return ProcessHandle.current().info().command().orElse(java.toString());
+    }
+
+    /**
+     * The command for one worker. With a cache file, every worker maps it. Without one, the worker
+     * given a {@code trainingOutput} records its run and writes an AOT cache there when it exits
+     * normally (JEP 514: the JVM assembles it at exit); the pool then renames it into place, so that
+     * no process ever maps a half-written file. Other workers start without.
+     */
+    List<String> command(Path trainingOutput) {
+        List<String> c = new ArrayList<>(prefix);
+        if (cache != null && Files.isReadable(cache)) {
+            c.add("-XX:AOTCache=" + cache);
+        } else if (trainingOutput != null) {
+            c.add("-XX:AOTCacheOutput=" + trainingOutput);
+        }
+        c.addAll(suffix);
+        return c;
+    }
+
+    Process start(Path trainingOutput) throws IOException {
+        return new ProcessBuilder(command(trainingOutput))
+                .redirectInput(ProcessBuilder.Redirect.PIPE)
+                .redirectOutput(ProcessBuilder.Redirect.PIPE)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+    }
+
+    /** Where a training worker should write, or null when no cache is wanted or it already exists. */
+    Path trainingOutput() {
+        if (cache == null || Files.exists(cache)) {
+            return null;
+        }
+        return cache.resolveSibling(cache.getFileName() + "." + ProcessHandle.current().pid() + "-"
+                + System.nanoTime() + ".tmp");
+    }
+
+    /** Publishes a training worker's output atomically; never throws (a cache is never worth a failure). */
+    void publish(Path trainingOutput) {
+        try {
+            if (Files.size(trainingOutput) > 0) {
+                Files.move(trainingOutput, cache, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException | RuntimeException e) {
+            // not written, or another pool won the race: either way workers start fine
+        } finally {
+            discard(trainingOutput);
+        }
+    }
+
+    static void discard(Path trainingOutput) {
+        try {
+            Files.deleteIfExists(trainingOutput);
+            Files.deleteIfExists(Path.of(trainingOutput + ".config"));
+        } catch (IOException | RuntimeException e) {
+            // best effort
+        }
+    }
+
+    Path cache() {
+        return cache;
+    }
+
+    /**
+     * {@code <cache dir>/worker-<hash>.aot}, the hash over everything that invalidates a cache:
+     * runtime, JVM options and every class path jar's path, size and modification time (a rebuilt
+     * jar gets a new file instead of a cache the JVM would reject). Null when the class path holds
+     * a directory (AOT caches only cover jars; the JVM would print errors at every start) or no
+     * cache directory is writable: workers then simply start without.
+     */
+    static Path cachePath(String classPath, List<String> jvmOptions) {
+        List<Path> jars = classPathJars(classPath);
+        if (jars == null) {
+            return null;
+        }
+        StringBuilder key = new StringBuilder()
+                .append(System.getProperty("java.home")).append('\0')
+                .append(System.getProperty("java.vm.version")).append('\0')
+                .append(String.join("\0", jvmOptions));
+        try {
+            for (Path jar : jars) {
+                key.append('\0').append(jar.toAbsolutePath()).append('\0').append(Files.size(jar))
+                        .append('\0').append(Files.getLastModifiedTime(jar).toMillis());
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        Path dir = cacheDirectory();
+        if (dir == null) {
+            return null;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.toString().getBytes(StandardCharsets.UTF_8));
+            return dir.resolve("worker-" + HexFormat.of().formatHex(digest, 0, 10) + ".aot");
+        } catch (NoSuchAlgorithmException e) {
+            return null;
+        }
+    }
+
+    /** The jars of the class path, with those named by jar manifests' Class-Path; null if any entry is not a jar. */
+    static List<Path> classPathJars(String classPath) {
+        List<Path> jars = new ArrayList<>();
+        try {
+            for (String entry : classPath.split(java.io.File.pathSeparator)) {
+                if (entry.isEmpty()) {
+                    continue;
+                }
+                Path jar = Path.of(entry);
+                if (!Files.isRegularFile(jar)) {
+                    return null;
+                }
+                jars.add(jar);
+                // Surefire and launchers pass a manifest-only jar whose Class-Path names the rest.
+                try (JarFile jf = new JarFile(jar.toFile())) {
+                    Manifest m = jf.getManifest();
+                    String cp = m == null ? null : m.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
+                    if (cp != null) {
+                        for (String ref : cp.trim().split("\\s+")) {
+                            if (ref.isEmpty()) {
+                                continue;
+                            }
+                            Path p = Path.of(jar.toAbsolutePath().getParent().toUri().resolve(ref));
+                            if (!Files.isRegularFile(p)) {
+                                return null;
+                            }
+                            jars.add(p);
+                        }
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        return jars;
+    }
+
+    static Path cacheDirectory() {
+        List<Path> candidates = new ArrayList<>();
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        if (xdg != null && !xdg.isBlank()) {
+            candidates.add(Path.of(xdg, "gpupool"));
+        }
+        String home = System.getProperty("user.home");
+        if (home != null && !home.isBlank() && !home.equals("?")) {
+            candidates.add(Path.of(home, ".cache", "gpupool"));
+        }
+        candidates.add(Path.of(System.getProperty("java.io.tmpdir"),
+                "gpupool-" + System.getProperty("user.name", "user")));
+        for (Path dir : candidates) {
+            try {
+                Files.createDirectories(dir);
+                if (Files.isWritable(dir)) {
+                    return dir;
+                }
+            } catch (IOException | RuntimeException e) {
+                // try the next one
+            }
+        }
+        return null;
+    }
+}

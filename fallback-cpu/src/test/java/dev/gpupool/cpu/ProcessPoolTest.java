@@ -1,0 +1,273 @@
+package dev.gpupool.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class ProcessPoolTest {
+    private ProcessPool pool;
+    private final List<Long> seenPids = new ArrayList<>();
+
+    @TempDir
+    Path tmp;
+
+    private ProcessPool start(int workers) {
+        // No AOT cache in tests (Surefire's class path has directories anyway): each test starts the same way.
+        pool = ProcessPool.start(ProcessPool.Options.of(ScriptHandler.class).workers(workers).startupCache(false));
+        return pool;
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (pool != null) {
+            seenPids.addAll(pool.workerPids());
+            pool.closeNow();
+            assertTrue(pool.workerPids().isEmpty());
+            for (long pid : seenPids) {
+                assertNoProcess(pid);
+            }
+        }
+    }
+
+    private static byte[] req(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String get(CompletableFuture<byte[]> f) throws Exception {
+        return new String(f.get(20, TimeUnit.SECONDS), StandardCharsets.UTF_8);
+    }
+
+    private static Throwable failure(CompletableFuture<byte[]> f) throws Exception {
+        try {
+            f.get(20, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            return e.getCause();
+        } catch (CancellationException e) {
+            return e;
+        }
+        throw new AssertionError("expected the task to fail");
+    }
+
+    private static void assertNoProcess(long pid) {
+        ProcessHandle.of(pid).ifPresent(h -> {
+            try {
+                h.onExit().get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new AssertionError("worker process " + pid + " still alive", e);
+            }
+        });
+    }
+
+    /** Waits until the pool has {@code n} live workers and returns their pids. */
+    private List<Long> awaitWorkers(int n) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < end) {
+            List<Long> pids = pool.workerPids();
+            if (pids.size() == n) {
+                seenPids.addAll(pids);
+                return pids;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("workers did not start: " + pool.workerPids());
+    }
+
+    @Test
+    void manyTasksCompleteCorrectlyOnSeveralProcesses() throws Exception {
+        start(2);
+        assertEquals(2, pool.workers());
+        assertEquals("2 worker processes", pool.describe());
+        List<CompletableFuture<byte[]>> echoes = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            echoes.add(pool.submit(req((i % 2 == 0 ? "upper:task-" : i % 50 == 1 ? "print:task-" : "echo:task-") + i)));
+        }
+        List<CompletableFuture<byte[]>> sleeps = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            sleeps.add(pool.submit(req("sleep:100")));
+        }
+        for (int i = 0; i < echoes.size(); i++) {
+            assertEquals((i % 2 == 0 ? "TASK-" : "task-") + i, get(echoes.get(i)));
+        }
+        Set<String> pids = new HashSet<>();
+        for (CompletableFuture<byte[]> f : sleeps) {
+            pids.add(get(f));
+        }
+        assertEquals(2, pids.size(), "both worker processes ran tasks: " + pids);
+        assertFalse(pids.contains(Long.toString(ProcessHandle.current().pid())));
+    }
+
+    @Test
+    void handlerExceptionFailsOnlyThatTask() throws Exception {
+        start(1);
+        String pidBefore = get(pool.submit(req("pid")));
+        CompletableFuture<byte[]> bad = pool.submit(req("throw:cannot decode\nline two"));
+        CompletableFuture<byte[]> good = pool.submit(req("echo:fine"));
+        WorkerTaskException e = assertInstanceOf(WorkerTaskException.class, failure(bad));
+        assertEquals("cannot decode line two", e.getMessage());
+        assertEquals("java.io.IOException", e.remoteClassName());
+        assertEquals("fine", get(good));
+        assertEquals(pidBefore, get(pool.submit(req("pid"))), "the worker stays in service");
+    }
+
+    @Test
+    void killedWorkerMidTaskIsReplacedAndTheTaskRetried() throws Exception {
+        start(2);
+        List<Long> pids = awaitWorkers(2);
+        List<CompletableFuture<byte[]>> tasks = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            tasks.add(pool.submit(req("sleep:600")));
+        }
+        Thread.sleep(250); // both workers are inside their first task
+        long victim = pids.get(0);
+        ProcessHandle.of(victim).orElseThrow().destroyForcibly();
+        Set<String> ranOn = new HashSet<>();
+        for (CompletableFuture<byte[]> t : tasks) {
+            ranOn.add(get(t)); // none is lost or failed
+        }
+        assertFalse(ranOn.contains(Long.toString(victim)));
+        List<Long> now = awaitWorkers(2);
+        assertFalse(now.contains(victim), "the dead worker was replaced");
+    }
+
+    @Test
+    void poisonInputFailsAfterTwoCrashesAndTheBatchGoesOn() throws Exception {
+        start(2);
+        List<CompletableFuture<byte[]>> good = new ArrayList<>();
+        CompletableFuture<byte[]> poison = pool.submit(req("halt:3"));
+        Path marker = tmp.resolve("crashed-once");
+        CompletableFuture<byte[]> flaky = pool.submit(req("crashonce:" + marker));
+        for (int i = 0; i < 20; i++) {
+            good.add(pool.submit(req("echo:" + i)));
+        }
+        WorkerCrashedException e = assertInstanceOf(WorkerCrashedException.class, failure(poison));
+        assertEquals("worker process crashed twice on this input (exit code 3)", e.getMessage());
+        assertEquals(3, e.exitCode());
+        assertEquals("survived", get(flaky), "one crash is retried on another process");
+        for (int i = 0; i < good.size(); i++) {
+            assertEquals(Integer.toString(i), get(good.get(i)));
+        }
+        awaitWorkers(2);
+    }
+
+    @Test
+    void timeoutKillsAndReplacesTheWorker() throws Exception {
+        start(1);
+        long pid = awaitWorkers(1).get(0);
+        long t0 = System.nanoTime();
+        CompletableFuture<byte[]> stuck = pool.submit(req("sleep:20000"), Duration.ofMillis(300));
+        CompletableFuture<byte[]> next = pool.submit(req("pid"));
+        assertInstanceOf(TimeoutException.class, failure(stuck));
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5));
+        assertNoProcess(pid);
+        assertNotEquals(Long.toString(pid), get(next), "a replacement worker runs the next task");
+    }
+
+    @Test
+    void cancellingQueuedAndRunningTasks() throws Exception {
+        start(1);
+        long pid = awaitWorkers(1).get(0);
+        CompletableFuture<byte[]> running = pool.submit(req("sleep:20000"));
+        Path never = tmp.resolve("never");
+        CompletableFuture<byte[]> queued = pool.submit(req("touch:" + never));
+        CompletableFuture<byte[]> after = pool.submit(req("pid"));
+        Thread.sleep(200);
+        assertTrue(queued.cancel(true));
+        assertTrue(running.cancel(true));
+        assertNoProcess(pid); // the running task's worker is killed ...
+        String newPid = get(after); // ... and replaced; the queued one is skipped
+        assertNotEquals(Long.toString(pid), newPid);
+        assertFalse(Files.exists(never), "a cancelled queued task never runs");
+        assertTrue(queued.isCancelled() && running.isCancelled());
+    }
+
+    @Test
+    void closeWaitsForRunningAndQueuedWork() throws Exception {
+        start(2);
+        List<CompletableFuture<byte[]>> tasks = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            tasks.add(pool.submit(req("sleep:300")));
+        }
+        awaitWorkers(2);
+        pool.close();
+        for (CompletableFuture<byte[]> t : tasks) {
+            assertTrue(t.isDone() && !t.isCompletedExceptionally(), "finished before close returned");
+        }
+        assertTrue(pool.workerPids().isEmpty());
+        for (long pid : seenPids) {
+            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "worker " + pid + " exited");
+        }
+        assertThrows(RejectedExecutionException.class, () -> pool.submit(req("echo:late")));
+    }
+
+    @Test
+    void closeNowReturnsPromptlyAndCancelsEverything() throws Exception {
+        start(1);
+        awaitWorkers(1);
+        CompletableFuture<byte[]> running = pool.submit(req("sleep:20000"));
+        CompletableFuture<byte[]> queued = pool.submit(req("echo:never"));
+        Thread.sleep(200);
+        long t0 = System.nanoTime();
+        pool.closeNow();
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(3), "closeNow returned promptly");
+        assertInstanceOf(CancellationException.class, failure(running));
+        assertInstanceOf(CancellationException.class, failure(queued));
+        for (long pid : seenPids) {
+            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "worker " + pid + " killed");
+        }
+    }
+
+    @Test
+    void handlerThatCannotBeCreatedFailsThePoolWithTheReason() throws Exception {
+        pool = ProcessPool.start(ProcessPool.Options.of(FailingConstructorHandler.class).workers(1).startupCache(false));
+        Throwable e = failure(pool.submit(req("x")));
+        assertInstanceOf(WorkerStartException.class, e);
+        assertTrue(e.getMessage().contains("no codec library on this machine"), e.getMessage());
+        assertInstanceOf(WorkerStartException.class, failure(pool.submit(req("y"))));
+    }
+
+    @Test
+    void workersThatCannotStartFailThePoolInsteadOfLooping() throws Exception {
+        pool = ProcessPool.start(ProcessPool.Options.of(ScriptHandler.class).workers(1).startupCache(false)
+                .maxRestarts(2).jvmOptions("-XX:+ThisFlagDoesNotExist"));
+        Throwable e = failure(pool.submit(req("x")));
+        assertInstanceOf(WorkerStartException.class, e);
+        assertTrue(e.getMessage().contains("before it was ready"), e.getMessage());
+    }
+
+    static final class NotPublicHandler implements WorkerHandler {
+        @Override
+        public byte[] handle(byte[] request) {
+            return request;
+        }
+    }
+
+    @Test
+    void rejectsHandlersWorkersCannotCreate() {
+        assertThrows(IllegalArgumentException.class,
+                () -> ProcessPool.start(ProcessPool.Options.of(NotPublicHandler.class)));
+        assertThrows(IllegalArgumentException.class, () -> ProcessPool.Options.of(ScriptHandler.class).workers(0));
+    }
+}

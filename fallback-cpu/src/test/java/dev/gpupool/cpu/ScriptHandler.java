@@ -1,0 +1,56 @@
+package dev.gpupool.cpu;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Test handler driven by the request text {@code command:argument}: echo, upper, sleep (ms, answers
+ * the pid), pid, throw (IOException with the argument), halt (exit code), crashonce (halts unless
+ * the marker file exists, creating it first), touch (creates the file), print (writes to System.out,
+ * then echoes).
+ */
+public final class ScriptHandler implements WorkerHandler {
+    @Override
+    public byte[] handle(byte[] request) throws Exception {
+        String text = new String(request, StandardCharsets.UTF_8);
+        int colon = text.indexOf(':');
+        String command = colon < 0 ? text : text.substring(0, colon);
+        String arg = colon < 0 ? "" : text.substring(colon + 1);
+        String pid = Long.toString(ProcessHandle.current().pid());
+        String result = switch (command) {
+            case "echo" -> arg;
+            case "upper" -> arg.toUpperCase();
+            case "pid" -> pid;
+            case "sleep" -> {
+                Thread.sleep(Long.parseLong(arg));
+                yield pid;
+            }
+            case "throw" -> throw new IOException(arg);
+            case "halt" -> {
+                Runtime.getRuntime().halt(Integer.parseInt(arg));
+                yield "unreachable";
+            }
+            case "crashonce" -> {
+                Path marker = Path.of(arg);
+                if (!Files.exists(marker)) {
+                    Files.createFile(marker);
+                    Runtime.getRuntime().halt(3);
+                }
+                yield "survived";
+            }
+            case "touch" -> {
+                Files.createFile(Path.of(arg));
+                yield "touched";
+            }
+            case "print" -> {
+                System.out.println("stray output that must not reach the protocol stream");
+                System.out.flush();
+                yield arg;
+            }
+            default -> throw new IllegalArgumentException("unknown command " + command);
+        };
+        return result.getBytes(StandardCharsets.UTF_8);
+    }
+}
