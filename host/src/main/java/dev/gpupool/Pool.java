@@ -64,6 +64,7 @@ import java.util.stream.StreamSupport;
  * }</pre>
  */
 public final class Pool implements AutoCloseable {
+    private final Backend requested;
     private final Backend backend;
     private final String device;
     private final int deviceIndex;
@@ -78,6 +79,7 @@ public final class Pool implements AutoCloseable {
     private volatile boolean closed;
 
     private Pool(Builder b, Backends.Selection selection) {
+        this.requested = b.backend;
         this.backend = selection.chosen().backend();
         this.device = selection.chosen().device();
         this.deviceIndex = b.device;
@@ -170,6 +172,11 @@ public final class Pool implements AutoCloseable {
     /** The backend chosen (never {@link Backend#AUTO}). */
     public Backend backend() {
         return backend;
+    }
+
+    /** The backend asked for: {@link Backend#AUTO} or the one insisted on. */
+    public Backend requested() {
+        return requested;
     }
 
     /** The device it runs on: "NVIDIA H100 80GB HBM3", "Portable Computing Language: cpu", "2 worker processes". */

@@ -69,10 +69,15 @@ final class WorkerLauncher {
     }
 
     Process start(Path trainingOutput) throws IOException {
+        // The JVM's cache assembly at a training worker's exit logs warnings and a JAVA_TOOL_OPTIONS
+        // line on stderr that mean nothing to a user; that worker's stderr goes to a log beside the
+        // cache instead (its task failures still come back through the protocol).
+        ProcessBuilder.Redirect err = trainingOutput == null ? ProcessBuilder.Redirect.INHERIT
+                : ProcessBuilder.Redirect.to(trainingOutput.resolveSibling(trainingOutput.getFileName() + ".log").toFile());
         return new ProcessBuilder(command(trainingOutput))
                 .redirectInput(ProcessBuilder.Redirect.PIPE)
                 .redirectOutput(ProcessBuilder.Redirect.PIPE)
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .redirectError(err)
                 .start();
     }
 
@@ -95,6 +100,7 @@ final class WorkerLauncher {
             // not written, or another pool won the race: either way workers start fine
         } finally {
             discard(trainingOutput);
+            discard(trainingOutput.resolveSibling(trainingOutput.getFileName() + ".log"));
         }
     }
 

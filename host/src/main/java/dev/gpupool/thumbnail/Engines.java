@@ -1,6 +1,14 @@
 package dev.gpupool.thumbnail;
 
+import dev.gpupool.Backend;
+import dev.gpupool.BackendUnavailableException;
 import dev.gpupool.Pool;
+import dev.gpupool.device.DeviceException;
+import dev.gpupool.device.DeviceResizer;
+import dev.gpupool.device.ResizeRequest;
+import dev.gpupool.device.opencl.OpenClResizer;
+
+import java.util.List;
 import dev.gpupool.image.PixelBuffer;
 import dev.gpupool.image.ResampleWeights;
 import dev.gpupool.image.Resampler;
@@ -12,13 +20,34 @@ final class Engines {
 
     static ThumbnailEngine forPool(Pool pool) {
         return switch (pool.backend()) {
-            case CPU_THREADS, CPU -> pool.resource(ThreadsEngine.class, () -> new ThreadsEngine(pool));
+            case CPU_THREADS -> pool.resource(ThreadsEngine.class, () -> new ThreadsEngine(pool));
+            case CPU -> pool.resource(ProcessEngine.class, () -> new ProcessEngine(pool.workers()));
+            case OPENCL -> pool.resource(DeviceEngine.class, () -> new DeviceEngine(pool, openCl(pool), Backend.OPENCL));
             default -> throw new IllegalStateException("no engine for " + pool.backend());
         };
     }
 
-    /** One in-memory resize on the pool's backend. */
+    private static DeviceResizer openCl(Pool pool) {
+        try {
+            return OpenClResizer.open(pool.deviceIndex(), pool.requested() == Backend.OPENCL);
+        } catch (DeviceException e) {
+            throw new BackendUnavailableException("opencl backend failed to start: " + e.getMessage());
+        }
+    }
+
+    /**
+     * One in-memory resize on the pool's backend: on the device for a device pool (the CPU if the
+     * device cannot take it), else in this process (an in-memory image never goes to a worker process).
+     */
     static PixelBuffer resize(Pool pool, PixelBuffer px, ResampleWeights x, ResampleWeights y) {
+        if (pool.backend() == Backend.OPENCL || pool.backend() == Backend.CUDA) {
+            DeviceEngine engine = (DeviceEngine) forPool(pool);
+            try {
+                return engine.resizer().resize(List.of(new ResizeRequest(px, x, y))).getFirst();
+            } catch (DeviceException e) {
+                return Resampler.resize(px, x, y);
+            }
+        }
         return Resampler.resize(px, x, y);
     }
 }

@@ -12,6 +12,7 @@ public final class OpenClImageTooLargeException extends DeviceException {
     }
 
     /** Index in the batch of the request that does not fit. */
+    @Override
     public int requestIndex() {
         return requestIndex;
     }

@@ -1,0 +1,180 @@
+package dev.gpupool.thumbnail;
+
+import dev.gpupool.Backend;
+import dev.gpupool.Pool;
+import dev.gpupool.codec.Decoded;
+import dev.gpupool.device.DeviceException;
+import dev.gpupool.device.DeviceResizer;
+import dev.gpupool.device.ResizeRequest;
+import dev.gpupool.image.PixelBuffer;
+import dev.gpupool.image.Resampler;
+import dev.gpupool.job.ResizePlan;
+import dev.gpupool.job.ThumbnailJob;
+import dev.gpupool.job.ThumbnailRequest;
+import dev.gpupool.job.ThumbnailResult;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A device backend's engine: read and decode on the pool's CPU threads, resize on the device in
+ * batches, encode and write on the CPU threads again. One batcher thread is the device's only
+ * caller; it takes what is decoded, waits a moment for more, and sends up to {@link #MAX_IMAGES}
+ * images (or {@link #MAX_SOURCE_PIXELS}) in one call, so transfers and kernels of many images share
+ * one submission. An image the device cannot take is resized on the CPU instead, and after
+ * {@link #MAX_DEVICE_FAILURES} device failures everything goes to the CPU; each item's report says
+ * where it really ran.
+ */
+final class DeviceEngine implements ThumbnailEngine {
+    static final int MAX_IMAGES = 32;
+    static final long MAX_SOURCE_PIXELS = 96L << 20;
+    static final int MAX_DEVICE_FAILURES = 3;
+    private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
+    private final Pool pool;
+    private final DeviceResizer resizer;
+    private final Backend backend;
+    private final BlockingQueue<Decoding> ready = new LinkedBlockingQueue<>();
+    private final Thread batcher;
+    private volatile boolean closed;
+    private int deviceFailures;
+
+    /** A decoded image waiting for the device. */
+    private record Decoding(ThumbnailRequest request, Decoded decoded, List<ResizePlan> plans, long readNanos,
+                            long decodeNanos, CompletableFuture<Done> done) {
+    }
+
+    DeviceEngine(Pool pool, DeviceResizer resizer, Backend backend) {
+        this.pool = pool;
+        this.resizer = resizer;
+        this.backend = backend;
+        this.batcher = Thread.ofPlatform().name("gpupool-device-batcher").daemon().start(this::batchLoop);
+    }
+
+    DeviceResizer resizer() {
+        return resizer;
+    }
+
+    @Override
+    public CompletableFuture<Done> submit(ThumbnailRequest request) {
+        CompletableFuture<Done> done = new CompletableFuture<>();
+        pool.submit(() -> {
+            long t0 = System.nanoTime();
+            byte[] bytes = ThumbnailJob.read(request);
+            long t1 = System.nanoTime();
+            Decoded decoded = ThumbnailJob.decode(bytes, request.spec());
+            long t2 = System.nanoTime();
+            ready.add(new Decoding(request, decoded, ThumbnailJob.plan(decoded, request.spec()), t1 - t0, t2 - t1, done));
+            return null;
+        }).whenComplete((v, e) -> {
+            if (e != null) done.completeExceptionally(e);
+        });
+        return done;
+    }
+
+    private void batchLoop() {
+        List<Decoding> batch = new ArrayList<>();
+        while (!closed || !ready.isEmpty()) {
+            try {
+                Decoding first = ready.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) continue;
+                batch.add(first);
+                long pixels = first.decoded().pixels().pixels();
+                long until = System.nanoTime() + GATHER_NANOS;
+                while (batch.size() < MAX_IMAGES && pixels < MAX_SOURCE_PIXELS) {
+                    Decoding next = ready.poll(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    if (next == null) break;
+                    batch.add(next);
+                    pixels += next.decoded().pixels().pixels();
+                }
+                resizeBatch(batch);
+            } catch (InterruptedException e) {
+                if (closed) break;
+            } catch (Throwable e) {
+                for (Decoding d : batch) d.done().completeExceptionally(e);
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    /** Resizes every plan of every image of the batch, on the device where it can, else on the CPU. */
+    private void resizeBatch(List<Decoding> batch) {
+        List<ResizeRequest> requests = new ArrayList<>();
+        List<Decoding> owner = new ArrayList<>();
+        for (Decoding d : batch) {
+            for (ResizePlan p : d.plans()) {
+                requests.add(new ResizeRequest(d.decoded().pixels(), p.x(), p.y()));
+                owner.add(d);
+            }
+        }
+        long t0 = System.nanoTime();
+        PixelBuffer[] out = new PixelBuffer[requests.size()];
+        boolean[] onCpu = new boolean[requests.size()];
+        List<Integer> todo = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) todo.add(i);
+        while (!todo.isEmpty()) {
+            if (deviceFailures >= MAX_DEVICE_FAILURES) {
+                for (int i : todo) { out[i] = cpuResize(requests.get(i)); onCpu[i] = true; }
+                break;
+            }
+            List<ResizeRequest> send = todo.stream().map(requests::get).toList();
+            try {
+                List<PixelBuffer> got = resizer.resize(send);
+                for (int k = 0; k < todo.size(); k++) out[todo.get(k)] = got.get(k);
+                todo.clear();
+            } catch (DeviceException e) {
+                int bad = e.requestIndex();
+                if (bad >= 0 && bad < todo.size()) { // one image does not fit: CPU for it, the device for the rest
+                    int i = todo.remove(bad);
+                    out[i] = cpuResize(requests.get(i));
+                    onCpu[i] = true;
+                } else {
+                    deviceFailures++;
+                    System.err.println("gpupool: " + backend.cliName() + " device failed (" + e.getMessage() + "); this batch runs on the CPU");
+                    for (int i : todo) { out[i] = cpuResize(requests.get(i)); onCpu[i] = true; }
+                    todo.clear();
+                }
+            }
+        }
+        long resizeNanosEach = (System.nanoTime() - t0) / batch.size(); // read now: the batch list is reused
+        int k = 0;
+        for (Decoding d : batch) {
+            int n = d.plans().size();
+            List<PixelBuffer> mine = new ArrayList<>(n);
+            boolean cpu = false;
+            for (int j = 0; j < n; j++, k++) { mine.add(out[k]); cpu |= onCpu[k]; }
+            Backend ranOn = cpu ? Backend.CPU_THREADS : backend;
+            pool.submit(() -> {
+                long w0 = System.nanoTime();
+                for (int j = 0; j < n; j++) ThumbnailJob.write(mine.get(j), d.request().outputs().get(j), d.request().spec());
+                long w1 = System.nanoTime();
+                PixelBuffer first = mine.getFirst();
+                return new Done(new ThumbnailResult(first.width(), first.height(), d.decoded().warnings(),
+                        d.readNanos(), d.decodeNanos(), resizeNanosEach, w1 - w0), ranOn);
+            }).whenComplete((v, e) -> {
+                if (e != null) d.done().completeExceptionally(e);
+                else d.done().complete(v);
+            });
+        }
+    }
+
+    private static PixelBuffer cpuResize(ResizeRequest r) {
+        return Resampler.resize(r.src(), r.x(), r.y());
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            batcher.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        resizer.close();
+    }
+}
