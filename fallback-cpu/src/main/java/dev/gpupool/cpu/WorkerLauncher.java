@@ -35,10 +35,26 @@ final class WorkerLauncher {
         // WorkerMain can redirect anything: send warnings and errors to stderr instead.
         p.add("-Xlog:disable");
         p.add("-Xlog:all=warning:stderr");
+        p.addAll(inherited(jvmOptions));
         p.addAll(jvmOptions);
         this.prefix = List.copyOf(p);
         this.suffix = List.of("-cp", classPath, WorkerMain.class.getName(), handlerClass);
         this.cache = startupCache ? cachePath(classPath, jvmOptions) : null;
+    }
+
+    /**
+     * What a worker inherits from this JVM unless the caller sets it: the heap limits the user gave
+     * (so N workers stay within what was allowed) and native access (the codecs call libraries).
+     */
+    static List<String> inherited(List<String> callerOptions) {
+        List<String> out = new ArrayList<>();
+        boolean callerHeap = callerOptions.stream().anyMatch(o -> o.startsWith("-Xmx") || o.startsWith("-XX:MaxRAM"));
+        for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            boolean heap = a.startsWith("-Xmx") || a.startsWith("-Xms") || a.startsWith("-XX:MaxRAMPercentage");
+            if ((heap && !callerHeap) || a.startsWith("--enable-native-access")) out.add(a);
+        }
+        if (out.stream().noneMatch(a -> a.startsWith("--enable-native-access"))) out.add("--enable-native-access=ALL-UNNAMED");
+        return out;
     }
 
     /** The same runtime as ours; {@code java.home/bin/java} first, since our own command may be a custom launcher. */

@@ -6,7 +6,7 @@ import dev.gpupool.Pool;
 import dev.gpupool.device.DeviceException;
 import dev.gpupool.device.DeviceResizer;
 import dev.gpupool.device.ResizeRequest;
-import dev.gpupool.device.opencl.OpenClResizer;
+import dev.gpupool.device.DeviceResizers;
 
 import java.util.List;
 import dev.gpupool.image.PixelBuffer;
@@ -22,16 +22,16 @@ final class Engines {
         return switch (pool.backend()) {
             case CPU_THREADS -> pool.resource(ThreadsEngine.class, () -> new ThreadsEngine(pool));
             case CPU -> pool.resource(ProcessEngine.class, () -> new ProcessEngine(pool.workers()));
-            case OPENCL -> pool.resource(DeviceEngine.class, () -> new DeviceEngine(pool, openCl(pool), Backend.OPENCL));
+            case OPENCL, CUDA -> pool.resource(DeviceEngine.class, () -> new DeviceEngine(pool, openDevice(pool), pool.backend()));
             default -> throw new IllegalStateException("no engine for " + pool.backend());
         };
     }
 
-    private static DeviceResizer openCl(Pool pool) {
+    private static DeviceResizer openDevice(Pool pool) {
         try {
-            return OpenClResizer.open(pool.deviceIndex(), pool.requested() == Backend.OPENCL);
+            return DeviceResizers.open(pool.backend(), pool.deviceIndex(), pool.requested() == pool.backend());
         } catch (DeviceException e) {
-            throw new BackendUnavailableException("opencl backend failed to start: " + e.getMessage());
+            throw new BackendUnavailableException(pool.backend().cliName() + " backend failed to start: " + e.getMessage());
         }
     }
 

@@ -8,32 +8,20 @@ import dev.gpupool.job.ThumbnailWorkerHandler;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The {@code cpu} backend: each image whole in a worker JVM ({@link ThumbnailWorkerHandler}), so a
- * crash in a native decoder costs one worker, not the batch. Workers get this JVM's heap limit.
+ * crash in a native decoder costs one worker, not the batch. Workers inherit this JVM's heap limit.
  */
 final class ProcessEngine implements ThumbnailEngine {
     private final ProcessPool processes;
 
     ProcessEngine(int workers) {
         this.processes = ProcessPool.start(ProcessPool.Options.of(ThumbnailWorkerHandler.class)
-                .workers(workers).jvmOptions(inheritedJvmOptions()));
+                .workers(workers));
     }
 
-    /** The heap settings given to this JVM (JAVA_OPTS), so workers stay within what the user allowed. */
-    static List<String> inheritedJvmOptions() {
-        List<String> out = new ArrayList<>();
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (a.startsWith("-Xmx") || a.startsWith("-Xms") || a.startsWith("-XX:MaxRAMPercentage") || a.startsWith("--enable-native-access")) out.add(a);
-        }
-        if (out.stream().noneMatch(a -> a.startsWith("--enable-native-access"))) out.add("--enable-native-access=ALL-UNNAMED");
-        return out;
-    }
 
     @Override
     public CompletableFuture<Done> submit(ThumbnailRequest request) {
