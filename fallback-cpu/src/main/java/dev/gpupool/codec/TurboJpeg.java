@@ -133,32 +133,48 @@ final class TurboJpeg {
             MemorySegment o = MemorySegment.ofArray(out);
             int rc = (int) decompressHeader3.invokeExact(h, MemorySegment.ofArray(jpeg), (long) jpeg.length,
                     o, o.asSlice(4), o.asSlice(8), o.asSlice(12));
-            if (rc != 0) throw new ImageDecodeException("not a readable JPEG: " + error(h));
+            if (rc != 0) {
+                String msg = error(h);
+                discard(h);
+                h = null;
+                throw new ImageDecodeException("not a readable JPEG: " + msg);
+            }
             return new Header(out[0], out[1], out[2], out[3]);
         } catch (ImageDecodeException e) {
             throw e;
         } catch (Throwable e) {
             throw new IllegalStateException(e);
         } finally {
-            giveBack(decompressors, h);
+            if (h != null) giveBack(decompressors, h);
         }
     }
 
     /**
-     * The smallest scaling factor {num, denom} with num/denom ≤ 1 whose scaled size is at least
-     * {@code minW x minH} (stored orientation); 1/1 when none shrinks or when either minimum is 0 or
-     * less (0 asks for full size).
+     * The scaling factor {num, denom} (num/denom ≤ 1) to decode {@code w x h} at, leaving at least
+     * {@code minW x minH} (stored orientation): the smallest factor that scales both sides exactly
+     * (w * num / denom and h * num / denom whole numbers), or, when only full size would be exact,
+     * the smallest factor at all. 1/1 when nothing shrinks or when either minimum is 0 or less (0
+     * asks for full size).
+     *
+     * <p>Why exact first: a scaled JPEG is exactly w * num / denom pixels wide in continuous
+     * coordinates, but the decoder rounds the pixel count up; a resampler that maps the decoded
+     * width onto the full width then drifts by up to one decoded pixel across the image, which
+     * costs several dB on textured photos. Camera sizes (multiples of 8) are exact at every factor.
      */
     int[] scaleFor(int w, int h, int minW, int minH) {
-        int[] best = {1, 1};
-        if (minW <= 0 || minH <= 0) return best;
-        long bestW = w;
+        int[] full = {1, 1};
+        if (minW <= 0 || minH <= 0) return full;
+        int[] smallest = null, smallestExact = null;
+        long smallestW = Long.MAX_VALUE, smallestExactW = Long.MAX_VALUE;
         for (int[] f : scalingFactors) {
-            if (f[0] > f[1]) continue;
+            if (f[0] >= f[1]) continue;
             int sw = scaled(w, f), sh = scaled(h, f);
-            if (sw >= minW && sh >= minH && sw < bestW) { best = f; bestW = sw; }
+            if (sw < minW || sh < minH) continue;
+            if (sw < smallestW) { smallest = f; smallestW = sw; }
+            boolean exact = (long) w * f[0] % f[1] == 0 && (long) h * f[0] % f[1] == 0;
+            if (exact && sw < smallestExactW) { smallestExact = f; smallestExactW = sw; }
         }
-        return best;
+        return smallestExact != null ? smallestExact : smallest != null ? smallest : full;
     }
 
     /** TJSCALED: ceil(dim * num / denom). */
@@ -184,6 +200,8 @@ final class TurboJpeg {
             if (rc == 0) return new Result(dst, null);
             String msg = error(handle);
             int code = (int) getErrorCode.invokeExact(handle);
+            discard(handle);
+            handle = null;
             if (lenient && code == TJERR_WARNING) return new Result(dst, msg);
             throw new ImageDecodeException("corrupt JPEG: " + msg);
         } catch (ImageDecodeException e) {
@@ -191,7 +209,7 @@ final class TurboJpeg {
         } catch (Throwable e) {
             throw new IllegalStateException(e);
         } finally {
-            giveBack(decompressors, handle);
+            if (handle != null) giveBack(decompressors, handle);
         }
     }
 
@@ -203,7 +221,12 @@ final class TurboJpeg {
             MemorySegment o = MemorySegment.ofArray(out);
             int rc = (int) compress2.invokeExact(handle, MemorySegment.ofArray(src), w, w * channels, h, pixelFormat,
                     o, o.asSlice(8), subsamp, quality, TJFLAG_ACCURATEDCT);
-            if (rc != 0) throw new java.io.IOException("JPEG encoding failed: " + error(handle));
+            if (rc != 0) {
+                String msg = error(handle);
+                discard(handle);
+                handle = null;
+                throw new java.io.IOException("JPEG encoding failed: " + msg);
+            }
             return MemorySegment.ofAddress(out[0]).reinterpret(out[1]).toArray(JAVA_BYTE);
         } catch (java.io.IOException e) {
             throw e;
@@ -215,7 +238,7 @@ final class TurboJpeg {
             } catch (Throwable e) {
                 throw new IllegalStateException(e);
             }
-            giveBack(compressors, handle);
+            if (handle != null) giveBack(compressors, handle);
         }
     }
 
@@ -241,12 +264,22 @@ final class TurboJpeg {
         return h;
     }
 
+    /** Returns a handle after a successful call; a handle that reported an error is {@link #discard}ed instead. */
     private void giveBack(ConcurrentLinkedQueue<MemorySegment> pool, MemorySegment h) {
         if (pooled.incrementAndGet() <= MAX_POOLED) {
             pool.offer(h);
             return;
         }
         pooled.decrementAndGet();
+        discard(h);
+    }
+
+    /**
+     * Destroys a handle. Done after every error: TurboJPEG 2.x's tjDecompressHeader3 returns from an
+     * error without aborting the decompressor, leaving it mid-header, and the next call on that handle
+     * would go on parsing the old state against new data ("Unsupported marker type ...").
+     */
+    private void discard(MemorySegment h) {
         try {
             int ignored = (int) destroy.invokeExact(h);
         } catch (Throwable e) {

@@ -87,17 +87,28 @@ class JpegCodecTest {
 
     @Test
     void shrinkOnLoadPicksSmallestScaleLeavingMinimum() throws Exception {
-        byte[] j = jpeg(TestImages.photo(2000, 1500, 3), 90);
+        // 2000x1504: every M/8 scales both sides exactly, so the smallest M leaving the minimum wins.
+        byte[] j = jpeg(TestImages.photo(2000, 1504, 3), 90);
         int[][] cases = { // minW, minH, expected w, h
-                {250, 188, 250, 188}, {251, 100, 500, 375}, {100, 189, 500, 375}, {512, 384, 750, 563},
-                {1000, 750, 1000, 750}, {1001, 750, 1250, 938}, {1800, 10, 2000, 1500}, {5000, 5000, 2000, 1500},
-                {0, 0, 2000, 1500}, {0, 100, 2000, 1500}};
+                {250, 188, 250, 188}, {251, 100, 500, 376}, {100, 189, 500, 376}, {512, 384, 750, 564},
+                {1000, 752, 1000, 752}, {1001, 752, 1250, 940}, {1800, 10, 2000, 1504}, {5000, 5000, 2000, 1504},
+                {0, 0, 2000, 1504}, {0, 100, 2000, 1504}, {1, 1, 250, 188}};
         for (int[] c : cases) {
             Decoded d = Codecs.decode(j, new DecodeOptions(c[0], c[1], MAX, false, true));
             assertEquals(c[2] + "x" + c[3], d.pixels().width() + "x" + d.pixels().height(), "min " + c[0] + "x" + c[1]);
             assertEquals(2000, d.fullWidth());
-            assertEquals(1500, d.fullHeight());
+            assertEquals(1504, d.fullHeight());
         }
+        // 2000x1500: 1/8 would be 250x187.5 rounded up (inexact), 2/8 is exactly 500x375: prefer exact.
+        byte[] k = jpeg(TestImages.photo(2000, 1500, 3), 90);
+        Decoded d = Codecs.decode(k, new DecodeOptions(250, 188, MAX, false, true));
+        assertEquals("500x375", d.pixels().width() + "x" + d.pixels().height());
+        // 1999x1333: no factor but 8/8 is exact, so the smallest one leaving the minimum is used.
+        byte[] odd = jpeg(TestImages.photo(1999, 1333, 3), 90);
+        Decoded o = Codecs.decode(odd, new DecodeOptions(250, 167, MAX, false, true));
+        assertEquals("250x167", o.pixels().width() + "x" + o.pixels().height());
+        Decoded o2 = Codecs.decode(odd, new DecodeOptions(251, 167, MAX, false, true));
+        assertEquals("500x334", o2.pixels().width() + "x" + o2.pixels().height());
     }
 
     // Where the stored image's corners land, from the EXIF table "0th row / 0th column" for 1..8.
@@ -304,6 +315,23 @@ class JpegCodecTest {
         byte[] header = Arrays.copyOf(j, 40);
         ImageDecodeException e2 = assertThrows(ImageDecodeException.class, () -> Codecs.decode(header, DecodeOptions.defaults()));
         assertFalse(e2.getMessage().isBlank());
+    }
+
+    @Test
+    void failedCallsDoNotPoisonPooledHandles() throws Exception {
+        // TurboJPEG 2.x leaves a decompressor mid-header after a header error; reusing it made the
+        // next valid file fail with "Unsupported marker type". Errors must not reach the pool.
+        byte[] good = jpeg(TestImages.photo(300, 200, 30), 90);
+        byte[] cutHeader = Arrays.copyOf(good, 30);
+        byte[] noise = new byte[3000];
+        new java.util.Random(5).nextBytes(noise);
+        noise[0] = (byte) 0xFF; noise[1] = (byte) 0xD8; noise[2] = (byte) 0xFF;
+        for (int i = 0; i < 10; i++) {
+            assertThrows(ImageDecodeException.class, () -> Codecs.decode(cutHeader, DecodeOptions.defaults()));
+            assertThrows(ImageDecodeException.class, () -> Codecs.decode(noise, DecodeOptions.defaults()));
+            Decoded d = Codecs.decode(good, new DecodeOptions(75, 50, MAX, false, true));
+            assertEquals(75, d.pixels().width(), "a fall-back to ImageIO would decode full size");
+        }
     }
 
     @Test
