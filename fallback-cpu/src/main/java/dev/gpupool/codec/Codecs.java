@@ -122,9 +122,9 @@ public final class Codecs {
                     img = reader.read(0);
                 }
                 PixelBuffer px = toPixels(img);
-                ColorSpace cs = img.getColorModel().getColorSpace();
-                if (meta.icc() != null && (cs.isCS_sRGB() || cs.getType() != ColorSpace.TYPE_RGB)) {
-                    // The reader left the profile unapplied (the JDK's PNG reader always does).
+                if (format.equals("png") && meta.icc() != null && img.getColorModel().getColorSpace().isCS_sRGB()) {
+                    // The JDK's PNG reader ignores iCCP. TwelveMonkeys' JPEG and TIFF readers apply
+                    // embedded profiles themselves (converting again would apply it twice).
                     px = ColorProfiles.toSrgb(px, meta.icc(), warnings);
                 }
                 int orientation = options.autoRotate() ? meta.orientation() : 1;
@@ -247,8 +247,8 @@ public final class Codecs {
             writer.setOutput(out);
             ImageWriteParam p = writer.getDefaultWriteParam();
             if (p.canWriteCompressed()) {
-                // The JDK maps quality q to deflate level round(9 * (1 - q)): 0.75 gives level 2, several
-                // times faster than the default level 4-9 for thumbnails only a few percent larger.
+                // The JDK's PNG writer maps quality q to deflate level 9 * (1 - q): 0.75 gives level 2,
+                // much faster than its default (9) for thumbnail files only a few percent larger.
                 p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
                 p.setCompressionQuality(0.75f);
             }
