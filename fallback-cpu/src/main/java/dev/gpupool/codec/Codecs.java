@@ -5,74 +5,313 @@ import dev.gpupool.image.PixelBuffer;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 
-/** Decoding and encoding images. Thread-safe; every method may be called concurrently. */
+/**
+ * Decoding and encoding images. Thread-safe; every method may be called concurrently from any
+ * number of threads.
+ *
+ * <p>Formats are recognised by content (magic bytes), never by file name: JPEG, PNG, GIF, BMP,
+ * WebP and TIFF. JPEG is decoded by libjpeg-turbo through FFM, scaled in the DCT domain on load;
+ * when {@code libturbojpeg} is missing, by ImageIO (TwelveMonkeys) at full size. The other formats
+ * are decoded by ImageIO. {@link #describe()} says which is in use.
+ */
 public final class Codecs {
     private Codecs() {
     }
 
-    /** One line per codec: what is in use and why. */
-    public static List<String> describe() {
-        return List.of("all formats: ImageIO");
-    }
-
-    /** Decodes {@code bytes}; fails with the decoder's reason when they are not a whole, readable image. */
+    /**
+     * Decodes {@code bytes}.
+     *
+     * <p>The result's pixels are upright (EXIF orientation applied when {@code options.autoRotate()}),
+     * sRGB (embedded ICC profiles converted, CMYK/YCCK converted to RGB), 8 bits per sample; grey
+     * images give 1 channel (2 with alpha), colour images 3 (4 with alpha). A JPEG is decoded at the
+     * smallest scale M/8 (M = 1..8) whose upright size is still at least {@code minWidth x minHeight}
+     * (a 0 on either side asks for full size, as {@link DecodeOptions} says; other formats always
+     * decode at full size).
+     * {@code fullWidth/fullHeight} are the upright full size whatever the scale.
+     *
+     * @throws ImageDecodeException with a one-line reason: empty or unrecognised data, a header
+     *         declaring more than {@code options.maxPixels()} pixels (refused before any pixel is
+     *         decoded), or - unless {@code options.lenient()} - data that is truncated or corrupt
+     *         (the decoder's message). Lenient decoding returns what decoded and lists what was
+     *         tolerated in {@link Decoded#warnings()}; it still fails when nothing usable decodes.
+     */
     public static Decoded decode(byte[] bytes, DecodeOptions options) throws ImageDecodeException {
-        if (bytes.length == 0) throw new ImageDecodeException("empty file");
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) throw new ImageDecodeException("not a recognised image format");
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, true);
-                int w = reader.getWidth(0), h = reader.getHeight(0);
-                if ((long) w * h > options.maxPixels()) {
-                    throw new ImageDecodeException("image is " + w + "x" + h + " = " + (long) w * h
-                            + " pixels, over the limit of " + options.maxPixels() + " (--max-pixels)");
-                }
-                BufferedImage img = reader.read(0);
-                PixelBuffer px = BufferedImages.toPixels(img);
-                return new Decoded(px, px.width(), px.height(), reader.getFormatName().toLowerCase(java.util.Locale.ROOT), List.of());
-            } finally {
-                reader.dispose();
+        if (bytes == null || bytes.length == 0) throw new ImageDecodeException("empty file");
+        String format = sniff(bytes);
+        if (format == null) {
+            throw new ImageDecodeException("not a recognised image format (starts with " + hex(bytes) + ")");
+        }
+        List<String> warnings = new ArrayList<>(0);
+        try {
+            if (format.equals("jpeg") && TurboJpeg.INSTANCE.available) {
+                return JpegCodec.decode(bytes, options, warnings);
             }
+            Metadata meta = switch (format) {
+                case "jpeg" -> Metadata.jpeg(bytes);
+                case "png" -> Metadata.png(bytes);
+                case "webp" -> Metadata.webp(bytes);
+                case "tiff" -> Metadata.tiff(bytes);
+                default -> Metadata.NONE;
+            };
+            if (format.equals("png")) {
+                int[] size = PngCheck.check(bytes, options.lenient(), warnings);
+                checkPixels(size[0], size[1], options);
+            }
+            return readImageIO(bytes, format, options, meta, warnings);
         } catch (ImageDecodeException e) {
             throw e;
+        } catch (OutOfMemoryError e) {
+            throw new ImageDecodeException("out of memory decoding " + format + ": " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
-            throw new ImageDecodeException("cannot decode: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+            throw new ImageDecodeException("corrupt " + format + ": " + reason(e), e);
         }
     }
 
-    /** Encodes {@code pixels}; alpha is flattened onto the background for formats without alpha. */
+    /** "jpeg", "png", "gif", "bmp", "webp", "tiff" from the first bytes, or null. */
+    static String sniff(byte[] b) {
+        if (b.length >= 3 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8 && (b[2] & 0xFF) == 0xFF) return "jpeg";
+        if (b.length >= 8 && (b[0] & 0xFF) == 0x89 && Metadata.startsWith(b, 1, 8, "PNG\r\n\u001a\n")) return "png";
+        if (Metadata.startsWith(b, 0, b.length, "GIF87a") || Metadata.startsWith(b, 0, b.length, "GIF89a")) return "gif";
+        if (b.length >= 12 && Metadata.startsWith(b, 0, 4, "RIFF") && Metadata.startsWith(b, 8, 12, "WEBP")) return "webp";
+        if (b.length >= 4 && (Metadata.startsWith(b, 0, 4, "II*\0") || Metadata.startsWith(b, 0, 4, "MM\0*"))) return "tiff";
+        if (b.length >= 14 && b[0] == 'B' && b[1] == 'M') return "bmp";
+        return null;
+    }
+
+    static void checkPixels(long w, long h, DecodeOptions o) throws ImageDecodeException {
+        if (w * h > o.maxPixels()) {
+            throw new ImageDecodeException("image is " + w + "x" + h + " = " + w * h
+                    + " pixels, over the limit of " + o.maxPixels() + " (--max-pixels)");
+        }
+    }
+
+    /** The ImageIO path: every format but JPEG-with-turbo. Full size; orientation and ICC applied here. */
+    static Decoded readImageIO(byte[] bytes, String format, DecodeOptions options, Metadata meta, List<String> warnings)
+            throws IOException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            ImageReader reader = reader(format);
+            try {
+                reader.setInput(in, true, true);
+                int w = reader.getWidth(0), h = reader.getHeight(0);
+                checkPixels(w, h, options);
+                BufferedImage img;
+                if (options.lenient()) {
+                    img = readLenient(reader, w, h, warnings);
+                } else {
+                    img = reader.read(0);
+                }
+                PixelBuffer px = toPixels(img);
+                if (format.equals("png") && meta.icc() != null && img.getColorModel().getColorSpace().isCS_sRGB()) {
+                    // The JDK's PNG reader ignores iCCP. TwelveMonkeys' JPEG and TIFF readers apply
+                    // embedded profiles themselves (converting again would apply it twice).
+                    px = ColorProfiles.toSrgb(px, meta.icc(), warnings);
+                }
+                int orientation = options.autoRotate() ? meta.orientation() : 1;
+                int fw = Orientation.transposes(orientation) ? h : w, fh = Orientation.transposes(orientation) ? w : h;
+                return new Decoded(Orientation.apply(px, orientation), fw, fh, format, List.copyOf(warnings));
+            } finally {
+                reader.dispose();
+            }
+        }
+    }
+
+    private static BufferedImage readLenient(ImageReader reader, int w, int h, List<String> warnings) throws IOException {
+        BufferedImage dest = null;
+        ImageReadParam param = reader.getDefaultReadParam();
+        try {
+            Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+            if (types.hasNext()) {
+                dest = types.next().createBufferedImage(w, h);
+                param.setDestination(dest);
+            }
+        } catch (IOException | RuntimeException e) {
+            dest = null; // the reader cannot say its type up front: read without a destination
+        }
+        try {
+            BufferedImage img = reader.read(0, dest == null ? null : param);
+            return img;
+        } catch (IOException | RuntimeException e) {
+            if (dest == null) throw e;
+            warnings.add("kept what decoded: " + reason(e));
+            return dest;
+        }
+    }
+
+    private static ImageReader reader(String format) throws ImageDecodeException {
+        Iterator<ImageReader> it = ImageIO.getImageReadersByFormatName(format);
+        ImageReader first = null;
+        while (it.hasNext()) {
+            ImageReader r = it.next();
+            // For JPEG prefer TwelveMonkeys' reader: it reads CMYK/YCCK and applies ICC profiles.
+            if (!format.equals("jpeg") || r.getClass().getName().startsWith("com.twelvemonkeys")) return r;
+            if (first == null) first = r;
+        }
+        if (first == null) throw new ImageDecodeException("no decoder for " + format + " on this build");
+        return first;
+    }
+
+    /**
+     * 8-bit samples of {@code img}: grey stays grey (1 or 2 channels, samples copied as stored, as the
+     * JDK's grey colour space would otherwise treat them as linear and brighten them); colour becomes
+     * sRGB (3 or 4 channels).
+     */
+    static PixelBuffer toPixels(BufferedImage img) {
+        ColorModel cm = img.getColorModel();
+        int w = img.getWidth(), h = img.getHeight();
+        if (cm instanceof ComponentColorModel && cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY
+                && cm.getNumColorComponents() == 1 && img.getType() != BufferedImage.TYPE_BYTE_GRAY) {
+            int ch = cm.hasAlpha() ? 2 : 1;
+            byte[] d = new byte[w * h * ch];
+            Raster r = img.getRaster();
+            int[] row = new int[w];
+            for (int b = 0; b < ch; b++) {
+                int max = (1 << cm.getComponentSize(b)) - 1;
+                for (int y = 0; y < h; y++) {
+                    r.getSamples(0, y, w, 1, b, row);
+                    int o = y * w * ch + b;
+                    for (int x = 0; x < w; x++, o += ch) d[o] = (byte) ((row[x] * 255L + max / 2) / max);
+                }
+            }
+            return new PixelBuffer(w, h, ch, d);
+        }
+        if (cm instanceof IndexColorModel icm && greyPalette(icm)) {
+            boolean alpha = icm.hasAlpha() || icm.getTransparentPixel() >= 0;
+            int ch = alpha ? 2 : 1;
+            byte[] d = new byte[w * h * ch];
+            int[] row = new int[w];
+            for (int y = 0, o = 0; y < h; y++) {
+                img.getRGB(0, y, w, 1, row, 0, w);
+                for (int x = 0; x < w; x++) {
+                    d[o++] = (byte) row[x];
+                    if (alpha) d[o++] = (byte) (row[x] >>> 24);
+                }
+            }
+            return new PixelBuffer(w, h, ch, d);
+        }
+        return BufferedImages.toPixels(img);
+    }
+
+    private static boolean greyPalette(IndexColorModel icm) {
+        for (int i = 0; i < icm.getMapSize(); i++) {
+            int g = icm.getGreen(i);
+            if (icm.getRed(i) != g || icm.getBlue(i) != g) return false;
+        }
+        return true;
+    }
+
+    /**
+     * Encodes {@code pixels} (8-bit sRGB, 1 to 4 channels) as a fresh file without metadata.
+     *
+     * <p>JPEG: libjpeg-turbo (ImageIO when missing) at {@code quality}, 4:2:0 chroma subsampling for
+     * colour, grey stays a 1-component JPEG; alpha is flattened onto {@code options.background()}
+     * (grey with alpha stays grey when the background is grey). PNG: ImageIO with fast deflate, alpha
+     * and grey kept. WebP: libwebp's lossy encoder at {@code quality}, alpha kept; fails with an
+     * {@link IOException} naming the missing Debian package when libwebp is not installed.
+     */
     public static byte[] encode(PixelBuffer pixels, EncodeOptions options) throws IOException {
+        return switch (options.format()) {
+            case JPEG -> JpegCodec.encode(pixels, options);
+            case PNG -> encodePng(pixels);
+            case WEBP -> encodeWebp(pixels, options);
+        };
+    }
+
+    private static byte[] encodePng(PixelBuffer pixels) throws IOException {
         BufferedImage img = BufferedImages.toImage(pixels);
-        String name = switch (options.format()) { case JPEG -> "jpeg"; case PNG -> "png"; case WEBP -> "webp"; };
-        Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName(name);
-        if (!writers.hasNext()) throw new IOException("no encoder for " + name + " on this build");
+        Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("png");
+        if (!writers.hasNext()) throw new IOException("no PNG encoder on this build");
         ImageWriter writer = writers.next();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
             writer.setOutput(out);
             ImageWriteParam p = writer.getDefaultWriteParam();
-            if (options.format() == OutputFormat.JPEG) {
+            if (p.canWriteCompressed()) {
+                // The JDK's PNG writer maps quality q to deflate level 9 * (1 - q): 0.75 gives level 2,
+                // much faster than its default (9) for thumbnail files only a few percent larger.
                 p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-                p.setCompressionQuality(options.quality() / 100f);
+                p.setCompressionQuality(0.75f);
             }
             writer.write(null, new IIOImage(img, null, null), p);
         } finally {
             writer.dispose();
         }
         return bytes.toByteArray();
+    }
+
+    private static byte[] encodeWebp(PixelBuffer px, EncodeOptions options) throws IOException {
+        if (px.width() > 16383 || px.height() > 16383) {
+            throw new IOException("WebP is limited to 16383x16383, the image is " + px.width() + "x" + px.height());
+        }
+        PixelBuffer rgb = switch (px.channels()) {
+            case 1 -> expandGrey(px, false);
+            case 2 -> expandGrey(px, true);
+            default -> px;
+        };
+        return LibWebP.INSTANCE.encode(rgb.data(), rgb.width(), rgb.height(), rgb.channels(), options.quality());
+    }
+
+    static PixelBuffer expandGrey(PixelBuffer px, boolean alpha) {
+        int n = (int) px.pixels(), ch = alpha ? 4 : 3;
+        byte[] s = px.data(), d = new byte[n * ch];
+        for (int i = 0, o = 0; i < n; i++, o += ch) {
+            byte g = s[i * px.channels()];
+            d[o] = g; d[o + 1] = g; d[o + 2] = g;
+            if (alpha) d[o + 3] = s[i * 2 + 1];
+        }
+        return new PixelBuffer(px.width(), px.height(), ch, d);
+    }
+
+    /**
+     * One line per codec saying what is in use and why, e.g.
+     * {@code jpeg: libjpeg-turbo 2.1.5 via FFM (libturbojpeg.so.0, shrink-on-load)}.
+     */
+    public static List<String> describe() {
+        TurboJpeg tj = TurboJpeg.INSTANCE;
+        LibWebP webp = LibWebP.INSTANCE;
+        return List.of(
+                tj.available ? "jpeg: " + tj.description
+                        : "jpeg: ImageIO (TwelveMonkeys), full-size decode only: " + tj.description
+                        + (tj.description.startsWith("disabled") ? "" : " (install the Debian package libturbojpeg0)"),
+                "png: ImageIO (JDK) decode after a CRC/IEND check; encode ImageIO, deflate level 2",
+                "gif, bmp, tiff: ImageIO (JDK/TwelveMonkeys) decode, first frame/page",
+                "webp: decode ImageIO (TwelveMonkeys); encode " + (webp.available ? webp.description : "unavailable: " + webp.description));
+    }
+
+    static String reason(Throwable e) {
+        StringBuilder s = new StringBuilder();
+        for (Throwable t = e; t != null && s.length() < 300; t = t.getCause()) {
+            String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            if (s.indexOf(m) >= 0) continue;
+            if (!s.isEmpty()) s.append(": ");
+            s.append(m);
+        }
+        return s.toString();
+    }
+
+    private static String hex(byte[] b) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < Math.min(8, b.length); i++) s.append(String.format(Locale.ROOT, "%02x", b[i] & 0xFF));
+        return s.toString();
     }
 }

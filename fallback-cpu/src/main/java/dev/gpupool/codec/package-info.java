@@ -1,6 +1,12 @@
 /**
- * Reading and writing image files: {@link dev.gpupool.codec.Codecs} decodes bytes into a
- * {@link dev.gpupool.image.PixelBuffer} (orientation applied, colour converted to sRGB, shrunk on
- * load where the format allows) and encodes pixels into JPEG, PNG or WebP bytes.
+ * Reading and writing image files: {@link dev.gpupool.codec.Codecs} recognises JPEG, PNG, GIF, BMP,
+ * WebP and TIFF by their content and decodes them into an upright, 8-bit sRGB
+ * {@link dev.gpupool.image.PixelBuffer} (EXIF orientation applied, embedded ICC profiles and
+ * CMYK/YCCK converted to sRGB), JPEG through libjpeg-turbo bound with {@code java.lang.foreign} and
+ * shrunk on load in the DCT domain, the rest through ImageIO (with ImageIO as the JPEG fallback when
+ * {@code libturbojpeg} is missing); decoding is strict unless asked to be lenient, and refuses
+ * oversized images from their header; it encodes pixels into fresh JPEG (libjpeg-turbo), PNG
+ * (ImageIO) or WebP (libwebp through {@code java.lang.foreign}) files without metadata, and
+ * {@link dev.gpupool.codec.Codecs#describe()} says which implementation is in use and why.
  */
 package dev.gpupool.codec;

@@ -1,0 +1,112 @@
+package dev.gpupool.codec;
+
+import dev.gpupool.image.BufferedImages;
+import dev.gpupool.image.PixelBuffer;
+
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.List;
+
+/** JPEG through libjpeg-turbo (shrink-on-load), with ImageIO as the encoder fallback. */
+final class JpegCodec {
+    private JpegCodec() {
+    }
+
+    static Decoded decode(byte[] bytes, DecodeOptions o, List<String> warnings) throws IOException {
+        TurboJpeg tj = TurboJpeg.INSTANCE;
+        TurboJpeg.Header hd;
+        Metadata meta = Metadata.jpeg(bytes);
+        try {
+            hd = tj.header(bytes);
+        } catch (ImageDecodeException e) {
+            // JPEG flavours libjpeg-turbo 2.x does not read (lossless, 12-bit) may still be read by
+            // TwelveMonkeys; if that fails too, the turbo reason is the one reported.
+            try {
+                return Codecs.readImageIO(bytes, "jpeg", o, meta, warnings);
+            } catch (IOException | RuntimeException ignored) {
+                throw e;
+            }
+        }
+        Codecs.checkPixels(hd.width(), hd.height(), o);
+        int orientation = o.autoRotate() ? meta.orientation() : 1;
+        boolean t = Orientation.transposes(orientation);
+        int[] f = tj.scaleFor(hd.width(), hd.height(), t ? o.minHeight() : o.minWidth(), t ? o.minWidth() : o.minHeight());
+        int w = TurboJpeg.scaled(hd.width(), f), h = TurboJpeg.scaled(hd.height(), f);
+        PixelBuffer px;
+        TurboJpeg.Result r;
+        switch (hd.colorspace()) {
+            case TurboJpeg.TJCS_GRAY -> {
+                r = tj.decompress(bytes, w, h, TurboJpeg.TJPF_GRAY, 1, o.lenient());
+                px = new PixelBuffer(w, h, 1, r.pixels());
+            }
+            case TurboJpeg.TJCS_CMYK, TurboJpeg.TJCS_YCCK -> {
+                r = tj.decompress(bytes, w, h, TurboJpeg.TJPF_CMYK, 4, o.lenient());
+                px = ColorProfiles.cmykToRgb(r.pixels(), w, h, meta.adobe(), meta.icc(), warnings);
+            }
+            default -> {
+                r = tj.decompress(bytes, w, h, TurboJpeg.TJPF_RGB, 3, o.lenient());
+                px = ColorProfiles.toSrgb(new PixelBuffer(w, h, 3, r.pixels()), meta.icc(), warnings);
+            }
+        }
+        if (r.warning() != null) warnings.add("kept what decoded: " + r.warning());
+        px = Orientation.apply(px, orientation);
+        return new Decoded(px, t ? hd.height() : hd.width(), t ? hd.width() : hd.height(), "jpeg", List.copyOf(warnings));
+    }
+
+    static byte[] encode(PixelBuffer px, EncodeOptions o) throws IOException {
+        px = flatten(px, o.background());
+        TurboJpeg tj = TurboJpeg.INSTANCE;
+        if (tj.available) {
+            boolean grey = px.channels() == 1;
+            return tj.compress(px.data(), px.width(), px.height(), grey ? TurboJpeg.TJPF_GRAY : TurboJpeg.TJPF_RGB,
+                    px.channels(), grey ? TurboJpeg.TJSAMP_GRAY : TurboJpeg.TJSAMP_420, o.quality());
+        }
+        Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("jpeg");
+        if (!writers.hasNext()) throw new IOException("no JPEG encoder on this build");
+        ImageWriter writer = writers.next();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
+            writer.setOutput(out);
+            ImageWriteParam p = writer.getDefaultWriteParam();
+            p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            p.setCompressionQuality(o.quality() / 100f);
+            writer.write(null, new IIOImage(BufferedImages.toImage(px), null, null), p);
+        } finally {
+            writer.dispose();
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * {@code px} without alpha: each sample becomes {@code (c * a + bg * (255 - a)) / 255}, rounded.
+     * Grey with alpha stays grey when the background is grey, else becomes RGB.
+     */
+    static PixelBuffer flatten(PixelBuffer px, int background) {
+        if (!px.hasAlpha()) return px;
+        int br = background >> 16 & 0xFF, bg = background >> 8 & 0xFF, bb = background & 0xFF;
+        int n = (int) px.pixels(), ch = px.channels();
+        byte[] s = px.data();
+        boolean greyOut = ch == 2 && br == bg && bg == bb;
+        int oc = greyOut ? 1 : 3;
+        byte[] d = new byte[n * oc];
+        for (int i = 0, si = 0, o = 0; i < n; i++, si += ch, o += oc) {
+            int a = s[si + ch - 1] & 0xFF, na = 255 - a;
+            int r = s[si] & 0xFF;
+            int g = ch == 2 ? r : s[si + 1] & 0xFF, b = ch == 2 ? r : s[si + 2] & 0xFF;
+            if (greyOut) {
+                d[o] = (byte) ((r * a + br * na + 127) / 255);
+            } else {
+                d[o] = (byte) ((r * a + br * na + 127) / 255);
+                d[o + 1] = (byte) ((g * a + bg * na + 127) / 255);
+                d[o + 2] = (byte) ((b * a + bb * na + 127) / 255);
+            }
+        }
+        return new PixelBuffer(px.width(), px.height(), oc, d);
+    }
+}
