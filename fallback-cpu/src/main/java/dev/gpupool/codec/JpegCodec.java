@@ -36,7 +36,8 @@ final class JpegCodec {
         Codecs.checkPixels(hd.width(), hd.height(), o);
         int orientation = o.autoRotate() ? meta.orientation() : 1;
         boolean t = Orientation.transposes(orientation);
-        int[] f = tj.scaleFor(hd.width(), hd.height(), t ? o.minHeight() : o.minWidth(), t ? o.minWidth() : o.minHeight());
+        int[] min = t ? o.minimumFor(hd.height(), hd.width()) : o.minimumFor(hd.width(), hd.height()); // upright
+        int[] f = tj.scaleFor(hd.width(), hd.height(), t ? min[1] : min[0], t ? min[0] : min[1]);
         int w = TurboJpeg.scaled(hd.width(), f), h = TurboJpeg.scaled(hd.height(), f);
         PixelBuffer px;
         TurboJpeg.Result r;

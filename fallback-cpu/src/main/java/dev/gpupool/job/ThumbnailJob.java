@@ -67,8 +67,24 @@ public final class ThumbnailJob {
 
     /** Decodes, shrinking on load as far as every requested size allows. */
     public static Decoded decode(byte[] bytes, ThumbnailSpec spec) throws ImageDecodeException {
-        DecodeOptions opts = new DecodeOptions(0, 0, spec.maxPixels(), spec.lenient(), spec.autoRotate());
+        DecodeOptions opts = new DecodeOptions(0, 0, spec.maxPixels(), spec.lenient(), spec.autoRotate(),
+                (w, h) -> minimumDecodedSize(w, h, spec));
         return Codecs.decode(bytes, opts);
+    }
+
+    /**
+     * The smallest decoded size that still gives every requested output at least
+     * {@link #SHRINK_ON_LOAD_MARGIN} decoded pixels per output pixel across its crop window, so the
+     * final filter, not the decoder's DCT scaling, decides the quality (as libvips does).
+     */
+    static int[] minimumDecodedSize(int width, int height, ThumbnailSpec spec) {
+        int minW = 0, minH = 0;
+        for (BoxSize box : spec.sizes()) {
+            FitPlan p = FitPlan.of(width, height, box.width(), box.height(), spec.fit(), spec.upscale());
+            minW = Math.max(minW, (int) Math.ceil(SHRINK_ON_LOAD_MARGIN * p.outWidth() * (double) width / p.cropWidth()));
+            minH = Math.max(minH, (int) Math.ceil(SHRINK_ON_LOAD_MARGIN * p.outHeight() * (double) height / p.cropHeight()));
+        }
+        return new int[]{Math.min(minW, width), Math.min(minH, height)};
     }
 
     /** One plan per requested size, for the pixels {@code decoded} actually holds. */
