@@ -108,15 +108,14 @@ public final class CudaResizer implements DeviceResizer {
 
     /** A failure as one line; a JNI library that did not load gets said so plainly. */
     static String describe(Throwable t) {
-        Throwable c = t;
-        while (c.getCause() != null && c.getCause() != c) {
-            if (c instanceof UnsatisfiedLinkError) break;
-            c = c.getCause();
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            // A JNI library that does not link (libcuda.so.1 missing) is UnsatisfiedLinkError the first
+            // time, then NoClassDefFoundError "Could not initialize class" with an ExceptionInInitializerError.
+            if (c instanceof UnsatisfiedLinkError || c instanceof ExceptionInInitializerError || c instanceof NoClassDefFoundError) {
+                return "the JCuda driver library could not be loaded (" + c.toString().lines().findFirst().orElse("") + ")";
+            }
         }
-        if (c instanceof UnsatisfiedLinkError || c instanceof NoClassDefFoundError || t instanceof ExceptionInInitializerError) {
-            return "the JCuda driver library could not be loaded (" + c + ")";
-        }
-        return String.valueOf(t.getMessage() != null ? t.getMessage() : t);
+        return (t.getMessage() != null ? t.getMessage() : t.toString()).lines().findFirst().orElse(t.toString());
     }
 
     private void init(Ptx ptx) throws DeviceException {
