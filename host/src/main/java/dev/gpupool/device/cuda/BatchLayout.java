@@ -1,0 +1,193 @@
+package dev.gpupool.device.cuda;
+
+import dev.gpupool.device.ResizeRequest;
+import dev.gpupool.image.PixelBuffer;
+import dev.gpupool.image.ResampleWeights;
+
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.util.List;
+
+/**
+ * The device layout of a chunk of a batch, as {@code kernels/resize_body.h} reads it and as the
+ * OpenCL backend packs it: the images' pixels concatenated in {@code src}; per image a descriptor of
+ * {@link #DESC} ints at {@code meta[img * DESC]}, followed (after all descriptors) by each image's x
+ * then y first-index tables; each image's x then y weight tables concatenated in {@code wts}; the
+ * float intermediates concatenated in {@code mid}; the outputs concatenated in {@code dst}. Every
+ * offset is an int (the kernels index with ints), so no buffer of a chunk may exceed 2 GiB.
+ * Pure host code: no CUDA call, unit-tested without a GPU.
+ */
+final class BatchLayout {
+    static final int DESC = 16;
+    static final int D_SRC = 0, D_INW = 1, D_INH = 2, D_CH = 3, D_OUTW = 4, D_OUTH = 5, D_MID = 6, D_DST = 7,
+            D_XFIRST = 8, D_XW = 9, D_XTAPS = 10, D_YFIRST = 11, D_YW = 12, D_YTAPS = 13, D_HSTART = 14, D_VSTART = 15;
+    /** The largest buffer a chunk may use: offsets are ints in the kernels (minus alignment slack). */
+    static final long INT_LIMIT = Integer.MAX_VALUE - 15L;
+    /** Below this a batch is not split for pipelining; the per-chunk overhead would dominate. */
+    static final long MIN_PIPELINE_CHUNK = 4L << 20;
+
+    private BatchLayout() {
+    }
+
+    /** Bytes on the device one request needs (src, mid, dst, descriptor + first tables, weights) and its work items. */
+    record Need(long src, long mid, long dst, long meta, long wts, long hItems, long vItems) {
+        static Need of(ResizeRequest r) {
+            PixelBuffer s = r.src();
+            ResampleWeights x = r.x(), y = r.y();
+            long ch = s.channels();
+            long outW = x.outSize(), outH = y.outSize();
+            return new Need((long) s.width() * s.height() * ch, (long) s.height() * outW * ch * 4, outW * outH * ch,
+                    4L * (DESC + outW + outH), 4L * (outW * x.taps() + outH * y.taps()),
+                    (long) s.height() * outW, outW * outH);
+        }
+
+        long total() {
+            return src + mid + dst + meta + wts;
+        }
+
+        long largest() {
+            return Math.max(Math.max(src, mid), Math.max(dst, Math.max(meta, wts)));
+        }
+    }
+
+    /** Buffer sizes (bytes) of requests {@code from..to} together. */
+    record Sizes(long src, long mid, long dst, long meta, long wts, long hItems, long vItems) {
+        static Sizes of(Need[] needs, int from, int to) {
+            long src = 0, mid = 0, dst = 0, meta = 0, wts = 0, h = 0, v = 0;
+            for (int i = from; i < to; i++) {
+                Need d = needs[i];
+                src += d.src;
+                mid += d.mid;
+                dst += d.dst;
+                meta += d.meta;
+                wts += d.wts;
+                h += d.hItems;
+                v += d.vItems;
+            }
+            return new Sizes(src, mid, dst, meta, wts, h, v);
+        }
+
+        long total() {
+            return src + mid + dst + meta + wts;
+        }
+    }
+
+    /** Needs of every request. */
+    static Need[] needs(List<ResizeRequest> batch) {
+        Need[] n = new Need[batch.size()];
+        for (int i = 0; i < n.length; i++) n[i] = Need.of(batch.get(i));
+        return n;
+    }
+
+    /**
+     * The chunk size to aim at for requests {@code start..}: at most {@code slotBudget}, and small
+     * enough that the rest of the batch makes about four chunks (so transfers and kernels of
+     * neighbouring chunks overlap), but not below {@link #MIN_PIPELINE_CHUNK}.
+     */
+    static long pipelineTarget(Need[] needs, int start, long slotBudget) {
+        long remaining = 0;
+        for (int i = start; i < needs.length; i++) remaining += needs[i].total();
+        return Math.min(slotBudget, Math.max((remaining + 3) / 4, MIN_PIPELINE_CHUNK));
+    }
+
+    /**
+     * The end (exclusive) of the chunk starting at {@code from}: requests are added while the chunk
+     * stays within {@code target} bytes in all and {@code maxAlloc} per buffer; the first request is
+     * always taken (the caller has checked that it fits alone).
+     */
+    static int chunkEnd(Need[] needs, int from, long target, long maxAlloc) {
+        int j = from;
+        long total = 0, src = 0, mid = 0, dst = 0, meta = 0, wts = 0;
+        while (j < needs.length) {
+            Need d = needs[j];
+            boolean fits = total + d.total() <= target && src + d.src <= maxAlloc && mid + d.mid <= maxAlloc
+                    && dst + d.dst <= maxAlloc && meta + d.meta <= maxAlloc && wts + d.wts <= maxAlloc;
+            if (!fits && j > from) break;
+            total += d.total();
+            src += d.src;
+            mid += d.mid;
+            dst += d.dst;
+            meta += d.meta;
+            wts += d.wts;
+            j++;
+        }
+        return j;
+    }
+
+    /** A packed chunk: requests {@code from..to}, kernel totals, and where each output lies in {@code dst}. */
+    record Packed(int from, int to, int hTotal, int vTotal, int[] dstOffsets, int[][] shapes) {
+        int images() {
+            return to - from;
+        }
+
+        /** Copies each image's output out of the downloaded {@code dst} (absolute indexing; the buffer is not moved). */
+        void unpack(ByteBuffer dst, PixelBuffer[] out) {
+            for (int i = from; i < to; i++) {
+                int[] shape = shapes[i - from];
+                byte[] data = new byte[shape[0] * shape[1] * shape[2]];
+                dst.get(dstOffsets[i - from], data);
+                out[i] = new PixelBuffer(shape[0], shape[1], shape[2], data);
+            }
+        }
+    }
+
+    /**
+     * Writes requests {@code from..to} into the host staging buffers (native byte order, absolute
+     * puts from index 0): pixels into {@code src}, descriptors and first tables into {@code meta},
+     * weights into {@code wts}. The buffers must hold {@link Sizes#of} bytes.
+     */
+    static Packed pack(List<ResizeRequest> batch, Need[] needs, int from, int to, ByteBuffer src, ByteBuffer metaBytes, ByteBuffer wtsBytes) {
+        Sizes sizes = Sizes.of(needs, from, to);
+        if (sizes.src > INT_LIMIT || sizes.mid > INT_LIMIT || sizes.dst > INT_LIMIT || sizes.meta > INT_LIMIT
+                || sizes.wts > INT_LIMIT || sizes.hItems > Integer.MAX_VALUE || sizes.vItems > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("chunk " + from + ".." + to + " exceeds the kernels' int offsets: " + sizes);
+        }
+        IntBuffer meta = metaBytes.asIntBuffer();
+        FloatBuffer wts = wtsBytes.asFloatBuffer();
+        int nimg = to - from;
+        int metaPos = nimg * DESC, wtsPos = 0;
+        int srcOff = 0, midOff = 0, dstOff = 0, hStart = 0, vStart = 0;
+        int[] dstOffsets = new int[nimg];
+        int[][] shapes = new int[nimg][];
+        int[] desc = new int[DESC];
+        for (int i = from; i < to; i++) {
+            ResizeRequest r = batch.get(i);
+            PixelBuffer p = r.src();
+            ResampleWeights x = r.x(), y = r.y();
+            int ch = p.channels(), outW = x.outSize(), outH = y.outSize();
+            desc[D_SRC] = srcOff;
+            desc[D_INW] = p.width();
+            desc[D_INH] = p.height();
+            desc[D_CH] = ch;
+            desc[D_OUTW] = outW;
+            desc[D_OUTH] = outH;
+            desc[D_MID] = midOff;
+            desc[D_DST] = dstOff;
+            desc[D_XFIRST] = metaPos;
+            desc[D_XW] = wtsPos;
+            desc[D_XTAPS] = x.taps();
+            desc[D_YFIRST] = metaPos + outW;
+            desc[D_YW] = wtsPos + outW * x.taps();
+            desc[D_YTAPS] = y.taps();
+            desc[D_HSTART] = hStart;
+            desc[D_VSTART] = vStart;
+            meta.put((i - from) * DESC, desc);
+            meta.put(metaPos, x.firstTable());
+            meta.put(metaPos + outW, y.firstTable());
+            metaPos += outW + outH;
+            wts.put(wtsPos, x.weightTable());
+            wts.put(wtsPos + outW * x.taps(), y.weightTable());
+            wtsPos += outW * x.taps() + outH * y.taps();
+            src.put(srcOff, p.data());
+            dstOffsets[i - from] = dstOff;
+            shapes[i - from] = new int[]{outW, outH, ch};
+            srcOff += p.data().length;
+            midOff += (int) (needs[i].mid / 4);
+            dstOff += (int) needs[i].dst;
+            hStart += (int) needs[i].hItems;
+            vStart += (int) needs[i].vItems;
+        }
+        return new Packed(from, to, hStart, vStart, dstOffsets, shapes);
+    }
+}
