@@ -49,7 +49,7 @@ public final class Backends {
      */
     public static ProbeReport probe(Backend b, int deviceIndex, int workers, boolean explicit) {
         return switch (b) {
-            case CUDA -> new CudaProbe().probe(deviceIndex);
+            case CUDA -> new dev.gpupool.device.cuda.CudaProbe().probe(deviceIndex);
             case OPENCL -> new dev.gpupool.device.opencl.OpenClProbe(explicit).probe(deviceIndex);
             case CPU -> new ProbeReport(Backend.CPU, true, workers + " worker process" + (workers == 1 ? "" : "es"), "usable", List.of());
             case CPU_THREADS -> new ProbeReport(Backend.CPU_THREADS, true, workers + " thread" + (workers == 1 ? "" : "s") + " in this process", "usable", List.of());

@@ -1,6 +1,7 @@
 package dev.gpupool.device;
 
 import dev.gpupool.Backend;
+import dev.gpupool.device.cuda.CudaResizer;
 import dev.gpupool.device.opencl.OpenClResizer;
 
 /** Opens the {@link DeviceResizer} of a device backend. */
@@ -15,6 +16,7 @@ public final class DeviceResizers {
     public static DeviceResizer open(Backend backend, int deviceIndex, boolean explicit) throws DeviceException {
         return switch (backend) {
             case OPENCL -> OpenClResizer.open(deviceIndex, explicit);
+            case CUDA -> CudaResizer.open(deviceIndex);
             default -> throw new DeviceException(backend.cliName() + " has no device resizer");
         };
     }
