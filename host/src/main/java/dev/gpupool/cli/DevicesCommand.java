@@ -23,7 +23,12 @@ final class DevicesCommand implements Callable<Integer> {
         List<ProbeReport> all = Backends.probeAll(workers);
         String auto = null;
         for (ProbeReport r : all) {
-            out.println(r.backend().cliName() + ": " + (r.usable() ? "usable, " + r.device() : r.reason()));
+            String note = "";
+            if (r.usable() && r.backend() == dev.gpupool.Backend.OPENCL
+                    && !Backends.probe(r.backend(), 0, workers, false).usable()) {
+                note = " (a CPU device: used only with --backend opencl, never by auto)";
+            }
+            out.println(r.backend().cliName() + ": " + (r.usable() ? "usable, " + r.device() + note : r.reason()));
             for (String d : r.details()) out.println("  " + d);
         }
         for (ProbeReport r : Backends.select(dev.gpupool.Backend.AUTO, 0, workers).probes()) {

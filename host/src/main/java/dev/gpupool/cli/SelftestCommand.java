@@ -74,6 +74,9 @@ final class SelftestCommand implements Callable<Integer> {
                 for (int i = 0; i < cases.size(); i++) diff = Math.max(diff, maxDiff(reference.get(i), res.outputs.get(i)));
                 boolean ok = diff <= 1;
                 allOk &= ok;
+                if (r.backend() == Backend.CUDA) {
+                    out.println("cuda limits: " + dev.gpupool.device.cuda.CudaBandwidth.measure(device, 256L << 20, 10));
+                }
                 out.printf(Locale.ROOT, "%s (%s): %s, max difference %d per channel over %d resizes, %.1f MP/s resize (median of 5)%s%n",
                         r.backend().cliName(), r.device(), ok ? "ok" : "MISMATCH", diff, cases.size(),
                         sourcePixels / 1e6 / res.seconds, r.backend() == Backend.CPU ? " [pixels piped to the workers for this check; real jobs pipe only paths]" : "");
