@@ -164,17 +164,17 @@ final class TurboJpeg {
     int[] scaleFor(int w, int h, int minW, int minH) {
         int[] full = {1, 1};
         if (minW <= 0 || minH <= 0) return full;
-        int[] smallest = null, smallestExact = null;
-        long smallestW = Long.MAX_VALUE, smallestExactW = Long.MAX_VALUE;
+        // The smallest scale that leaves the minimum; the geometry uses the exact M/8 scale, so a
+        // size that M/8 does not divide (TJSCALED rounds up) costs no quality.
+        int[] smallest = null;
+        long smallestW = Long.MAX_VALUE;
         for (int[] f : scalingFactors) {
             if (f[0] >= f[1]) continue;
             int sw = scaled(w, f), sh = scaled(h, f);
             if (sw < minW || sh < minH) continue;
             if (sw < smallestW) { smallest = f; smallestW = sw; }
-            boolean exact = (long) w * f[0] % f[1] == 0 && (long) h * f[0] % f[1] == 0;
-            if (exact && sw < smallestExactW) { smallestExact = f; smallestExactW = sw; }
         }
-        return smallestExact != null ? smallestExact : smallest != null ? smallest : full;
+        return smallest != null ? smallest : full;
     }
 
     /** TJSCALED: ceil(dim * num / denom). */

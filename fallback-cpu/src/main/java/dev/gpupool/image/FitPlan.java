@@ -49,15 +49,41 @@ public record FitPlan(int srcWidth, int srcHeight, int outWidth, int outHeight,
         return (int) Math.max(1, Math.min(max, Math.round(v)));
     }
 
-    /** Horizontal weights for a decoded image {@code decodedWidth} wide (the full width, or a DCT-scaled one). */
+    /** Horizontal weights for a decoded image {@code decodedWidth} wide, its scale taken as {@code decodedWidth / srcWidth}. */
     public ResampleWeights weightsX(Filter filter, int decodedWidth) {
-        double k = (double) decodedWidth / srcWidth;
-        return ResampleWeights.compute(filter, decodedWidth, outWidth, cropX * k, Math.min(cropWidth * k, decodedWidth - cropX * k));
+        return weightsX(filter, decodedWidth, (double) decodedWidth / srcWidth);
     }
 
-    /** Vertical weights for a decoded image {@code decodedHeight} tall. */
+    /** Vertical weights for a decoded image {@code decodedHeight} tall, its scale taken as {@code decodedHeight / srcHeight}. */
     public ResampleWeights weightsY(Filter filter, int decodedHeight) {
-        double k = (double) decodedHeight / srcHeight;
-        return ResampleWeights.compute(filter, decodedHeight, outHeight, cropY * k, Math.min(cropHeight * k, decodedHeight - cropY * k));
+        return weightsY(filter, decodedHeight, (double) decodedHeight / srcHeight);
+    }
+
+    /**
+     * Horizontal weights for a decoded image {@code decodedWidth} wide whose pixel {@code j} covers
+     * {@code [j / scale, (j + 1) / scale)} of the full-size image: a JPEG decoded at M/8 has
+     * {@code scale = M / 8} exactly, while its width is rounded up.
+     */
+    public ResampleWeights weightsX(Filter filter, int decodedWidth, double scale) {
+        double start = cropX * scale;
+        return ResampleWeights.compute(filter, decodedWidth, outWidth, start, Math.min(cropWidth * scale, decodedWidth - start));
+    }
+
+    /** Vertical weights; see {@link #weightsX(Filter, int, double)}. */
+    public ResampleWeights weightsY(Filter filter, int decodedHeight, double scale) {
+        double start = cropY * scale;
+        return ResampleWeights.compute(filter, decodedHeight, outHeight, start, Math.min(cropHeight * scale, decodedHeight - start));
+    }
+
+    /**
+     * The scale of a decoded image relative to its full size: M/8 when the decoded size is exactly
+     * what DCT scaling by M/8 gives ({@code ceil(full * M / 8)} on both axes), else the size ratio.
+     */
+    public static double decodeScale(int fullWidth, int fullHeight, int decodedWidth, int decodedHeight) {
+        if (decodedWidth == fullWidth && decodedHeight == fullHeight) return 1.0;
+        for (int m = 1; m < 8; m++) {
+            if ((fullWidth * (long) m + 7) / 8 == decodedWidth && (fullHeight * (long) m + 7) / 8 == decodedHeight) return m / 8.0;
+        }
+        return (double) decodedWidth / fullWidth;
     }
 }

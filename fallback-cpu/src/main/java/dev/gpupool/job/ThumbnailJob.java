@@ -91,9 +91,10 @@ public final class ThumbnailJob {
     public static List<ResizePlan> plan(Decoded decoded, ThumbnailSpec spec) {
         PixelBuffer px = decoded.pixels();
         List<ResizePlan> plans = new ArrayList<>(spec.sizes().size());
+        double scale = FitPlan.decodeScale(decoded.fullWidth(), decoded.fullHeight(), px.width(), px.height());
         for (BoxSize box : spec.sizes()) {
             FitPlan fit = FitPlan.of(decoded.fullWidth(), decoded.fullHeight(), box.width(), box.height(), spec.fit(), spec.upscale());
-            plans.add(new ResizePlan(box, fit, fit.weightsX(spec.filter(), px.width()), fit.weightsY(spec.filter(), px.height())));
+            plans.add(new ResizePlan(box, fit, fit.weightsX(spec.filter(), px.width(), scale), fit.weightsY(spec.filter(), px.height(), scale)));
         }
         return plans;
     }

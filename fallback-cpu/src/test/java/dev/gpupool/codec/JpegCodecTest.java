@@ -99,11 +99,13 @@ class JpegCodecTest {
             assertEquals(2000, d.fullWidth());
             assertEquals(1504, d.fullHeight());
         }
-        // 2000x1500: 1/8 would be 250x187.5 rounded up (inexact), 2/8 is exactly 500x375: prefer exact.
+        // 2000x1500: 1/8 gives 250x187.5 rounded up to 250x188, which leaves the minimum: smallest wins
+        // even when inexact (the geometry uses the exact M/8 scale, FitPlan.decodeScale).
         byte[] k = jpeg(TestImages.photo(2000, 1500, 3), 90);
         Decoded d = Codecs.decode(k, new DecodeOptions(250, 188, MAX, false, true));
-        assertEquals("500x375", d.pixels().width() + "x" + d.pixels().height());
-        // 1999x1333: no factor but 8/8 is exact, so the smallest one leaving the minimum is used.
+        assertEquals("250x188", d.pixels().width() + "x" + d.pixels().height());
+        assertEquals(1.0 / 8, dev.gpupool.image.FitPlan.decodeScale(2000, 1500, 250, 188));
+        // 1999x1333: no factor but 8/8 is exact; the smallest one leaving the minimum is used.
         byte[] odd = jpeg(TestImages.photo(1999, 1333, 3), 90);
         Decoded o = Codecs.decode(odd, new DecodeOptions(250, 167, MAX, false, true));
         assertEquals("250x167", o.pixels().width() + "x" + o.pixels().height());
