@@ -68,7 +68,7 @@ final class JobCommand {
     @Option(names = "--io-concurrency", paramLabel = "N", description = "Accepted for compatibility; each task keeps 2 items per pool thread in flight.")
     int ioConcurrency = 64;
 
-    @Option(names = "--report", paramLabel = "DIR", description = "Write the report here as JSON lines (default: DIR/_gpupool_report).")
+    @Option(names = "--report", paramLabel = "DIR", description = "Write the report here as JSON lines (default: DIR/gpupool-report).")
     String report;
 
     @Option(names = "--overwrite", description = "Redo outputs that are already up to date.")

@@ -29,7 +29,7 @@ import static org.apache.spark.sql.functions.col;
  */
 public final class ThumbnailJob {
     /** Where the report goes unless {@code --report} says: under the output directory. */
-    public static final String DEFAULT_REPORT = "_gpupool_report";
+    public static final String DEFAULT_REPORT = "gpupool-report";
 
     /**
      * What a job did.
@@ -100,7 +100,7 @@ public final class ThumbnailJob {
      *
      * @param inputs     paths, directories, globs (any Hadoop file system), http(s) URLs, {@code @FILE} lists
      * @param out        output directory on any Hadoop file system
-     * @param reportDir  where the report's JSON lines go (null: {@code out/_gpupool_report}); replaced
+     * @param reportDir  where the report's JSON lines go (null: {@code out/gpupool-report}); replaced
      * @param partitions how many partitions (0: four per core of the cluster, at most one per input)
      */
     public static Result run(SparkSession spark, List<String> inputs, String out, String reportDir, int partitions,
