@@ -1,0 +1,75 @@
+package dev.gpupool.spark;
+
+import dev.gpupool.Backend;
+import dev.gpupool.codec.DecodeOptions;
+import dev.gpupool.codec.OutputFormat;
+import dev.gpupool.image.Filter;
+import dev.gpupool.image.Fit;
+import dev.gpupool.job.BoxSize;
+import dev.gpupool.job.ThumbnailSpec;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The options of a thumbnail job, as plain values that travel to executors (a {@link ThumbnailSpec} is
+ * not serialisable; {@link #spec()} rebuilds it there). Mirrors {@code gpupool thumbnails}; build one
+ * with {@link #defaults()} and the withers, or from a command line with {@link JobCommand}.
+ *
+ * @param sizes     bounding boxes as the CLI writes them ({@code 256}, {@code 320x240})
+ * @param format    {@code jpg}, {@code png}, {@code webp} or {@code same}
+ * @param backend   {@code auto}, {@code cuda}, {@code opencl}, {@code cpu} or {@code cpu-threads}
+ * @param workers   threads of each executor's pool; 0: the executor's cores
+ * @param device    the device index when Spark assigned the executor no GPU
+ */
+public record JobOptions(List<String> sizes, String fit, String filter, String format, int quality, boolean upscale,
+                         boolean autoRotate, int background, long maxPixels, boolean lenient, boolean overwrite,
+                         String backend, int workers, int device) implements Serializable {
+    public JobOptions {
+        sizes = List.copyOf(sizes);
+        spec(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient); // fail early
+        Backend.parse(backend);
+        if (workers < 0) throw new IllegalArgumentException("--workers must be >= 1");
+        if (device < 0) throw new IllegalArgumentException("--device must be >= 0");
+    }
+
+    /** The CLI's defaults: 256, contain, lanczos3, jpg at 85, rotate, white, auto backend. */
+    public static JobOptions defaults() {
+        return new JobOptions(List.of("256"), "contain", "lanczos3", "jpg", 85, false, true, 0xFFFFFF,
+                DecodeOptions.DEFAULT_MAX_PIXELS, false, false, "auto", 0, 0);
+    }
+
+    public JobOptions withSizes(String... s) {
+        return new JobOptions(List.of(s), fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, backend, workers, device);
+    }
+
+    public JobOptions withFormat(String f) {
+        return new JobOptions(sizes, fit, filter, f, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, backend, workers, device);
+    }
+
+    public JobOptions withBackend(String b) {
+        return new JobOptions(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, b, workers, device);
+    }
+
+    public JobOptions withOverwrite(boolean o) {
+        return new JobOptions(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, o, backend, workers, device);
+    }
+
+    public ThumbnailSpec spec() {
+        return spec(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient);
+    }
+
+    public Backend backendChoice() {
+        return Backend.parse(backend);
+    }
+
+    private static ThumbnailSpec spec(List<String> sizes, String fit, String filter, String format, int quality, boolean upscale,
+                                      boolean autoRotate, int background, long maxPixels, boolean lenient) {
+        List<BoxSize> boxes = new ArrayList<>();
+        for (String s : sizes) boxes.add(BoxSize.parse(s));
+        OutputFormat fmt = format.equalsIgnoreCase("same") ? null : OutputFormat.parse(format);
+        return new ThumbnailSpec(boxes, Fit.parse(fit), Filter.parse(filter), fmt, quality, upscale, autoRotate,
+                background & 0xFFFFFF, maxPixels, lenient);
+    }
+}

@@ -1,0 +1,142 @@
+package dev.gpupool.spark;
+
+import dev.gpupool.Pool;
+import dev.gpupool.codec.OutputFormat;
+import dev.gpupool.job.ThumbnailJob;
+import dev.gpupool.job.ThumbnailSpec;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Semaphore;
+
+/**
+ * The executors' half: a partition's items through the executor's {@link Pool} (a bounded number in
+ * flight), one report row per item, in the partition's order. An item whose outputs are all up to date is
+ * skipped; otherwise every output is written whole by {@link Outputs}, so a re-run or speculative attempt
+ * finds or replaces complete files only.
+ */
+final class PartitionRunner implements FlatMapFunction<Iterator<WorkItem>, Row> {
+    /** The report's columns: the CLI's report item, plus where it ran. */
+    static final StructType SCHEMA = new StructType()
+            .add("index", DataTypes.LongType, false)
+            .add("input", DataTypes.StringType, false)
+            .add("output", DataTypes.StringType, true)
+            .add("status", DataTypes.StringType, false)
+            .add("error", DataTypes.StringType, true)
+            .add("backend", DataTypes.StringType, true)
+            .add("width", DataTypes.IntegerType, false)
+            .add("height", DataTypes.IntegerType, false)
+            .add("millis", DataTypes.DoubleType, false)
+            .add("warnings", DataTypes.createArrayType(DataTypes.StringType), false)
+            .add("executor", DataTypes.StringType, true);
+
+    private static volatile HttpClient http;
+
+    private final JobOptions options;
+    private final Map<String, String> hadoopConf;
+
+    PartitionRunner(JobOptions options, Map<String, String> hadoopConf) {
+        this.options = options;
+        this.hadoopConf = hadoopConf;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<WorkItem> items) {
+        Configuration conf = new Configuration(false);
+        hadoopConf.forEach(conf::set);
+        Pool pool = ExecutorPools.forTask(options);
+        ThumbnailSpec spec = options.spec();
+        String executor = SparkEnv.get() == null ? null : SparkEnv.get().executorId();
+        Semaphore inFlight = new Semaphore(Math.max(2, pool.workers() * 2));
+        List<CompletableFuture<Row>> rows = new ArrayList<>();
+        List<WorkItem> taken = new ArrayList<>();
+        while (items.hasNext()) {
+            WorkItem item = items.next();
+            inFlight.acquireUninterruptibly();
+            CompletableFuture<Row> f = pool.submit(() -> one(item, spec, pool, conf, executor));
+            f.whenComplete((r, e) -> inFlight.release());
+            rows.add(f);
+            taken.add(item);
+        }
+        List<Row> out = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            try {
+                out.add(rows.get(i).join());
+            } catch (CompletionException e) {
+                // the pool refused or lost the task (closing, timed out): the item failed, the others stand
+                WorkItem item = taken.get(i);
+                Throwable why = e.getCause() == null ? e : e.getCause();
+                out.add(row(item, item.outputs().isEmpty() ? null : item.outputs().getFirst(), "failed",
+                        why.getMessage() == null ? why.getClass().getSimpleName() : why.getMessage(), null, 0, 0, 0, List.of(), executor));
+            }
+        }
+        return out.iterator();
+    }
+
+    private Row one(WorkItem item, ThumbnailSpec spec, Pool pool, Configuration conf, String executor) {
+        long t0 = System.nanoTime();
+        if (item.error() != null) return row(item, null, "failed", item.error(), null, 0, 0, 0, List.of(), executor);
+        String first = item.outputs().getFirst();
+        try {
+            if (!options.overwrite()) {
+                long source = item.isUrl() ? -1 : Outputs.sourceTime(item, conf);
+                if (Outputs.upToDate(item.outputs(), source, conf)) {
+                    return row(item, first, "skipped", null, null, 0, 0, 0, List.of(), executor);
+                }
+            }
+            byte[] bytes = item.isUrl() ? fetch(item.source()) : Outputs.read(item.source(), conf);
+            List<OutputFormat> formats = new ArrayList<>();
+            for (String o : item.outputs()) formats.add(ThumbnailJob.formatOf(java.nio.file.Path.of(URI.create(o).getPath())));
+            Render.Result r = Render.render(bytes, spec, formats, pool);
+            for (int i = 0; i < r.outputs().size(); i++) Outputs.write(item.outputs().get(i), r.outputs().get(i), conf);
+            return row(item, first, "ok", null, pool.backend().cliName(), r.width(), r.height(), millis(t0), r.warnings(), executor);
+        } catch (IOException | RuntimeException e) {
+            return row(item, first, "failed", InputLister.reason(e), null, 0, 0, millis(t0), List.of(), executor);
+        }
+    }
+
+    private static double millis(long t0) {
+        return Math.round((System.nanoTime() - t0) / 1e4) / 100.0;
+    }
+
+    private static Row row(WorkItem item, String output, String status, String error, String backend, int w, int h,
+                           double millis, List<String> warnings, String executor) {
+        return RowFactory.create(item.index(), item.given(), output, status, error, backend, w, h, millis,
+                scala.jdk.javaapi.CollectionConverters.asScala(warnings).toSeq(), executor);
+    }
+
+    private static byte[] fetch(String url) throws IOException {
+        if (http == null) {
+            synchronized (PartitionRunner.class) {
+                if (http == null) http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+                        .connectTimeout(Duration.ofSeconds(10)).build();
+            }
+        }
+        try {
+            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            if (r.statusCode() != 200) throw new IOException("HTTP " + r.statusCode());
+            return r.body();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while fetching");
+        }
+    }
+}

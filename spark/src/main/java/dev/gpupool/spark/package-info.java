@@ -1,0 +1,13 @@
+/**
+ * gpupool on Apache Spark: the {@code gpupool thumbnails} batch as a Spark job
+ * ({@link dev.gpupool.spark.ThumbnailJob}, what {@code ./gpupool spark} and {@code spark-submit} run) for inputs
+ * too many for one machine. The driver expands the inputs (paths, globs, directories, URLs, {@code @FILE}
+ * lists, on any Hadoop file system) and names every output up front, exactly as the CLI would; executors
+ * run their partitions through one {@link dev.gpupool.Pool} per executor JVM and GPU Spark assigned
+ * ({@link dev.gpupool.spark.ExecutorPools}; a CPU pool when none), writing each output whole or not at
+ * all and skipping those already up to date, so task retries and speculative copies are harmless
+ * ({@link dev.gpupool.spark.Outputs}). The per-item report comes back as a Dataset, written as JSON lines.
+ * {@link dev.gpupool.spark.Thumbnails} is the same work as a Spark function (image bytes in, thumbnail
+ * bytes out) for users' own Dataset pipelines.
+ */
+package dev.gpupool.spark;
