@@ -56,7 +56,7 @@ final class Launcher {
     static List<Range> split(int n, int workers) {
         List<Range> out = new ArrayList<>();
         if (n == 0) return out;
-        int parts = (int) Math.max(1, Math.min(workers, ((long) n + MIN_CPU_RANGE - 1) / MIN_CPU_RANGE));
+        int parts = Math.max(1, Math.min(workers, n / MIN_CPU_RANGE)); // every range holds at least MIN_CPU_RANGE items
         for (int p = 0; p < parts; p++) {
             out.add(new Range((int) ((long) n * p / parts), (int) ((long) n * (p + 1) / parts)));
         }
