@@ -338,6 +338,15 @@ public final class Pool implements AutoCloseable {
     }
 
     /**
+     * Launches a user kernel over {@code globalSize} work items on this pool's backend; the same as
+     * {@code kernel.launch(this, globalSize, args)} (see {@link dev.gpupool.kernel.Kernel}).
+     */
+    public CompletableFuture<dev.gpupool.kernel.LaunchReport> launch(dev.gpupool.kernel.Kernel kernel, int globalSize,
+                                                                     dev.gpupool.kernel.Arg... args) {
+        return kernel.launch(this, globalSize, args);
+    }
+
+    /**
      * The pool's instance of a backend resource (a worker-process pool, a device context), made by
      * {@code factory} on first use and closed when the pool closes, in reverse order of creation.
      */

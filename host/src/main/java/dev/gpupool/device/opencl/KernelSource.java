@@ -11,14 +11,16 @@ import java.util.regex.Pattern;
 /**
  * Loads a device source from the jar's {@code kernels/} folder and inlines its {@code #include "x"}
  * lines (from the same folder), so the driver gets one self-contained string and no include path.
+ * Public for {@code dev.gpupool.kernel}, which loads user and example kernels the same way.
  */
-final class KernelSource {
+public final class KernelSource {
     private static final Pattern INCLUDE = Pattern.compile("^\\s*#\\s*include\\s+\"([A-Za-z0-9_.\\-]+)\"\\s*$");
 
     private KernelSource() {
     }
 
-    static String load(String name) throws IOException {
+    /** {@code kernels/<name>} from the class path with its includes inlined; names may contain folders ({@code examples/saxpy.cl}). */
+    public static String load(String name) throws IOException {
         StringBuilder out = new StringBuilder();
         inline(name, out, new HashSet<>());
         return out.toString();

@@ -13,17 +13,18 @@ import java.util.Optional;
 /**
  * Program binaries on disk, one file per (device name, driver version, platform version, device
  * version, source, build options). Every failure is swallowed: an unreadable, unwritable or missing
- * directory just means building from source.
+ * directory just means building from source. Public for {@code dev.gpupool.kernel}, which caches
+ * user kernels' programs the same way.
  */
-final class ProgramCache {
+public final class ProgramCache {
     private final Path dir;
 
-    ProgramCache(Path dir) {
+    public ProgramCache(Path dir) {
         this.dir = dir;
     }
 
     /** {@code $XDG_CACHE_HOME/gpupool/opencl}, else {@code ~/.cache/gpupool/opencl}, else a temp folder. */
-    static Path defaultDir() {
+    public static Path defaultDir() {
         String xdg = System.getenv("XDG_CACHE_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg)
                 : Path.of(System.getProperty("user.home", "."), ".cache");
@@ -41,12 +42,17 @@ final class ProgramCache {
         }
     }
 
-    Path dir() {
+    public Path dir() {
         return dir;
     }
 
     /** The file holding the binary for this key. */
     Path fileFor(OpenClDevice device, String source, String options) {
+        return fileFor("resize", device, source, options);
+    }
+
+    /** The file holding the binary for this key, named {@code <prefix>-<device>-<hash>.bin}. */
+    public Path fileFor(String prefix, OpenClDevice device, String source, String options) {
         String key = device.name() + "\n" + device.driverVersion() + "\n" + device.platformVersion() + "\n"
                 + device.version() + "\n" + options + "\n" + source;
         String hash;
@@ -57,10 +63,10 @@ final class ProgramCache {
         }
         String safe = device.name().replaceAll("[^A-Za-z0-9_.-]+", "_");
         if (safe.length() > 40) safe = safe.substring(0, 40);
-        return dir.resolve("resize-" + safe + "-" + hash.substring(0, 32) + ".bin");
+        return dir.resolve(prefix.replaceAll("[^A-Za-z0-9_.-]+", "_") + "-" + safe + "-" + hash.substring(0, 32) + ".bin");
     }
 
-    Optional<byte[]> read(Path file) {
+    public Optional<byte[]> read(Path file) {
         try {
             if (!Files.isRegularFile(file)) return Optional.empty();
             byte[] b = Files.readAllBytes(file);
@@ -71,7 +77,7 @@ final class ProgramCache {
     }
 
     /** Writes atomically (temp file, then rename); returns false on any failure. */
-    boolean write(Path file, byte[] binary) {
+    public boolean write(Path file, byte[] binary) {
         try {
             Files.createDirectories(file.getParent());
             Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
@@ -91,7 +97,7 @@ final class ProgramCache {
         }
     }
 
-    void delete(Path file) {
+    public void delete(Path file) {
         try {
             Files.deleteIfExists(file);
         } catch (IOException | SecurityException e) {

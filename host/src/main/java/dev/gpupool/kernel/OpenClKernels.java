@@ -1,0 +1,234 @@
+package dev.gpupool.kernel;
+
+import dev.gpupool.Backend;
+import dev.gpupool.Pool;
+import dev.gpupool.device.opencl.OpenClDevice;
+import dev.gpupool.device.opencl.OpenClProbe;
+import dev.gpupool.device.opencl.ProgramCache;
+import org.jocl.CL;
+import org.jocl.CLException;
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_command_queue;
+import org.jocl.cl_context;
+import org.jocl.cl_device_id;
+import org.jocl.cl_kernel;
+import org.jocl.cl_mem;
+import org.jocl.cl_program;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A pool's OpenCL context for user kernels (a {@link Pool#resource}): the pool's device, one in-order
+ * queue, and each kernel's program, built once per source (or loaded from the binary cache that the
+ * resize backend uses, {@link ProgramCache}). Launches are serialised.
+ */
+final class OpenClKernels implements AutoCloseable {
+    private final OpenClDevice device;
+    private final cl_context context;
+    private final cl_command_queue queue;
+    private final ProgramCache cache = new ProgramCache(ProgramCache.defaultDir());
+    private final String options;
+    private final Map<String, Built> built = new HashMap<>();
+    private boolean closed;
+
+    private record Built(cl_program program, cl_kernel kernel, int numArgs, boolean fromCache) {
+    }
+
+    /** Opens the pool's OpenCL device; failures are thrown unchecked (the pool's resource factory cannot throw). */
+    static OpenClKernels open(Pool pool) {
+        OpenClProbe.Scan scan = new OpenClProbe(pool.requested() == Backend.OPENCL).scan();
+        if (scan.failure() != null) throw new IllegalStateException("OpenCL " + scan.failure());
+        List<OpenClDevice> usable = scan.usable();
+        if (pool.deviceIndex() >= usable.size()) {
+            throw new IllegalStateException("no usable OpenCL device #" + pool.deviceIndex() + ": " + String.join("; ", scan.details()));
+        }
+        return new OpenClKernels(usable.get(pool.deviceIndex()));
+    }
+
+    @SuppressWarnings("deprecation") // clCreateCommandQueueWithProperties needs OpenCL 2.0; 1.2 devices exist
+    private OpenClKernels(OpenClDevice device) {
+        CL.setExceptionsEnabled(true);
+        this.device = device;
+        this.context = CL.clCreateContext(null, 1, new cl_device_id[]{device.device()}, null, null, null);
+        try {
+            this.queue = CL.clCreateCommandQueue(context, device.device(), 0, null);
+        } catch (RuntimeException e) {
+            CL.clReleaseContext(context);
+            throw e;
+        }
+        // As for resize: no fast-math flags, so float results follow IEEE rounding like Java's.
+        this.options = device.correctlyRoundedDivide() ? "-cl-fp32-correctly-rounded-divide-sqrt" : "";
+    }
+
+    String deviceLabel() {
+        return device.label();
+    }
+
+    synchronized LaunchReport launch(Kernel k, int n, List<Arg> args) throws KernelException {
+        if (closed) throw new KernelException("the pool's OpenCL context is closed");
+        Built b = build(k);
+        if (b.numArgs != args.size()) {
+            throw new KernelException("OpenCL kernel " + k.name() + " takes " + b.numArgs + " arguments, the launch gave " + args.size());
+        }
+        cl_mem[] mems = new cl_mem[args.size()];
+        try {
+            for (int i = 0; i < args.size(); i++) {
+                switch (args.get(i)) {
+                    case Arg.Scalar s -> CL.clSetKernelArg(b.kernel, i, s.bytes(), scalarPointer(s));
+                    case Arg.Buffer buf -> {
+                        long bytes = buf.bytes();
+                        Arg.Access access = buf.access();
+                        long flags = access == Arg.Access.IN ? CL.CL_MEM_READ_ONLY
+                                : access == Arg.Access.OUT ? CL.CL_MEM_WRITE_ONLY : CL.CL_MEM_READ_WRITE;
+                        boolean copy = access.uploads() && bytes > 0;
+                        // A zero-sized buffer is an error in OpenCL; an empty argument gets a small unused one.
+                        mems[i] = CL.clCreateBuffer(context, flags | (copy ? CL.CL_MEM_COPY_HOST_PTR : 0), Math.max(bytes, 16),
+                                copy ? hostPointer(buf) : null, null);
+                        CL.clSetKernelArg(b.kernel, i, Sizeof.cl_mem, Pointer.to(mems[i]));
+                    }
+                }
+            }
+            CL.clEnqueueNDRangeKernel(queue, b.kernel, 1, null, new long[]{n}, null, 0, null, null);
+            for (int i = 0; i < args.size(); i++) {
+                if (args.get(i) instanceof Arg.Buffer buf && buf.access().downloads() && buf.bytes() > 0) {
+                    CL.clEnqueueReadBuffer(queue, mems[i], CL.CL_TRUE, 0, buf.bytes(), hostPointer(buf), 0, null, null);
+                }
+            }
+            CL.clFinish(queue);
+        } catch (CLException e) {
+            try {
+                CL.clFinish(queue);
+            } catch (Throwable ignored) {
+                // the queue may be broken; the next launch finds out
+            }
+            throw new KernelException("OpenCL launch of " + k.name() + " (" + n + " items) failed on " + device.label() + ": "
+                    + e.getMessage(), e);
+        } finally {
+            for (cl_mem m : mems) if (m != null) CL.clReleaseMemObject(m);
+        }
+        return new LaunchReport(k.name(), Backend.OPENCL, device.name() + " (" + device.platformName() + ")", n, null);
+    }
+
+    private static Pointer scalarPointer(Arg.Scalar s) {
+        return switch (s.value()) {
+            case Integer v -> Pointer.to(new int[]{v});
+            case Long v -> Pointer.to(new long[]{v});
+            case Float v -> Pointer.to(new float[]{v});
+            case Double v -> Pointer.to(new double[]{v});
+            default -> throw new IllegalStateException();
+        };
+    }
+
+    private static Pointer hostPointer(Arg.Buffer b) {
+        return switch (b.data()) {
+            case float[] a -> Pointer.to(a);
+            case int[] a -> Pointer.to(a);
+            case byte[] a -> Pointer.to(a);
+            case double[] a -> Pointer.to(a);
+            case ByteBuffer ignored -> Pointer.to(b.view()); // a view at position 0: the same bytes whichever way JOCL reads positions
+            default -> throw new IllegalStateException();
+        };
+    }
+
+    /** The kernel's program: built from source, or its cached binary. */
+    private Built build(Kernel k) throws KernelException {
+        String source = k.openClSource();
+        String key = k.name() + "\n" + source;
+        Built b = built.get(key);
+        if (b != null) return b;
+        cl_device_id[] devs = {device.device()};
+        Path file = cache.fileFor("kernel-" + k.name(), device, source, options);
+        cl_program prog = null;
+        boolean fromCache = false;
+        Optional<byte[]> binary = cache.read(file);
+        if (binary.isPresent()) {
+            try {
+                prog = CL.clCreateProgramWithBinary(context, 1, devs, new long[]{binary.get().length}, new byte[][]{binary.get()}, new int[1], null);
+                CL.clBuildProgram(prog, 1, devs, options, null, null);
+                fromCache = true;
+            } catch (Throwable t) { // stale or foreign: rebuild from source
+                if (prog != null) CL.clReleaseProgram(prog);
+                prog = null;
+                cache.delete(file);
+            }
+        }
+        if (prog == null) {
+            prog = CL.clCreateProgramWithSource(context, 1, new String[]{source}, null, null);
+            try {
+                CL.clBuildProgram(prog, 1, devs, options, null, null);
+            } catch (CLException e) {
+                String log = buildLog(prog);
+                CL.clReleaseProgram(prog);
+                throw new KernelException("OpenCL build of kernel " + k.name() + " failed on " + device.label() + " ("
+                        + CL.stringFor_errorCode(e.getStatus()) + "); build log:\n" + log, e);
+            }
+            saveBinary(prog, file);
+        }
+        cl_kernel kernel;
+        try {
+            kernel = CL.clCreateKernel(prog, k.name(), null);
+        } catch (CLException e) {
+            CL.clReleaseProgram(prog);
+            throw new KernelException("the OpenCL source of " + k.name() + " has no __kernel " + k.name() + " ("
+                    + CL.stringFor_errorCode(e.getStatus()) + ")", e);
+        }
+        int[] numArgs = new int[1];
+        CL.clGetKernelInfo(kernel, CL.CL_KERNEL_NUM_ARGS, Sizeof.cl_uint, Pointer.to(numArgs), null);
+        b = new Built(prog, kernel, numArgs[0], fromCache);
+        built.put(key, b);
+        return b;
+    }
+
+    /** Whether {@code k}'s program came from the disk cache (tests). */
+    synchronized boolean fromCache(Kernel k) {
+        Built b = built.get(k.name() + "\n" + k.openClSource());
+        return b != null && b.fromCache;
+    }
+
+    private String buildLog(cl_program prog) {
+        try {
+            long[] size = new long[1];
+            CL.clGetProgramBuildInfo(prog, device.device(), CL.CL_PROGRAM_BUILD_LOG, 0, null, size);
+            byte[] log = new byte[(int) size[0]];
+            CL.clGetProgramBuildInfo(prog, device.device(), CL.CL_PROGRAM_BUILD_LOG, log.length, Pointer.to(log), null);
+            int len = log.length;
+            while (len > 0 && log[len - 1] == 0) len--;
+            return new String(log, 0, len, StandardCharsets.UTF_8).strip();
+        } catch (Throwable t) {
+            return "(no build log: " + t.getMessage() + ")";
+        }
+    }
+
+    private void saveBinary(cl_program prog, Path file) {
+        try {
+            long[] size = new long[1];
+            CL.clGetProgramInfo(prog, CL.CL_PROGRAM_BINARY_SIZES, Sizeof.size_t, Pointer.to(size), null);
+            if (size[0] <= 0 || size[0] > Integer.MAX_VALUE) return;
+            byte[] bin = new byte[(int) size[0]];
+            CL.clGetProgramInfo(prog, CL.CL_PROGRAM_BINARIES, Sizeof.POINTER, Pointer.to(Pointer.to(bin)), null);
+            cache.write(file, bin);
+        } catch (Throwable ignored) {
+            // no cache: the next pool builds from source again
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        for (Built b : built.values()) {
+            CL.clReleaseKernel(b.kernel);
+            CL.clReleaseProgram(b.program);
+        }
+        built.clear();
+        CL.clReleaseCommandQueue(queue);
+        CL.clReleaseContext(context);
+    }
+}
