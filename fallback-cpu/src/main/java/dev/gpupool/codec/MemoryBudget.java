@@ -56,14 +56,13 @@ public final class MemoryBudget {
      * fails with a one-line reason when the image can never fit.
      */
     static void reserve(long bytes, String what) throws ImageDecodeException {
-        Scope s = CURRENT.get();
-        if (s == null) throw new IllegalStateException("MemoryBudget.reserve outside a scope");
-        if (bytes <= s.held) return;
-        long extra = bytes - s.held;
         if (bytes > CAPACITY) {
             throw new ImageDecodeException(what + " needs about " + mb(bytes) + " of memory to decode, more than the "
                     + mb(CAPACITY) + " this run allows (half the Java heap: raise it with JAVA_OPTS=-Xmx...)");
         }
+        Scope s = CURRENT.get();
+        if (s == null || bytes <= s.held) return; // outside a scope (a codec called directly): only the check
+        long extra = bytes - s.held;
         synchronized (LOCK) {
             boolean interrupted = false;
             while (used + extra > CAPACITY) {

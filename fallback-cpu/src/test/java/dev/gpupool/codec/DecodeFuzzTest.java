@@ -26,8 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * every format) and any finding saved there. In CI ({@code CI=true}, see fallback-cpu's POM) it fuzzes
  * for {@code maxDuration}. Longer on demand, e.g. for 30 minutes:
  * <pre>
- * JAZZER_FUZZ=1 mvn -B -pl fallback-cpu test -Dtest=DecodeFuzzTest -Djazzer.max_duration=30m
+ * CI=true mvn -B -pl fallback-cpu test -Dtest=DecodeFuzzTest -Djazzer.max_duration=30m
  * </pre>
+ * ({@code CI=true} turns on the POM's fuzzing profile: {@code JAZZER_FUZZ=1} and coverage of the
+ * TwelveMonkeys readers; {@code JAZZER_FUZZ=1} alone fuzzes with coverage of our classes only.)
  * A finding is written beside the seeds as {@code crash-<sha1>}; fix it and keep the file as a
  * regression input.
  */
