@@ -24,7 +24,7 @@ import java.util.Set;
  * Expands the command line's INPUTs into the batch's inputs, in order: a file is an input; a
  * directory is walked recursively (sorted by name; a file there is an input when its name has an
  * image extension or its content starts like an image; temporaries of gpupool and the output
- * directory itself are passed over; symbolic-link loops are skipped); an {@code http(s)://} URL is
+ * directory itself are passed over; symbolic-link loops and unreadable directories are reported as failed inputs, not followed); an {@code http(s)://} URL is
  * an input; {@code @FILE} reads one INPUT a line ({@code @-}: standard input; blank lines and lines
  * starting with {@code #} are ignored). Anything else becomes a failed input with the reason.
  */
@@ -137,8 +137,9 @@ public final class InputScanner {
                 @Override
                 public FileVisitResult visitFileFailed(Path f, IOException e) {
                     // A symbolic-link loop or an unreadable directory: reported, and the walk goes on.
-                    if (f.getFileName() != null && f.getFileName().toString().contains(dev.gpupool.job.AtomicFiles.TEMP_MARK)) {
-                        return FileVisitResult.CONTINUE;
+                    if (f.getFileName() != null && f.getFileName().toString().contains(dev.gpupool.job.AtomicFiles.TEMP_MARK)
+                            || e instanceof java.nio.file.NoSuchFileException && !hasImageExtension(f)) {
+                        return FileVisitResult.CONTINUE; // our temporaries, and non-images gone while walking
                     }
                     found.add(f);
                     refused.put(f, e instanceof FileSystemLoopException ? "symbolic link loop, not followed"
