@@ -63,7 +63,7 @@ public final class Codecs {
             throw new ImageDecodeException("not a recognised image format (starts with " + hex(bytes) + ")");
         }
         List<String> warnings = new ArrayList<>(0);
-        try {
+        try (MemoryBudget.Scope scope = MemoryBudget.enter()) {
             if (format.equals("jpeg") && TurboJpeg.INSTANCE.available) {
                 return JpegCodec.decode(bytes, options, warnings);
             }
@@ -100,6 +100,7 @@ public final class Codecs {
     }
 
     static void checkPixels(long w, long h, DecodeOptions o) throws ImageDecodeException {
+        if (w <= 0 || h <= 0) throw new ImageDecodeException("corrupt or truncated header: image size " + w + "x" + h);
         if (w * h > o.maxPixels()) {
             throw new ImageDecodeException("image is " + w + "x" + h + " = " + w * h
                     + " pixels, over the limit of " + o.maxPixels() + " (--max-pixels)");
@@ -115,6 +116,13 @@ public final class Codecs {
                 reader.setInput(in, true, true);
                 int w = reader.getWidth(0), h = reader.getHeight(0);
                 checkPixels(w, h, options);
+                long pixels = (long) w * h;
+                // The reader's raster, its copy as 8-bit samples, and one more copy for an ICC
+                // conversion or a rotation.
+                int extraCopies = (format.equals("png") && meta.icc() != null ? 1 : 0)
+                        + (options.autoRotate() && meta.orientation() != 1 ? 1 : 0);
+                MemoryBudget.reserve(bytes.length + pixels * rasterBytesPerPixel(bytes, format) + pixels * 4 * (1 + extraCopies),
+                        w + "x" + h + " " + format);
                 BufferedImage img;
                 if (options.lenient()) {
                     img = readLenient(reader, w, h, warnings);
@@ -134,6 +142,19 @@ public final class Codecs {
                 reader.dispose();
             }
         }
+    }
+
+    /** Bytes per pixel of the raster ImageIO will allocate: exact for PNG (from IHDR), 4 for the rest. */
+    static int rasterBytesPerPixel(byte[] b, String format) {
+        if (!format.equals("png") || b.length < 26) return 4;
+        int depth = b[24] & 0xFF, type = b[25] & 0xFF;
+        int channels = switch (type) {
+            case 0, 3 -> 1;
+            case 2 -> 3;
+            case 4 -> 2;
+            default -> 4;
+        };
+        return Math.max(1, channels * (depth + 7) / 8);
     }
 
     private static BufferedImage readLenient(ImageReader reader, int w, int h, List<String> warnings) throws IOException {

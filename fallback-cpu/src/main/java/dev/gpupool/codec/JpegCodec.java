@@ -39,6 +39,12 @@ final class JpegCodec {
         int[] min = t ? o.minimumFor(hd.height(), hd.width()) : o.minimumFor(hd.width(), hd.height()); // upright
         int[] f = tj.scaleFor(hd.width(), hd.height(), t ? min[1] : min[0], t ? min[0] : min[1]);
         int w = TurboJpeg.scaled(hd.width(), f), h = TurboJpeg.scaled(hd.height(), f);
+        long pixels = (long) w * h;
+        boolean cmyk = hd.colorspace() == TurboJpeg.TJCS_CMYK || hd.colorspace() == TurboJpeg.TJCS_YCCK;
+        int ch = hd.colorspace() == TurboJpeg.TJCS_GRAY ? 1 : cmyk ? 4 : 3;
+        // The decoded samples, a converted copy (CMYK or ICC to sRGB), a rotated copy.
+        MemoryBudget.reserve(bytes.length + pixels * ch + (cmyk || meta.icc() != null ? pixels * 3 : 0)
+                + (orientation != 1 ? pixels * Math.max(ch, 3) : 0), w + "x" + h + " jpeg");
         PixelBuffer px;
         TurboJpeg.Result r;
         switch (hd.colorspace()) {

@@ -70,7 +70,9 @@ public final class WorkerMain {
                     throw new NullPointerException("handler " + handler.getClass().getName() + " returned null");
                 }
             } catch (Exception e) {
-                e.printStackTrace();
+                // An IOException is the input's fault (corrupt, unreadable, disk full): the pool reports
+                // its one-line message. Anything else is a bug worth a stack trace.
+                if (!(e instanceof IOException)) e.printStackTrace();
                 Protocol.writeResponse(out, id, Protocol.ERROR,
                         Protocol.utf8(e.getClass().getName() + '\n' + oneLine(e)));
                 continue;

@@ -27,7 +27,7 @@ public final class AtomicFiles {
         Files.createDirectories(dir);
         Path tmp = dir.resolve("." + target.getFileName() + TEMP_MARK + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
-            Files.write(tmp, data);
+            writeTemp(tmp, data);
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -36,6 +36,23 @@ public final class AtomicFiles {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * Test-only fault injection: with the system property {@code gpupool.test.diskFullAfterBytes=N},
+     * once this JVM has written N bytes of outputs, each further write puts half its data in the
+     * temporary file and then fails as a full disk does ({@code No space left on device}).
+     */
+    static final String DISK_FULL_AFTER = "gpupool.test.diskFullAfterBytes";
+    private static final java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+
+    private static void writeTemp(Path tmp, byte[] data) throws IOException {
+        Long limit = Long.getLong(DISK_FULL_AFTER);
+        if (limit != null && written.addAndGet(data.length) > limit) {
+            Files.write(tmp, java.util.Arrays.copyOf(data, data.length / 2));
+            throw new java.nio.file.FileSystemException(tmp.toString(), null, "No space left on device");
+        }
+        Files.write(tmp, data);
     }
 
     /** Removes temporaries left in {@code dir} (recursively) by a killed run; returns how many. */

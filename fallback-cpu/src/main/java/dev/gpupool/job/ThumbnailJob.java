@@ -5,6 +5,7 @@ import dev.gpupool.codec.DecodeOptions;
 import dev.gpupool.codec.Decoded;
 import dev.gpupool.codec.EncodeOptions;
 import dev.gpupool.codec.ImageDecodeException;
+import dev.gpupool.codec.MemoryBudget;
 import dev.gpupool.codec.OutputFormat;
 import dev.gpupool.image.FitPlan;
 import dev.gpupool.image.PixelBuffer;
@@ -33,6 +34,16 @@ public final class ThumbnailJob {
 
     /** The whole job on this thread. */
     public static ThumbnailResult run(ThumbnailRequest request) throws IOException {
+        // The decoded pixels count against the memory budget until the outputs are written.
+        try (MemoryBudget.Scope scope = MemoryBudget.enter()) {
+            return runInScope(request);
+        } catch (OutOfMemoryError e) {
+            // The last resort when the budget's estimate was short: this image fails, the run goes on.
+            throw new ImageDecodeException("not enough memory for this image (raise the heap with JAVA_OPTS=-Xmx...)", e);
+        }
+    }
+
+    private static ThumbnailResult runInScope(ThumbnailRequest request) throws IOException {
         long t0 = System.nanoTime();
         byte[] bytes = read(request);
         long t1 = System.nanoTime();
@@ -56,7 +67,9 @@ public final class ThumbnailJob {
             if (Files.isDirectory(f)) throw new ImageDecodeException("is a directory, not an image file");
             if (!Files.isRegularFile(f) && Files.exists(f)) throw new ImageDecodeException("not a regular file");
             long size = Files.size(f);
-            if (size > Integer.MAX_VALUE - 64) throw new ImageDecodeException("file too large (" + size + " bytes)");
+            if (size > Integer.MAX_VALUE - 64 || size > MemoryBudget.capacity()) {
+                throw new ImageDecodeException("file too large (" + size + " bytes)");
+            }
             return Files.readAllBytes(f);
         } catch (NoSuchFileException e) {
             throw new ImageDecodeException("no such file");

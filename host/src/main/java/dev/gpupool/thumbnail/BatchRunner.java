@@ -49,8 +49,9 @@ final class BatchRunner {
         long start = System.nanoTime();
         try {
             AtomicFiles.cleanLeftovers(outDir);
-        } catch (IOException ignored) {
-            // a leftover we cannot remove does no harm: it is never taken for an output
+        } catch (IOException | java.io.UncheckedIOException ignored) {
+            // a leftover we cannot remove (or a folder the walk cannot read) does no harm: a
+            // temporary is never taken for an output
         }
         OutputNames names = new OutputNames(outDir, spec.sizes(), spec.format());
         Item[] items = new Item[inputs.size()];

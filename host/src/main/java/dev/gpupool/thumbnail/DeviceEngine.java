@@ -124,11 +124,13 @@ final class DeviceEngine implements ThumbnailEngine {
             }
             List<ResizeRequest> send = todo.stream().map(requests::get).toList();
             try {
-                List<PixelBuffer> got = resizer.resize(send);
+                List<PixelBuffer> got = deviceResize(send);
                 for (int k = 0; k < todo.size(); k++) out[todo.get(k)] = got.get(k);
                 todo.clear();
-            } catch (DeviceException e) {
-                int bad = e.requestIndex();
+            } catch (DeviceException | RuntimeException e) {
+                // A driver that throws something else than DeviceException (a lost device, a bug) has
+                // failed just the same: the batch's unfinished work goes to the CPU, not to the bin.
+                int bad = e instanceof DeviceException de ? de.requestIndex() : -1;
                 if (bad >= 0 && bad < todo.size()) { // one image does not fit: CPU for it, the device for the rest
                     int i = todo.remove(bad);
                     out[i] = cpuResize(requests.get(i));
@@ -161,6 +163,20 @@ final class DeviceEngine implements ThumbnailEngine {
                 else d.done().complete(v);
             });
         }
+    }
+
+    /**
+     * Test-only fault injection: with the system property {@code gpupool.test.failDeviceAfter=N}, every
+     * device call after the first N fails as a lost device would (read once, when the engine starts).
+     */
+    private final int failDeviceAfter = Integer.getInteger("gpupool.test.failDeviceAfter", -1);
+    private int deviceCalls;
+
+    private List<PixelBuffer> deviceResize(List<ResizeRequest> send) throws DeviceException {
+        if (failDeviceAfter >= 0 && deviceCalls++ >= failDeviceAfter) {
+            throw new DeviceException("injected device failure (gpupool.test.failDeviceAfter=" + failDeviceAfter + ")");
+        }
+        return resizer.resize(send);
     }
 
     private static PixelBuffer cpuResize(ResizeRequest r) {

@@ -24,7 +24,7 @@ import java.util.Set;
  * Expands the command line's INPUTs into the batch's inputs, in order: a file is an input; a
  * directory is walked recursively (sorted by name; a file there is an input when its name has an
  * image extension or its content starts like an image; temporaries of gpupool and the output
- * directory itself are passed over; symbolic-link loops are skipped); an {@code http(s)://} URL is
+ * directory itself are passed over; symbolic-link loops and unreadable directories are reported as failed inputs, not followed); an {@code http(s)://} URL is
  * an input; {@code @FILE} reads one INPUT a line ({@code @-}: standard input; blank lines and lines
  * starting with {@code #} are ignored). Anything else becomes a failed input with the reason.
  */
@@ -99,8 +99,15 @@ public final class InputScanner {
                 out.add(new Input(arg, null, uri, OutputNames.safeSegment(uri), null));
             }
             case "file" -> {
-                Path p = Path.of(uri);
-                out.add(Files.exists(p) ? new Input(arg, p, null, p.getFileName().toString(), null)
+                Path p;
+                try {
+                    p = Path.of(uri);
+                } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+                    // file://host/x (a remote host) or file:relative: not a local file; the batch goes on.
+                    out.add(Input.failed(arg, "not a local file URL: " + reason(e)));
+                    return;
+                }
+                out.add(Files.exists(p) && p.getFileName() != null ? new Input(arg, p, null, p.getFileName().toString(), null)
                         : Input.failed(arg, "no such file or directory"));
             }
             default -> out.add(Input.failed(arg, "unsupported URL scheme '" + scheme + "' (only file, http and https)"));
@@ -110,6 +117,7 @@ public final class InputScanner {
     private void walk(Path dir, List<Input> out) {
         Path base = dir;
         List<Path> found = new ArrayList<>();
+        java.util.Map<Path, String> refused = new java.util.HashMap<>(); // found, with why it cannot be read
         try {
             Files.walkFileTree(dir, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
                 @Override
@@ -120,16 +128,22 @@ public final class InputScanner {
 
                 @Override
                 public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
-                    if (attrs.isRegularFile() && isCandidate(f)) found.add(f);
+                    if (attrs.isRegularFile() ? isCandidate(f) : !attrs.isDirectory() && hasImageExtension(f)) {
+                        found.add(f); // a FIFO, device or looping link named like an image: reading it says why
+                    }
                     return FileVisitResult.CONTINUE;
                 }
 
                 @Override
                 public FileVisitResult visitFileFailed(Path f, IOException e) {
-                    // A symbolic-link loop or an unreadable directory: pass over it, the walk goes on.
-                    if (!(e instanceof FileSystemLoopException) && hasImageExtension(f)) {
-                        found.add(f); // reading it will report why it failed
+                    // A symbolic-link loop or an unreadable directory: reported, and the walk goes on.
+                    if (f.getFileName() != null && f.getFileName().toString().contains(dev.gpupool.job.AtomicFiles.TEMP_MARK)
+                            || e instanceof java.nio.file.NoSuchFileException && !hasImageExtension(f)) {
+                        return FileVisitResult.CONTINUE; // our temporaries, and non-images gone while walking
                     }
+                    found.add(f);
+                    refused.put(f, e instanceof FileSystemLoopException ? "symbolic link loop, not followed"
+                            : "cannot read: " + reason(e));
                     return FileVisitResult.CONTINUE;
                 }
             });
@@ -140,7 +154,8 @@ public final class InputScanner {
         found.sort(null);
         for (Path f : found) {
             String rel = base.relativize(f).toString().replace(f.getFileSystem().getSeparator(), "/");
-            out.add(new Input(f.toString(), f, null, rel, null));
+            String error = refused.get(f);
+            out.add(error != null ? Input.failed(f.toString(), error) : new Input(f.toString(), f, null, rel, null));
         }
     }
 
@@ -180,6 +195,7 @@ public final class InputScanner {
     static String reason(Exception e) {
         if (e instanceof java.nio.file.NoSuchFileException) return "no such file";
         if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) return fse.getReason();
         String m = e.getMessage();
         return m == null ? e.getClass().getSimpleName() : m;
     }

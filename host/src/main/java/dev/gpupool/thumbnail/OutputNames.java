@@ -4,6 +4,7 @@ import dev.gpupool.codec.OutputFormat;
 import dev.gpupool.job.BoxSize;
 
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -59,6 +60,13 @@ final class OutputNames {
         }
         p = p.normalize();
         if (!p.startsWith(outDir) || p.equals(outDir)) throw new IllegalArgumentException("output name escapes the output directory: " + relative);
+        // A symbolic link inside the output directory (planted, or left by someone) could lead a write
+        // outside it: nothing is written through one. (The output directory itself may be a link.)
+        for (Path q = p; !q.equals(outDir); q = q.getParent()) {
+            if (Files.isSymbolicLink(q)) {
+                throw new IllegalArgumentException("output path goes through a symbolic link: " + outDir.relativize(q));
+            }
+        }
         return p;
     }
 

@@ -18,8 +18,10 @@ final class ProcessEngine implements ThumbnailEngine {
     private final ProcessPool processes;
 
     ProcessEngine(int workers) {
-        this.processes = ProcessPool.start(ProcessPool.Options.of(ThumbnailWorkerHandler.class)
-                .workers(workers));
+        ProcessPool.Options options = ProcessPool.Options.of(ThumbnailWorkerHandler.class).workers(workers);
+        String crashOn = System.getProperty(ThumbnailWorkerHandler.CRASH_ON);
+        if (crashOn != null) options.jvmOptions("-D" + ThumbnailWorkerHandler.CRASH_ON + "=" + crashOn); // tests only
+        this.processes = ProcessPool.start(options);
     }
 
 
