@@ -6,12 +6,13 @@ set -euo pipefail
 n=${1:-100000}; backend=${2:-cpu-threads}; work=${3:-$(mktemp -d)}
 root=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$work/in"
-# One small JPEG, then hard links: N distinct inputs without N decodes of setup.
-cp "$root/samples/grey.jpg" "$work/seed.jpg"
+# One small JPEG, then hard links (one seed copy per 1000 links: ext4 allows 65000 links a file).
+mkdir -p "$work/seeds"
 i=0
 while [ $i -lt "$n" ]; do
-  d="$work/in/$((i / 1000))"; mkdir -p "$d"
-  for j in $(seq 0 999); do [ $((i + j)) -lt "$n" ] && ln -f "$work/seed.jpg" "$d/img$((i + j)).jpg"; done
+  d="$work/in/$((i / 1000))"; s="$work/seeds/$((i / 1000)).jpg"; mkdir -p "$d"
+  cp "$root/samples/grey.jpg" "$s"
+  for j in $(seq 0 999); do [ $((i + j)) -lt "$n" ] && ln -f "$s" "$d/img$((i + j)).jpg"; done
   i=$((i + 1000))
 done
 echo "$n inputs in $work/in; running with JAVA_OPTS=-Xmx512m on $backend" >&2

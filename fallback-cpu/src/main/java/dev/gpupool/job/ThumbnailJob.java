@@ -44,19 +44,23 @@ public final class ThumbnailJob {
     }
 
     private static ThumbnailResult runInScope(ThumbnailRequest request) throws IOException {
-        long t0 = System.nanoTime();
+        List<StageSpan> spans = new ArrayList<>(4);
+        long t = StageSpan.nowMicros();
         byte[] bytes = read(request);
-        long t1 = System.nanoTime();
+        spans.add(StageSpan.since("read", t));
+        t = StageSpan.nowMicros();
         Decoded decoded = decode(bytes, request.spec());
-        long t2 = System.nanoTime();
+        spans.add(StageSpan.since("decode", t));
+        t = StageSpan.nowMicros();
         List<ResizePlan> plans = plan(decoded, request.spec());
         List<PixelBuffer> outs = new ArrayList<>(plans.size());
         for (ResizePlan p : plans) outs.add(Resampler.resize(decoded.pixels(), p.x(), p.y()));
-        long t3 = System.nanoTime();
+        spans.add(StageSpan.since("resize", t));
+        t = StageSpan.nowMicros();
         for (int i = 0; i < outs.size(); i++) write(outs.get(i), request.outputs().get(i), request.spec());
-        long t4 = System.nanoTime();
+        spans.add(StageSpan.since("encode", t));
         PixelBuffer first = outs.getFirst();
-        return new ThumbnailResult(first.width(), first.height(), decoded.warnings(), t1 - t0, t2 - t1, t3 - t2, t4 - t3);
+        return new ThumbnailResult(first.width(), first.height(), decoded.warnings(), spans);
     }
 
     /** The input's bytes: from memory, or read from its file with a one-line reason on failure. */

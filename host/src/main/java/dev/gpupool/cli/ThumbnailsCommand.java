@@ -77,6 +77,9 @@ final class ThumbnailsCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE", description = "Write the JSON report here.")
     Path report;
 
+    @Option(names = "--trace", paramLabel = "FILE", description = "Write a Chrome trace-event JSON timeline of every stage of every image (open it in Perfetto).")
+    Path trace;
+
     @Option(names = "--overwrite", description = "Redo outputs that are already up to date.")
     boolean overwrite;
 
@@ -112,7 +115,7 @@ final class ThumbnailsCommand implements Callable<Integer> {
             Pool pool = pb.open();
             t = Thumbnailer.on(pool).sizes(boxes).fit(fitMode).filter(filt).format(fmt).quality(quality)
                     .upscale(upscale).autoRotate(!noRotate).background(bg).maxPixels(maxPixels).lenient(lenient)
-                    .overwrite(overwrite).ioConcurrency(ioConcurrency);
+                    .overwrite(overwrite).ioConcurrency(ioConcurrency).trace(trace);
             try (pool; Progress progress = Progress.forTerminal(err)) {
                 t.onItem(item -> {
                     if (item.status() == BatchReport.Status.FAILED) progress.println("FAILED " + item.input() + ": " + item.error());

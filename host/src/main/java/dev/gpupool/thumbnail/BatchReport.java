@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -22,13 +23,19 @@ import java.util.Locale;
  * @param failed  inputs that failed
  * @param skipped inputs whose outputs were already up to date
  * @param seconds wall time of the batch
+ * @param stages  busy seconds of each stage ({@code fetch}, {@code read}, {@code decode}, {@code resize},
+ *                {@code encode}), summed over the images that finished; with N workers a stage can be
+ *                busy up to N seconds per second of wall time, so stages that overlap add up to more than
+ *                {@code seconds}
  * @param items   one per input, in input order
  */
-@JsonPropertyOrder({"backend", "device", "ok", "failed", "skipped", "seconds", "items"})
-public record BatchReport(String backend, String device, int ok, int failed, int skipped, double seconds, List<Item> items) {
+@JsonPropertyOrder({"backend", "device", "ok", "failed", "skipped", "seconds", "stages", "items"})
+public record BatchReport(String backend, String device, int ok, int failed, int skipped, double seconds,
+                          Map<String, Double> stages, List<Item> items) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public BatchReport {
+        stages = stages == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(stages));
         items = List.copyOf(items);
     }
 

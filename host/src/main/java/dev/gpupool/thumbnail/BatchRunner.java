@@ -2,6 +2,7 @@ package dev.gpupool.thumbnail;
 
 import dev.gpupool.Backend;
 import dev.gpupool.job.AtomicFiles;
+import dev.gpupool.job.StageSpan;
 import dev.gpupool.job.ThumbnailRequest;
 import dev.gpupool.job.ThumbnailSpec;
 import dev.gpupool.thumbnail.BatchReport.Item;
@@ -46,6 +47,11 @@ final class BatchRunner {
     }
 
     BatchReport run(List<Input> inputs, Path outDir) {
+        return run(inputs, outDir, new StageTimes(false));
+    }
+
+    /** Runs the batch; every finished image's spans go to {@code stages}. */
+    BatchReport run(List<Input> inputs, Path outDir, StageTimes stages) {
         long start = System.nanoTime();
         try {
             AtomicFiles.cleanLeftovers(outDir);
@@ -81,17 +87,28 @@ final class BatchRunner {
                 finish.accept(new Item(in.given(), first, Status.SKIPPED, null, null, 0, 0, 0, List.of()));
                 continue;
             }
-            inFlight.acquireUninterruptibly();
             long t0 = System.nanoTime();
-            CompletableFuture<ThumbnailEngine.Done> done = in.url() != null
-                    ? fetch(in).thenCompose(bytes -> engine.submit(new ThumbnailRequest(in.given(), null, bytes, outputs, spec)))
-                    : engine.submit(new ThumbnailRequest(in.given(), in.file(), null, outputs, spec));
+            StageSpan[] fetched = new StageSpan[1];
+            CompletableFuture<ThumbnailEngine.Done> done;
+            if (in.url() != null) {
+                // Fetch stage: up to io-concurrency at once, each holding its slot until a processing
+                // slot is free, so fetched bytes never pile up beyond io-concurrency images.
+                io.acquireUninterruptibly();
+                done = fetch(in, fetched, inFlight)
+                        .thenCompose(bytes -> engine.submit(new ThumbnailRequest(in.given(), null, bytes, outputs, spec)));
+            } else {
+                inFlight.acquireUninterruptibly();
+                done = engine.submit(new ThumbnailRequest(in.given(), in.file(), null, outputs, spec));
+            }
             done.whenComplete((d, e) -> {
                 inFlight.release();
                 double millis = (System.nanoTime() - t0) / 1e6;
                 if (e != null) {
                     finish.accept(failed(in.given(), first, Errors.reason(e), millis));
                 } else {
+                    List<StageSpan> spans = d.result().spans();
+                    if (fetched[0] != null) spans = java.util.stream.Stream.concat(java.util.stream.Stream.of(fetched[0]), spans.stream()).toList();
+                    stages.add(in.given(), spans);
                     finish.accept(new Item(in.given(), first, Status.OK, null, d.ranOn().cliName(),
                             d.result().width(), d.result().height(), millis, d.result().warnings()));
                 }
@@ -107,7 +124,8 @@ final class BatchRunner {
                 case SKIPPED -> skipped++;
             }
         }
-        return new BatchReport(backend.cliName(), device, ok, failed, skipped, Math.round(seconds * 1000) / 1000.0, List.of(items));
+        return new BatchReport(backend.cliName(), device, ok, failed, skipped, Math.round(seconds * 1000) / 1000.0,
+                stages.busySeconds(), List.of(items));
     }
 
     private static void awaitUninterruptibly(CountDownLatch latch) {
@@ -127,22 +145,31 @@ final class BatchRunner {
         return new Item(input, output, Status.FAILED, reason, null, 0, 0, millis, List.of());
     }
 
-    private CompletableFuture<byte[]> fetch(Input in) {
+    /**
+     * Fetches a URL input on a virtual thread that holds one of the caller's {@code io} permits; once
+     * the bytes are in, it takes a processing slot from {@code inFlight} and only then gives the io
+     * permit back. A failed fetch still takes the slot (the caller's completion releases one either
+     * way). The fetch's span goes to {@code span[0]}.
+     */
+    private CompletableFuture<byte[]> fetch(Input in, StageSpan[] span, Semaphore inFlight) {
         CompletableFuture<byte[]> f = new CompletableFuture<>();
         synchronized (this) {
             if (fetcher == null) fetcher = HttpFetcher.defaults();
         }
         Thread.ofVirtual().name("gpupool-fetch").start(() -> {
+            byte[] body = null;
+            Exception failure = null;
             try {
-                io.acquire();
-                try {
-                    f.complete(fetcher.fetch(in.url()));
-                } finally {
-                    io.release();
-                }
+                long t = StageSpan.nowMicros();
+                body = fetcher.fetch(in.url());
+                span[0] = StageSpan.since("fetch", t);
             } catch (Exception e) {
-                f.completeExceptionally(e);
+                failure = e;
             }
+            inFlight.acquireUninterruptibly();
+            io.release();
+            if (failure != null) f.completeExceptionally(failure);
+            else f.complete(body);
         });
         return f;
     }

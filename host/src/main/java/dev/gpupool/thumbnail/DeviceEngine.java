@@ -11,6 +11,7 @@ import dev.gpupool.image.Resampler;
 import dev.gpupool.job.ResizePlan;
 import dev.gpupool.job.ThumbnailJob;
 import dev.gpupool.job.ThumbnailRequest;
+import dev.gpupool.job.StageSpan;
 import dev.gpupool.job.ThumbnailResult;
 
 import java.util.ArrayList;
@@ -44,8 +45,8 @@ final class DeviceEngine implements ThumbnailEngine {
     private int deviceFailures;
 
     /** A decoded image waiting for the device. */
-    private record Decoding(ThumbnailRequest request, Decoded decoded, List<ResizePlan> plans, long readNanos,
-                            long decodeNanos, CompletableFuture<Done> done) {
+    private record Decoding(ThumbnailRequest request, Decoded decoded, List<ResizePlan> plans, StageSpan read,
+                            StageSpan decode, CompletableFuture<Done> done) {
     }
 
     DeviceEngine(Pool pool, DeviceResizer resizer, Backend backend) {
@@ -63,12 +64,13 @@ final class DeviceEngine implements ThumbnailEngine {
     public CompletableFuture<Done> submit(ThumbnailRequest request) {
         CompletableFuture<Done> done = new CompletableFuture<>();
         pool.submit(() -> {
-            long t0 = System.nanoTime();
+            long t = StageSpan.nowMicros();
             byte[] bytes = ThumbnailJob.read(request);
-            long t1 = System.nanoTime();
+            StageSpan read = StageSpan.since("read", t);
+            t = StageSpan.nowMicros();
             Decoded decoded = ThumbnailJob.decode(bytes, request.spec());
-            long t2 = System.nanoTime();
-            ready.add(new Decoding(request, decoded, ThumbnailJob.plan(decoded, request.spec()), t1 - t0, t2 - t1, done));
+            StageSpan decode = StageSpan.since("decode", t);
+            ready.add(new Decoding(request, decoded, ThumbnailJob.plan(decoded, request.spec()), read, decode, done));
             return null;
         }).whenComplete((v, e) -> {
             if (e != null) done.completeExceptionally(e);
@@ -112,7 +114,7 @@ final class DeviceEngine implements ThumbnailEngine {
                 owner.add(d);
             }
         }
-        long t0 = System.nanoTime();
+        long t0 = StageSpan.nowMicros();
         PixelBuffer[] out = new PixelBuffer[requests.size()];
         boolean[] onCpu = new boolean[requests.size()];
         List<Integer> todo = new ArrayList<>();
@@ -143,21 +145,25 @@ final class DeviceEngine implements ThumbnailEngine {
                 }
             }
         }
-        long resizeNanosEach = (System.nanoTime() - t0) / batch.size(); // read now: the batch list is reused
-        int k = 0;
+        // One span per image, the batch's time shared out evenly (the images of a batch resize together).
+        long each = Math.max(1, (StageSpan.nowMicros() - t0) / batch.size()); // read now: the batch list is reused
+        String deviceWorker = backend.cliName() + " " + resizer.deviceName();
+        int k = 0, image = 0;
         for (Decoding d : batch) {
             int n = d.plans().size();
+            long resizeStart = t0 + image++ * each;
             List<PixelBuffer> mine = new ArrayList<>(n);
             boolean cpu = false;
             for (int j = 0; j < n; j++, k++) { mine.add(out[k]); cpu |= onCpu[k]; }
             Backend ranOn = cpu ? Backend.CPU_THREADS : backend;
+            StageSpan resize = new StageSpan("resize", resizeStart, each, cpu ? "cpu fallback" : deviceWorker);
             pool.submit(() -> {
-                long w0 = System.nanoTime();
+                long w = StageSpan.nowMicros();
                 for (int j = 0; j < n; j++) ThumbnailJob.write(mine.get(j), d.request().outputs().get(j), d.request().spec());
-                long w1 = System.nanoTime();
+                StageSpan encode = StageSpan.since("encode", w);
                 PixelBuffer first = mine.getFirst();
                 return new Done(new ThumbnailResult(first.width(), first.height(), d.decoded().warnings(),
-                        d.readNanos(), d.decodeNanos(), resizeNanosEach, w1 - w0), ranOn);
+                        List.of(d.read(), d.decode(), resize, encode)), ranOn);
             }).whenComplete((v, e) -> {
                 if (e != null) d.done().completeExceptionally(e);
                 else d.done().complete(v);

@@ -53,6 +53,7 @@ public final class Thumbnailer {
     private int ioConcurrency = 64;
     private Consumer<Item> onItem = item -> { };
     private InputStream stdin = System.in;
+    private Path trace;
 
     private Thumbnailer(Pool pool) {
         this.pool = Objects.requireNonNull(pool, "pool");
@@ -149,6 +150,15 @@ public final class Thumbnailer {
         return this;
     }
 
+    /**
+     * Also write a Chrome trace-event JSON timeline of every stage of every image to {@code file}
+     * (open it in Perfetto, ui.perfetto.dev, or chrome://tracing); null (the default) for none.
+     */
+    public Thumbnailer trace(Path file) {
+        this.trace = file;
+        return this;
+    }
+
     /** Where {@code @-} reads its list of inputs (standard input by default). */
     public Thumbnailer stdin(InputStream in) {
         this.stdin = Objects.requireNonNull(in);
@@ -172,8 +182,17 @@ public final class Thumbnailer {
         List<Input> found = new InputScanner(outDir, stdin).scan(inputs);
         ThumbnailEngine engine = Engines.forPool(pool);
         int inFlight = Math.max(4, pool.workers() * 4);
-        return new BatchRunner(engine, pool.backend(), pool.device(), spec(), overwrite, inFlight, ioConcurrency, onItem)
-                .run(found, outDir);
+        StageTimes stages = new StageTimes(trace != null);
+        BatchReport report = new BatchRunner(engine, pool.backend(), pool.device(), spec(), overwrite, inFlight, ioConcurrency, onItem)
+                .run(found, outDir, stages);
+        if (trace != null) {
+            try {
+                TraceWriter.write(trace, stages.traced());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot write the trace to " + trace + ": " + e.getMessage(), e);
+            }
+        }
+        return report;
     }
 
     /** {@code image} fitted into the first size, in memory. */
