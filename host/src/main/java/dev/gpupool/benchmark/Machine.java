@@ -53,6 +53,11 @@ public record Machine(String cpu, int cores, String memory, String os, String ja
         return sb.toString();
     }
 
+    /** Everything on one line, for the console: CPU, cores, memory, each backend's device or why not, the JPEG codec. */
+    public String summary() {
+        return cpu + ", " + cores + " cores, " + memory + "; " + String.join("; ", devices) + "; " + codec;
+    }
+
     /** A Markdown bullet list. */
     public String markdown() {
         StringBuilder sb = new StringBuilder();

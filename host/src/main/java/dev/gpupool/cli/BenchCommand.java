@@ -132,7 +132,7 @@ final class BenchCommand implements Callable<Integer> {
                 BenchResult result = new BenchResult(command.strip(), machine, images.size(), mp, from, size, warmup, rounds, results, notes);
                 PrintStream o = System.out;
                 o.println();
-                o.println(machine.oneLine() + "; " + String.join("; ", machine.devices()));
+                o.println(machine.summary());
                 o.println();
                 o.print(MarkdownReport.table(result));
                 for (String note : notes) o.println("note: " + note);
