@@ -3,6 +3,7 @@ package dev.gpupool.bench;
 import dev.gpupool.benchmark.SampleImages;
 import dev.gpupool.codec.Codecs;
 import dev.gpupool.codec.DecodeOptions;
+import dev.gpupool.codec.Decoded;
 import dev.gpupool.codec.EncodeOptions;
 import dev.gpupool.codec.OutputFormat;
 import dev.gpupool.image.BufferedImages;
@@ -20,14 +21,17 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Decode and encode throughput of gpupool's codecs on one thread, on a generated photo-like image:
- * JPEG decode at full size and with shrink-on-load to what a 256 px thumbnail needs (libjpeg-turbo when
- * installed, else ImageIO; {@code gpupool devices} says which), and JPEG/PNG/WebP encode of a thumbnail
- * and of a 1080p frame. The {@code megapixels} counter is megapixels of the full-size image (decode) or
- * of the encoded image (encode) per second.
+ * Decode and encode throughput of gpupool's codecs on one thread: JPEG decode at full size and with
+ * shrink-on-load to what a 256 px thumbnail needs (libjpeg-turbo when installed, else ImageIO;
+ * {@code gpupool devices} says which), and JPEG/PNG/WebP encode of a thumbnail and of a 1080p frame.
+ * The decode source is a generated photo-like image ({@code WxH}, default 4000x3000) or a JPEG file
+ * ({@code -p source=/tmp/photos/x.jpg}). The {@code megapixels} counter is megapixels of the full-size
+ * image (decode) or of the encoded image (encode) per second.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -36,7 +40,7 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
 public class CodecBenchmark {
-    /** Full-size source of the decode cases. */
+    /** Full-size source of the decode cases: WxH (generated) or a JPEG file's path. */
     @Param({"4000x3000"})
     public String source;
 
@@ -47,15 +51,24 @@ public class CodecBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        String[] wh = source.split("x");
-        int w = Integer.parseInt(wh[0]), h = Integer.parseInt(wh[1]);
-        PixelBuffer px = BufferedImages.toPixels(SampleImages.photo(w, h, 11));
-        jpeg = Codecs.encode(px, new EncodeOptions(OutputFormat.JPEG, 90, 0xFFFFFF));
-        sourceMp = w * (double) h / 1e6;
+        if (source.matches("\\d+x\\d+")) {
+            String[] wh = source.split("x");
+            int w = Integer.parseInt(wh[0]), h = Integer.parseInt(wh[1]);
+            PixelBuffer px = BufferedImages.toPixels(SampleImages.photo(w, h, 11));
+            jpeg = Codecs.encode(px, new EncodeOptions(OutputFormat.JPEG, 90, 0xFFFFFF));
+        } else {
+            jpeg = Files.readAllBytes(Path.of(source));
+        }
+        Decoded d = Codecs.decode(jpeg, DecodeOptions.defaults());
+        sourceMp = d.fullWidth() * (double) d.fullHeight() / 1e6;
         thumb = BufferedImages.toPixels(SampleImages.photo(256, 192, 12));
         frame = BufferedImages.toPixels(SampleImages.photo(1920, 1080, 13));
         full = DecodeOptions.defaults();
-        shrink = new DecodeOptions(256, 192, DecodeOptions.DEFAULT_MAX_PIXELS, false, true);
+        // what a 256 x 256 "contain" thumbnail needs: the fitted size, at least
+        shrink = new DecodeOptions(0, 0, DecodeOptions.DEFAULT_MAX_PIXELS, false, true, (fw, fh) -> {
+            double scale = Math.min(256.0 / fw, 256.0 / fh);
+            return new int[]{(int) Math.ceil(fw * scale), (int) Math.ceil(fh * scale)};
+        });
     }
 
     @Benchmark

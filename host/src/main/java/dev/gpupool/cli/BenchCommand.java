@@ -38,8 +38,8 @@ import java.util.stream.Stream;
  * {@code DIR/bench.svg}.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"CPU vs GPU vs the Java peer (Thumbnailator " + ThumbnailatorContender.VERSION + "), on the given or a generated set;",
-                "prints a Markdown table and writes DIR/bench.md and a chart DIR/bench.svg."},
+        description = "CPU vs GPU vs the Java peer (Thumbnailator " + ThumbnailatorContender.VERSION + "), on the given or a generated set; "
+                + "prints a Markdown table and writes DIR/bench.md and a chart DIR/bench.svg.",
         footer = {"", "Without INPUT, a set of photo-like JPEGs of mixed sizes (0.3 to 24 MP) is generated first.",
                 "Every contender gets the same images and box; rounds interleave them in a rotated order."})
 final class BenchCommand implements Callable<Integer> {
