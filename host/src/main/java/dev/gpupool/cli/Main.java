@@ -10,7 +10,7 @@ import java.util.Properties;
 /** Entry point of gpupool.jar. */
 @Command(name = "gpupool", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "GPU-accelerated batch thumbnailing and task pool for the JVM.",
-        subcommands = {ThumbnailsCommand.class, DevicesCommand.class, SelftestCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ThumbnailsCommand.class, DevicesCommand.class, SelftestCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit statuses of the contract. */
     static final int OK = 0, SOME_FAILED = 1, USAGE = 2, CANNOT_RUN = 3;
@@ -37,7 +37,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed: thumbnails, devices (see --help)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed: thumbnails, devices, selftest, bench (see --help)");
     }
 
     /** The version from the build. */

@@ -1,0 +1,99 @@
+package dev.gpupool.benchmark;
+
+import dev.gpupool.cli.Main;
+import dev.gpupool.device.Backends;
+import dev.gpupool.device.ProbeReport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** {@code gpupool bench} end to end, in process, on a few small generated images. */
+class BenchCommandTest {
+    @TempDir
+    Path tmp;
+
+    record Run(int status, String out, String err) {
+    }
+
+    static synchronized Run gpupool(String... args) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int status = Main.run(args);
+            return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    static List<String> rowNames(String table) {
+        List<String> names = new ArrayList<>();
+        for (String line : table.split("\n")) {
+            if (line.startsWith("| ") && !line.startsWith("| backend / peer")) names.add(line.substring(2, line.indexOf(" |")));
+        }
+        return names;
+    }
+
+    @Test
+    void everyUsableBackendAndThePeerGetARowTheMarkdownAndAParsableChart() throws Exception {
+        Path in = tmp.resolve("in");
+        SampleImages.write(in, new int[][]{{320, 240}, {240, 320}, {500, 375}});
+        SampleImages.write(in.resolve("sub"), new int[][]{{400, 300}});
+        Files.writeString(in.resolve("notes.txt"), "not an image");
+        Path out = tmp.resolve("results");
+
+        Run r = gpupool("bench", in.toString(), "--out", out.toString(), "--rounds", "2", "--warmup", "1", "--size", "64");
+        assertEquals(0, r.status(), r.out() + r.err());
+
+        List<String> expected = new ArrayList<>();
+        for (String b : List.of("cpu", "cpu-threads", "opencl", "cuda")) {
+            for (ProbeReport p : Backends.probeAll(2)) if (p.backend().cliName().equals(b) && p.usable()) expected.add(b);
+        }
+        expected.add("Thumbnailator 0.4.20");
+        assertEquals(expected, rowNames(r.out()), r.out());
+        assertTrue(r.out().contains(Machine.cpuModel()), "names the CPU: " + r.out());
+        assertTrue(r.err().contains("4 images"), r.err());
+
+        String md = Files.readString(out.resolve("bench.md"));
+        assertEquals(expected, rowNames(md));
+        assertTrue(md.contains("`gpupool bench " + in + " --out " + out), md);
+        for (String line : md.split("\n")) {
+            if (line.startsWith("| cpu |")) assertTrue(line.contains("workers' RSS") && !line.contains("| 0 MB heap + 0 MB"), line);
+        }
+        Document svg = BenchReportTest.parse(Files.readString(out.resolve("bench.svg")));
+        assertEquals("svg", svg.getDocumentElement().getLocalName());
+        for (String name : expected) assertTrue(svg.getDocumentElement().getTextContent().contains(name), name);
+    }
+
+    @Test
+    void onlyTheNamedBackendsAndNoPeerWhenAsked() throws Exception {
+        Path in = tmp.resolve("in");
+        SampleImages.write(in, new int[][]{{300, 200}, {200, 300}});
+        Run r = gpupool("bench", in.toString(), "--out", tmp.resolve("o").toString(), "--rounds", "1", "--warmup", "0",
+                "--backend", "cpu-threads", "--no-peer");
+        assertEquals(0, r.status(), r.out() + r.err());
+        assertEquals(List.of("cpu-threads"), rowNames(r.out()));
+        assertTrue(r.out().contains("| n/a |"), r.out());
+    }
+
+    @Test
+    void badOptionsAreUsageErrors() {
+        assertEquals(2, gpupool("bench", "--rounds", "0").status());
+        assertEquals(2, gpupool("bench", "--backend", "auto").status());
+        assertEquals(2, gpupool("bench", tmp.resolve("missing").toString(), "--out", tmp.resolve("o").toString()).status());
+        assertFalse(Files.exists(tmp.resolve("o").resolve("bench.md")));
+    }
+}
