@@ -61,8 +61,12 @@ public final class EndToEnd {
             files.forEach(f -> c.add(f.toString()));
             all.add(new Contender("vipsthumbnail (libvips)", c));
         }
-        if (onPath("python3") && run(List.of("python3", "-c", "import PIL"), null) == 0) {
-            all.add(new Contender("Pillow, " + cores + " processes", List.of("python3", "bench/peers/pillow_thumbs.py", photos.toString(), "OUT", s, Integer.toString(cores))));
+        // The first Python that has Pillow: the one on the PATH, else the system's (Debian's python3-pil).
+        for (String py : List.of("python3", "/usr/bin/python3")) {
+            if ((py.startsWith("/") ? Files.isExecutable(Path.of(py)) : onPath(py)) && run(List.of(py, "-c", "import PIL"), null) == 0) {
+                all.add(new Contender("Pillow, " + cores + " processes", List.of(py, "bench/peers/pillow_thumbs.py", photos.toString(), "OUT", s, Integer.toString(cores))));
+                break;
+            }
         }
         if (onPath("convert") && run(List.of("convert", "-version"), null) == 0) {
             List<String> c = new ArrayList<>(List.of("mogrify", "-path", "OUT", "-thumbnail", s + "x" + s, "-quality", "85", "-format", "jpg"));
