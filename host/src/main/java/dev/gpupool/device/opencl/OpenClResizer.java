@@ -22,10 +22,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The batched resize on one OpenCL device ({@code kernels/resize.cl}).
@@ -110,38 +108,17 @@ public final class OpenClResizer implements DeviceResizer {
             }
             // No -cl-fast-relaxed-math / -cl-mad-enable: rounding must follow the Java reference.
             buildOptions = device.correctlyRoundedDivide() ? "-cl-fp32-correctly-rounded-divide-sqrt" : "";
-            ProgramCache cache = new ProgramCache(cacheDir);
-            cacheFile = cache.fileFor(device, source, buildOptions);
-            String note = null;
-            boolean fromCache = false;
-            Optional<byte[]> cached = cache.read(cacheFile);
-            if (cached.isPresent()) {
-                try {
-                    prog = CL.clCreateProgramWithBinary(ctx, 1, devs, new long[]{cached.get().length},
-                            new byte[][]{cached.get()}, new int[1], null);
-                    CL.clBuildProgram(prog, 1, devs, buildOptions, null, null);
-                    fromCache = true;
-                } catch (Throwable t) { // a stale or foreign binary: rebuild from source
-                    if (prog != null) releaseQuietly(prog);
-                    prog = null;
-                    cache.delete(cacheFile);
-                    note = "cached binary rejected (" + t.getMessage() + "), rebuilt";
-                }
+            ProgramBuild built;
+            try {
+                built = ProgramBuild.build(new ProgramCache(cacheDir), "resize", ctx, device, source, buildOptions);
+            } catch (ProgramBuild.Failed e) {
+                throw new DeviceException("OpenCL program build failed on " + device.label() + " (" + e.status()
+                        + "); build log:\n" + e.log(), e.getCause());
             }
-            if (prog == null) {
-                prog = CL.clCreateProgramWithSource(ctx, 1, new String[]{source}, null, null);
-                try {
-                    CL.clBuildProgram(prog, 1, devs, buildOptions, null, null);
-                } catch (CLException e) {
-                    String log = buildLog(prog, device.device());
-                    throw new DeviceException("OpenCL program build failed on " + device.label() + " ("
-                            + CL.stringFor_errorCode(e.getStatus()) + "); build log:\n" + log, e);
-                }
-                boolean saved = saveBinary(cache, prog);
-                if (!saved) note = (note == null ? "" : note + "; ") + "binary not cached (" + cache.dir() + " not writable or no binary)";
-            }
-            programFromCache = fromCache;
-            cacheNote = note;
+            prog = built.program();
+            cacheFile = built.cacheFile();
+            programFromCache = built.fromCache();
+            cacheNote = built.note();
             kernelH = CL.clCreateKernel(prog, "gp_resize_h", null);
             kernelV = CL.clCreateKernel(prog, "gp_resize_v", null);
             for (int i = 0; i < slots.length; i++) {
@@ -164,48 +141,13 @@ public final class OpenClResizer implements DeviceResizer {
         for (Slot s : slots) if (s != null) s.release();
         if (kernelH != null) CL.clReleaseKernel(kernelH);
         if (kernelV != null) CL.clReleaseKernel(kernelV);
-        if (prog != null) releaseQuietly(prog);
+        if (prog != null) ProgramBuild.releaseQuietly(prog);
         if (ctx != null) {
             try {
                 CL.clReleaseContext(ctx);
             } catch (Throwable ignored) {
                 // already failing
             }
-        }
-    }
-
-    private static void releaseQuietly(cl_program p) {
-        try {
-            CL.clReleaseProgram(p);
-        } catch (Throwable ignored) {
-            // nothing more to free
-        }
-    }
-
-    private static String buildLog(cl_program prog, cl_device_id dev) {
-        try {
-            long[] size = new long[1];
-            CL.clGetProgramBuildInfo(prog, dev, CL.CL_PROGRAM_BUILD_LOG, 0, null, size);
-            byte[] b = new byte[(int) size[0]];
-            CL.clGetProgramBuildInfo(prog, dev, CL.CL_PROGRAM_BUILD_LOG, b.length, Pointer.to(b), null);
-            int n = b.length;
-            while (n > 0 && b[n - 1] == 0) n--;
-            return new String(b, 0, n, java.nio.charset.StandardCharsets.UTF_8).strip();
-        } catch (Throwable t) {
-            return "(no build log: " + t.getMessage() + ")";
-        }
-    }
-
-    private boolean saveBinary(ProgramCache cache, cl_program prog) {
-        try {
-            long[] sizes = new long[1];
-            CL.clGetProgramInfo(prog, CL.CL_PROGRAM_BINARY_SIZES, Sizeof.size_t, Pointer.to(sizes), null);
-            if (sizes[0] <= 0 || sizes[0] > Integer.MAX_VALUE) return false;
-            byte[] binary = new byte[(int) sizes[0]];
-            CL.clGetProgramInfo(prog, CL.CL_PROGRAM_BINARIES, Sizeof.POINTER, Pointer.to(Pointer.to(binary)), null);
-            return cache.write(cacheFile, binary);
-        } catch (Throwable t) {
-            return false;
         }
     }
 

@@ -47,11 +47,6 @@ public final class ProgramCache {
         return dir;
     }
 
-    /** The file holding the binary for this key. */
-    Path fileFor(OpenClDevice device, String source, String options) {
-        return fileFor("resize", device, source, options);
-    }
-
     /** The file holding the binary for this key, named {@code <prefix>-<device>-<hash>.bin}. */
     public Path fileFor(String prefix, OpenClDevice device, String source, String options) {
         String key = device.name() + "\n" + device.driverVersion() + "\n" + device.platformVersion() + "\n"
