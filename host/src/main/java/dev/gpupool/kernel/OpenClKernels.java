@@ -4,6 +4,7 @@ import dev.gpupool.Backend;
 import dev.gpupool.Pool;
 import dev.gpupool.device.opencl.OpenClDevice;
 import dev.gpupool.device.opencl.OpenClProbe;
+import dev.gpupool.device.opencl.ProgramBuild;
 import dev.gpupool.device.opencl.ProgramCache;
 import org.jocl.CL;
 import org.jocl.CLException;
@@ -17,17 +18,14 @@ import org.jocl.cl_mem;
 import org.jocl.cl_program;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * A pool's OpenCL context for user kernels (a {@link Pool#resource}): the pool's device, one in-order
  * queue, and each kernel's program, built once per source (or loaded from the binary cache that the
- * resize backend uses, {@link ProgramCache}). Launches are serialised.
+ * resize backend uses, {@link ProgramCache}, through the same {@link ProgramBuild}). Launches are serialised.
  */
 final class OpenClKernels implements AutoCloseable {
     private final OpenClDevice device;
@@ -143,34 +141,14 @@ final class OpenClKernels implements AutoCloseable {
         String key = k.name() + "\n" + source;
         Built b = built.get(key);
         if (b != null) return b;
-        cl_device_id[] devs = {device.device()};
-        Path file = cache.fileFor("kernel-" + k.name(), device, source, options);
-        cl_program prog = null;
-        boolean fromCache = false;
-        Optional<byte[]> binary = cache.read(file);
-        if (binary.isPresent()) {
-            try {
-                prog = CL.clCreateProgramWithBinary(context, 1, devs, new long[]{binary.get().length}, new byte[][]{binary.get()}, new int[1], null);
-                CL.clBuildProgram(prog, 1, devs, options, null, null);
-                fromCache = true;
-            } catch (Throwable t) { // stale or foreign: rebuild from source
-                if (prog != null) CL.clReleaseProgram(prog);
-                prog = null;
-                cache.delete(file);
-            }
+        ProgramBuild pb;
+        try {
+            pb = ProgramBuild.build(cache, "kernel-" + k.name(), context, device, source, options);
+        } catch (ProgramBuild.Failed e) {
+            throw new KernelException("OpenCL build of kernel " + k.name() + " failed on " + device.label() + " ("
+                    + e.status() + "); build log:\n" + e.log(), e.getCause());
         }
-        if (prog == null) {
-            prog = CL.clCreateProgramWithSource(context, 1, new String[]{source}, null, null);
-            try {
-                CL.clBuildProgram(prog, 1, devs, options, null, null);
-            } catch (CLException e) {
-                String log = buildLog(prog);
-                CL.clReleaseProgram(prog);
-                throw new KernelException("OpenCL build of kernel " + k.name() + " failed on " + device.label() + " ("
-                        + CL.stringFor_errorCode(e.getStatus()) + "); build log:\n" + log, e);
-            }
-            saveBinary(prog, file);
-        }
+        cl_program prog = pb.program();
         cl_kernel kernel;
         try {
             kernel = CL.clCreateKernel(prog, k.name(), null);
@@ -181,7 +159,7 @@ final class OpenClKernels implements AutoCloseable {
         }
         int[] numArgs = new int[1];
         CL.clGetKernelInfo(kernel, CL.CL_KERNEL_NUM_ARGS, Sizeof.cl_uint, Pointer.to(numArgs), null);
-        b = new Built(prog, kernel, numArgs[0], fromCache);
+        b = new Built(prog, kernel, numArgs[0], pb.fromCache());
         built.put(key, b);
         return b;
     }
@@ -190,33 +168,6 @@ final class OpenClKernels implements AutoCloseable {
     synchronized boolean fromCache(Kernel k) {
         Built b = built.get(k.name() + "\n" + k.openClSource());
         return b != null && b.fromCache;
-    }
-
-    private String buildLog(cl_program prog) {
-        try {
-            long[] size = new long[1];
-            CL.clGetProgramBuildInfo(prog, device.device(), CL.CL_PROGRAM_BUILD_LOG, 0, null, size);
-            byte[] log = new byte[(int) size[0]];
-            CL.clGetProgramBuildInfo(prog, device.device(), CL.CL_PROGRAM_BUILD_LOG, log.length, Pointer.to(log), null);
-            int len = log.length;
-            while (len > 0 && log[len - 1] == 0) len--;
-            return new String(log, 0, len, StandardCharsets.UTF_8).strip();
-        } catch (Throwable t) {
-            return "(no build log: " + t.getMessage() + ")";
-        }
-    }
-
-    private void saveBinary(cl_program prog, Path file) {
-        try {
-            long[] size = new long[1];
-            CL.clGetProgramInfo(prog, CL.CL_PROGRAM_BINARY_SIZES, Sizeof.size_t, Pointer.to(size), null);
-            if (size[0] <= 0 || size[0] > Integer.MAX_VALUE) return;
-            byte[] bin = new byte[(int) size[0]];
-            CL.clGetProgramInfo(prog, CL.CL_PROGRAM_BINARIES, Sizeof.POINTER, Pointer.to(Pointer.to(bin)), null);
-            cache.write(file, bin);
-        } catch (Throwable ignored) {
-            // no cache: the next pool builds from source again
-        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.gpupool.device.cuda;
 
+import dev.gpupool.device.BatchLayout;
 import dev.gpupool.device.DeviceException;
 import dev.gpupool.device.DeviceResizer;
 import dev.gpupool.device.ResizeRequest;
@@ -249,12 +250,13 @@ public final class CudaResizer implements DeviceResizer {
                 drain();
                 if (!e.outOfMemory()) throw new DeviceException("CUDA error on " + device.name() + ": " + e.getMessage(), e);
                 for (Slot s : slots) s.releaseBuffers();
-                while (start < n && out[start] != null) start++;
+                start = BatchLayout.firstUnfinished(out, start);
                 if (start == n) return Arrays.asList(out); // the failure came after every result was in
-                if (slotBudget <= needs[start].total()) {
+                long shrunk = BatchLayout.shrunkBudget(slotBudget, needs[start]);
+                if (shrunk < 0) {
                     throw tooLarge(start, batch.get(start), needs[start], "does not fit in device memory (" + e.getMessage() + ")");
                 }
-                slotBudget = Math.max(needs[start].total(), slotBudget / 2);
+                slotBudget = shrunk;
             } catch (RuntimeException e) {
                 drain();
                 throw new DeviceException("CUDA failure on " + device.name() + ": " + e, e);
@@ -263,9 +265,8 @@ public final class CudaResizer implements DeviceResizer {
     }
 
     private CudaImageTooLargeException tooLarge(int i, ResizeRequest r, BatchLayout.Need need, String why) {
-        return new CudaImageTooLargeException(i, "image #" + i + " (" + r.src().width() + "x" + r.src().height() + "x"
-                + r.src().channels() + " -> " + r.x().outSize() + "x" + r.y().outSize() + ", " + (need.total() >> 20)
-                + " MiB on the device) " + why + " on " + device.name() + "; run it on the CPU");
+        return new CudaImageTooLargeException(i, BatchLayout.describe(i, r, need) + " " + why + " on " + device.name()
+                + "; run it on the CPU");
     }
 
     /** Runs requests {@code start..} in pipelined chunks over the slots; fills {@code out}; returns the chunk count. */
@@ -392,14 +393,6 @@ public final class CudaResizer implements DeviceResizer {
         }
     }
 
-    /** New capacity for a buffer that must hold {@code need}: grows by half again, 4 KiB-aligned, at most {@code limit}. */
-    static long grow(long capacity, long need, long limit) {
-        need = Math.max(need, 4);
-        long cap = Math.min(limit, Math.max(need, capacity + capacity / 2));
-        cap = Math.min(limit, (cap + 4095) & ~4095L);
-        return Math.max(cap, need);
-    }
-
     /** A device buffer that grows and is otherwise kept. */
     private final class DeviceBuffer {
         CUdeviceptr ptr;
@@ -407,7 +400,7 @@ public final class CudaResizer implements DeviceResizer {
 
         void ensure(long need) {
             if (ptr != null && capacity >= Math.max(need, 4)) return;
-            long cap = grow(capacity, need, maxAlloc);
+            long cap = BatchLayout.grow(capacity, need, maxAlloc);
             release();
             CUdeviceptr p = new CUdeviceptr();
             check(JCudaDriver.cuMemAlloc(p, cap), "cuMemAlloc(" + cap + ")");
@@ -431,7 +424,7 @@ public final class CudaResizer implements DeviceResizer {
 
         void ensure(long need) {
             if (ptr != null && buf.capacity() >= Math.max(need, 4)) return;
-            long cap = grow(buf == null ? 0 : buf.capacity(), need, BatchLayout.INT_LIMIT);
+            long cap = BatchLayout.grow(buf == null ? 0 : buf.capacity(), need, BatchLayout.INT_LIMIT);
             release();
             Pointer p = new Pointer();
             check(JCudaDriver.cuMemHostAlloc(p, cap, 0), "cuMemHostAlloc(" + cap + ")");

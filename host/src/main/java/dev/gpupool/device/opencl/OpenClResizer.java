@@ -1,10 +1,11 @@
 package dev.gpupool.device.opencl;
 
+import dev.gpupool.device.BatchLayout;
+import dev.gpupool.device.BatchLayout.Need;
 import dev.gpupool.device.DeviceException;
 import dev.gpupool.device.DeviceResizer;
 import dev.gpupool.device.ResizeRequest;
 import dev.gpupool.image.PixelBuffer;
-import dev.gpupool.image.ResampleWeights;
 import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
@@ -20,13 +21,9 @@ import org.jocl.cl_program;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
-import java.nio.IntBuffer;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The batched resize on one OpenCL device ({@code kernels/resize.cl}).
@@ -41,11 +38,8 @@ import java.util.Optional;
  * {@link OpenClImageTooLargeException}. Calls are serialised: one batch at a time per resizer.
  */
 public final class OpenClResizer implements DeviceResizer {
-    static final int DESC = 16;
     /** Budget cap per queue: chunks of this size already keep any device busy. */
     private static final long SLOT_BUDGET_CAP = 1L << 30;
-    /** Below this a batch is not split for pipelining; the per-chunk overhead would dominate. */
-    private static final long MIN_PIPELINE_CHUNK = 4L << 20;
 
     private final OpenClDevice device;
     private final cl_context context;
@@ -99,8 +93,8 @@ public final class OpenClResizer implements DeviceResizer {
 
     private OpenClResizer(OpenClDevice device, Path cacheDir, String sourceOverride) throws DeviceException {
         this.device = device;
-        this.maxAlloc = Math.min(device.maxAllocBytes(), Integer.MAX_VALUE - 15L);
-        this.slotBudget = Math.max(MIN_PIPELINE_CHUNK, Math.min(SLOT_BUDGET_CAP, device.globalMemBytes() / 4));
+        this.maxAlloc = Math.min(device.maxAllocBytes(), BatchLayout.INT_LIMIT);
+        this.slotBudget = Math.max(BatchLayout.MIN_PIPELINE_CHUNK, Math.min(SLOT_BUDGET_CAP, device.globalMemBytes() / 4));
         cl_device_id[] devs = {device.device()};
         cl_context ctx = null;
         cl_program prog = null;
@@ -114,38 +108,17 @@ public final class OpenClResizer implements DeviceResizer {
             }
             // No -cl-fast-relaxed-math / -cl-mad-enable: rounding must follow the Java reference.
             buildOptions = device.correctlyRoundedDivide() ? "-cl-fp32-correctly-rounded-divide-sqrt" : "";
-            ProgramCache cache = new ProgramCache(cacheDir);
-            cacheFile = cache.fileFor(device, source, buildOptions);
-            String note = null;
-            boolean fromCache = false;
-            Optional<byte[]> cached = cache.read(cacheFile);
-            if (cached.isPresent()) {
-                try {
-                    prog = CL.clCreateProgramWithBinary(ctx, 1, devs, new long[]{cached.get().length},
-                            new byte[][]{cached.get()}, new int[1], null);
-                    CL.clBuildProgram(prog, 1, devs, buildOptions, null, null);
-                    fromCache = true;
-                } catch (Throwable t) { // a stale or foreign binary: rebuild from source
-                    if (prog != null) releaseQuietly(prog);
-                    prog = null;
-                    cache.delete(cacheFile);
-                    note = "cached binary rejected (" + t.getMessage() + "), rebuilt";
-                }
+            ProgramBuild built;
+            try {
+                built = ProgramBuild.build(new ProgramCache(cacheDir), "resize", ctx, device, source, buildOptions);
+            } catch (ProgramBuild.Failed e) {
+                throw new DeviceException("OpenCL program build failed on " + device.label() + " (" + e.status()
+                        + "); build log:\n" + e.log(), e.getCause());
             }
-            if (prog == null) {
-                prog = CL.clCreateProgramWithSource(ctx, 1, new String[]{source}, null, null);
-                try {
-                    CL.clBuildProgram(prog, 1, devs, buildOptions, null, null);
-                } catch (CLException e) {
-                    String log = buildLog(prog, device.device());
-                    throw new DeviceException("OpenCL program build failed on " + device.label() + " ("
-                            + CL.stringFor_errorCode(e.getStatus()) + "); build log:\n" + log, e);
-                }
-                boolean saved = saveBinary(cache, prog);
-                if (!saved) note = (note == null ? "" : note + "; ") + "binary not cached (" + cache.dir() + " not writable or no binary)";
-            }
-            programFromCache = fromCache;
-            cacheNote = note;
+            prog = built.program();
+            cacheFile = built.cacheFile();
+            programFromCache = built.fromCache();
+            cacheNote = built.note();
             kernelH = CL.clCreateKernel(prog, "gp_resize_h", null);
             kernelV = CL.clCreateKernel(prog, "gp_resize_v", null);
             for (int i = 0; i < slots.length; i++) {
@@ -168,48 +141,13 @@ public final class OpenClResizer implements DeviceResizer {
         for (Slot s : slots) if (s != null) s.release();
         if (kernelH != null) CL.clReleaseKernel(kernelH);
         if (kernelV != null) CL.clReleaseKernel(kernelV);
-        if (prog != null) releaseQuietly(prog);
+        if (prog != null) ProgramBuild.releaseQuietly(prog);
         if (ctx != null) {
             try {
                 CL.clReleaseContext(ctx);
             } catch (Throwable ignored) {
                 // already failing
             }
-        }
-    }
-
-    private static void releaseQuietly(cl_program p) {
-        try {
-            CL.clReleaseProgram(p);
-        } catch (Throwable ignored) {
-            // nothing more to free
-        }
-    }
-
-    private static String buildLog(cl_program prog, cl_device_id dev) {
-        try {
-            long[] size = new long[1];
-            CL.clGetProgramBuildInfo(prog, dev, CL.CL_PROGRAM_BUILD_LOG, 0, null, size);
-            byte[] b = new byte[(int) size[0]];
-            CL.clGetProgramBuildInfo(prog, dev, CL.CL_PROGRAM_BUILD_LOG, b.length, Pointer.to(b), null);
-            int n = b.length;
-            while (n > 0 && b[n - 1] == 0) n--;
-            return new String(b, 0, n, java.nio.charset.StandardCharsets.UTF_8).strip();
-        } catch (Throwable t) {
-            return "(no build log: " + t.getMessage() + ")";
-        }
-    }
-
-    private boolean saveBinary(ProgramCache cache, cl_program prog) {
-        try {
-            long[] sizes = new long[1];
-            CL.clGetProgramInfo(prog, CL.CL_PROGRAM_BINARY_SIZES, Sizeof.size_t, Pointer.to(sizes), null);
-            if (sizes[0] <= 0 || sizes[0] > Integer.MAX_VALUE) return false;
-            byte[] binary = new byte[(int) sizes[0]];
-            CL.clGetProgramInfo(prog, CL.CL_PROGRAM_BINARIES, Sizeof.POINTER, Pointer.to(Pointer.to(binary)), null);
-            return cache.write(cacheFile, binary);
-        } catch (Throwable t) {
-            return false;
         }
     }
 
@@ -256,38 +194,15 @@ public final class OpenClResizer implements DeviceResizer {
 
     // ------------------------------------------------------------------------------------------ batches
 
-    /** Bytes on the device one request needs: src, mid, dst, descriptor + first tables, weights. */
-    private record Need(long src, long mid, long dst, long meta, long wts, long hItems, long vItems) {
-        static Need of(ResizeRequest r) {
-            PixelBuffer s = r.src();
-            ResampleWeights x = r.x(), y = r.y();
-            long ch = s.channels();
-            long outW = x.outSize(), outH = y.outSize();
-            return new Need((long) s.width() * s.height() * ch, (long) s.height() * outW * ch * 4, outW * outH * ch,
-                    4L * (DESC + outW + outH), 4L * (outW * x.taps() + outH * y.taps()),
-                    (long) s.height() * outW, outW * outH);
-        }
-
-        long total() {
-            return src + mid + dst + meta + wts;
-        }
-
-        long largest() {
-            return Math.max(Math.max(src, mid), Math.max(dst, Math.max(meta, wts)));
-        }
-    }
-
     @Override
     public synchronized List<PixelBuffer> resize(List<ResizeRequest> batch) throws DeviceException {
         if (closed) throw new DeviceException("OpenCL resizer for " + device.label() + " is closed");
         int n = batch.size();
         if (n == 0) return List.of();
-        Need[] needs = new Need[n];
+        Need[] needs = BatchLayout.needs(batch);
         for (int i = 0; i < n; i++) {
-            ResizeRequest r = batch.get(i);
-            needs[i] = Need.of(r);
             if (needs[i].largest() > maxAlloc || needs[i].total() > device.globalMemBytes() / 2) {
-                throw tooLarge(i, r, needs[i], "larger than the device's allocation limit of " + (maxAlloc >> 20) + " MiB");
+                throw tooLarge(i, batch.get(i), needs[i], "larger than the device's allocation limit of " + (maxAlloc >> 20) + " MiB");
             }
         }
         PixelBuffer[] out = new PixelBuffer[n];
@@ -302,12 +217,13 @@ public final class OpenClResizer implements DeviceResizer {
                 boolean oom = e instanceof OutOfMemoryError || isOutOfMemory(((CLException) e).getStatus());
                 if (!oom) throw new DeviceException("OpenCL error on " + device.label() + ": " + e.getMessage(), e);
                 for (Slot s : slots) s.releaseBuffers();
-                while (start < n && out[start] != null) start++;
+                start = BatchLayout.firstUnfinished(out, start);
                 if (start == n) return Arrays.asList(out); // the failure came after every result was in
-                if (slotBudget <= needs[start].total()) {
+                long shrunk = BatchLayout.shrunkBudget(slotBudget, needs[start]);
+                if (shrunk < 0) {
                     throw tooLarge(start, batch.get(start), needs[start], "does not fit in device memory (" + e.getMessage() + ")");
                 }
-                slotBudget = Math.max(needs[start].total(), slotBudget / 2);
+                slotBudget = shrunk;
             } catch (RuntimeException e) {
                 drain();
                 throw new DeviceException("OpenCL failure on " + device.label() + ": " + e, e);
@@ -321,38 +237,21 @@ public final class OpenClResizer implements DeviceResizer {
     }
 
     private OpenClImageTooLargeException tooLarge(int i, ResizeRequest r, Need need, String why) {
-        return new OpenClImageTooLargeException(i, "image #" + i + " (" + r.src().width() + "x" + r.src().height() + "x"
-                + r.src().channels() + " -> " + r.x().outSize() + "x" + r.y().outSize() + ", " + (need.total() >> 20)
-                + " MiB on the device) " + why + " on " + device.label() + "; run it on the CPU");
+        return new OpenClImageTooLargeException(i, BatchLayout.describe(i, r, need) + " " + why + " on " + device.label()
+                + "; run it on the CPU");
     }
 
     /** Runs requests {@code start..} in pipelined chunks; fills {@code out}. */
     private void runFrom(List<ResizeRequest> batch, Need[] needs, PixelBuffer[] out, int start) {
         int n = batch.size();
-        long remaining = 0;
-        for (int i = start; i < n; i++) remaining += needs[i].total();
         // Split into at least a few chunks so that uploads, kernels and downloads of neighbours overlap.
-        long target = Math.min(slotBudget, Math.max((remaining + 3) / 4, MIN_PIPELINE_CHUNK));
+        long target = BatchLayout.pipelineTarget(needs, start, slotBudget);
         int k = 0;
         for (int i = start; i < n; ) {
-            int j = i;
-            long total = 0, src = 0, mid = 0, dst = 0, meta = 0, wts = 0;
-            while (j < n) {
-                Need d = needs[j];
-                boolean fits = total + d.total() <= target && src + d.src <= maxAlloc && mid + d.mid <= maxAlloc
-                        && dst + d.dst <= maxAlloc && meta + d.meta <= maxAlloc && wts + d.wts <= maxAlloc;
-                if (!fits && j > i) break;
-                total += d.total();
-                src += d.src;
-                mid += d.mid;
-                dst += d.dst;
-                meta += d.meta;
-                wts += d.wts;
-                j++;
-            }
+            int j = BatchLayout.chunkEnd(needs, i, target, maxAlloc);
             Slot s = slots[k & 1];
             if (s.pending != null) complete(s, out);
-            submit(s, batch, needs, i, j, src, mid, dst, meta, wts);
+            submit(s, batch, needs, i, j);
             lastBatchChunks++;
             k++;
             i = j;
@@ -362,74 +261,30 @@ public final class OpenClResizer implements DeviceResizer {
         if (newer.pending != null) complete(newer, out);
     }
 
-    private void submit(Slot s, List<ResizeRequest> batch, Need[] needs, int from, int to,
-                        long srcBytes, long midBytes, long dstBytes, long metaBytes, long wtsBytes) {
-        s.src.ensure(srcBytes);
-        s.mid.ensure(midBytes);
-        s.dst.ensure(dstBytes);
-        s.meta.ensure(metaBytes);
-        s.wts.ensure(wtsBytes);
-        ByteBuffer hSrc = s.hostSrc.ensure(srcBytes);
-        ByteBuffer hMeta = s.hostMeta.ensure(metaBytes);
-        ByteBuffer hWts = s.hostWts.ensure(wtsBytes);
-        s.hostDst.ensure(dstBytes);
-        IntBuffer meta = hMeta.asIntBuffer();
-        FloatBuffer wts = hWts.asFloatBuffer();
-        int nimg = to - from;
-        int metaPos = nimg * DESC, wtsPos = 0;
-        int srcOff = 0, midOff = 0, dstOff = 0, hStart = 0, vStart = 0;
-        int[] dstOffsets = new int[nimg];
-        int[][] shapes = new int[nimg][];
-        int[] desc = new int[DESC];
-        for (int i = from; i < to; i++) {
-            ResizeRequest r = batch.get(i);
-            PixelBuffer p = r.src();
-            ResampleWeights x = r.x(), y = r.y();
-            int ch = p.channels(), outW = x.outSize(), outH = y.outSize();
-            desc[0] = srcOff;
-            desc[1] = p.width();
-            desc[2] = p.height();
-            desc[3] = ch;
-            desc[4] = outW;
-            desc[5] = outH;
-            desc[6] = midOff;
-            desc[7] = dstOff;
-            desc[8] = metaPos;
-            desc[9] = wtsPos;
-            desc[10] = x.taps();
-            desc[11] = metaPos + outW;
-            desc[12] = wtsPos + outW * x.taps();
-            desc[13] = y.taps();
-            desc[14] = hStart;
-            desc[15] = vStart;
-            meta.put((i - from) * DESC, desc);
-            meta.put(metaPos, x.firstTable());
-            meta.put(metaPos + outW, y.firstTable());
-            metaPos += outW + outH;
-            wts.put(wtsPos, x.weightTable());
-            wts.put(wtsPos + outW * x.taps(), y.weightTable());
-            wtsPos += outW * x.taps() + outH * y.taps();
-            hSrc.put(srcOff, p.data());
-            dstOffsets[i - from] = dstOff;
-            shapes[i - from] = new int[]{outW, outH, ch};
-            srcOff += p.data().length;
-            midOff += (int) (needs[i].mid / 4);
-            dstOff += (int) needs[i].dst;
-            hStart += (int) needs[i].hItems;
-            vStart += (int) needs[i].vItems;
-        }
+    private void submit(Slot s, List<ResizeRequest> batch, Need[] needs, int from, int to) {
+        BatchLayout.Sizes z = BatchLayout.Sizes.of(needs, from, to);
+        s.src.ensure(z.src());
+        s.mid.ensure(z.mid());
+        s.dst.ensure(z.dst());
+        s.meta.ensure(z.meta());
+        s.wts.ensure(z.wts());
+        ByteBuffer hSrc = s.hostSrc.ensure(z.src());
+        ByteBuffer hMeta = s.hostMeta.ensure(z.meta());
+        ByteBuffer hWts = s.hostWts.ensure(z.wts());
+        s.hostDst.ensure(z.dst());
+        BatchLayout.Packed p = BatchLayout.pack(batch, needs, from, to, hSrc, hMeta, hWts);
         cl_command_queue q = s.queue;
-        CL.clEnqueueWriteBuffer(q, s.src.mem, false, 0, srcBytes, Pointer.to(hSrc), 0, null, null);
-        CL.clEnqueueWriteBuffer(q, s.meta.mem, false, 0, metaBytes, Pointer.to(hMeta), 0, null, null);
-        CL.clEnqueueWriteBuffer(q, s.wts.mem, false, 0, wtsBytes, Pointer.to(hWts), 0, null, null);
-        setArgs(kernelH, s.src.mem, s.mid.mem, s.meta.mem, s.wts.mem, nimg, hStart);
-        CL.clEnqueueNDRangeKernel(q, kernelH, 1, null, new long[]{hStart}, null, 0, null, null);
-        setArgs(kernelV, s.mid.mem, s.dst.mem, s.meta.mem, s.wts.mem, nimg, vStart);
-        CL.clEnqueueNDRangeKernel(q, kernelV, 1, null, new long[]{vStart}, null, 0, null, null);
+        CL.clEnqueueWriteBuffer(q, s.src.mem, false, 0, z.src(), Pointer.to(hSrc), 0, null, null);
+        CL.clEnqueueWriteBuffer(q, s.meta.mem, false, 0, z.meta(), Pointer.to(hMeta), 0, null, null);
+        CL.clEnqueueWriteBuffer(q, s.wts.mem, false, 0, z.wts(), Pointer.to(hWts), 0, null, null);
+        setArgs(kernelH, s.src.mem, s.mid.mem, s.meta.mem, s.wts.mem, p.images(), p.hTotal());
+        CL.clEnqueueNDRangeKernel(q, kernelH, 1, null, new long[]{p.hTotal()}, null, 0, null, null);
+        setArgs(kernelV, s.mid.mem, s.dst.mem, s.meta.mem, s.wts.mem, p.images(), p.vTotal());
+        CL.clEnqueueNDRangeKernel(q, kernelV, 1, null, new long[]{p.vTotal()}, null, 0, null, null);
         cl_event read = new cl_event();
-        CL.clEnqueueReadBuffer(q, s.dst.mem, false, 0, dstBytes, Pointer.to(s.hostDst.buf), 0, null, read);
+        CL.clEnqueueReadBuffer(q, s.dst.mem, false, 0, z.dst(), Pointer.to(s.hostDst.buf), 0, null, read);
         CL.clFlush(q);
-        s.pending = new Chunk(from, to, dstOffsets, shapes);
+        s.pending = p;
         s.readEvent = read;
     }
 
@@ -462,9 +317,9 @@ public final class OpenClResizer implements DeviceResizer {
             CL.clReleaseEvent(ev);
             s.readEvent = null;
         }
-        Chunk c = s.pending;
+        BatchLayout.Packed p = s.pending;
         s.pending = null;
-        c.unpack(s.hostDst.buf, out);
+        p.unpack(s.hostDst.buf, out);
     }
 
     /** Waits out whatever is in flight after a failure; never throws. */
@@ -510,18 +365,6 @@ public final class OpenClResizer implements DeviceResizer {
 
     // ------------------------------------------------------------------------------------------ state
 
-    /** One chunk in flight: requests {@code from..to} and where their outputs lie in the download. */
-    private record Chunk(int from, int to, int[] dstOffsets, int[][] shapes) {
-        void unpack(ByteBuffer h, PixelBuffer[] out) {
-            for (int i = from; i < to; i++) {
-                int[] shape = shapes[i - from];
-                byte[] data = new byte[shape[0] * shape[1] * shape[2]];
-                h.get(dstOffsets[i - from], data);
-                out[i] = new PixelBuffer(shape[0], shape[1], shape[2], data);
-            }
-        }
-    }
-
     /** A command queue with its device buffers and host staging buffers, reused across batches. */
     private final class Slot {
         final cl_command_queue queue;
@@ -531,7 +374,7 @@ public final class OpenClResizer implements DeviceResizer {
         final DeviceBuffer meta = new DeviceBuffer(CL.CL_MEM_READ_ONLY);
         final DeviceBuffer wts = new DeviceBuffer(CL.CL_MEM_READ_ONLY);
         final HostBuffer hostSrc = new HostBuffer(), hostMeta = new HostBuffer(), hostWts = new HostBuffer(), hostDst = new HostBuffer();
-        Chunk pending;
+        BatchLayout.Packed pending; // the chunk in flight
         cl_event readEvent;
 
         Slot(cl_command_queue queue) {
@@ -563,11 +406,8 @@ public final class OpenClResizer implements DeviceResizer {
         }
 
         void ensure(long need) {
-            need = Math.max(need, 4);
-            if (mem != null && capacity >= need) return;
-            long cap = Math.min(maxAlloc, Math.max(need, capacity + capacity / 2));
-            cap = Math.min(maxAlloc, (cap + 4095) & ~4095L);
-            cap = Math.max(cap, need);
+            if (mem != null && capacity >= Math.max(need, 4)) return;
+            long cap = BatchLayout.grow(capacity, need, maxAlloc);
             release();
             mem = CL.clCreateBuffer(context, flags, cap, null, null);
             capacity = cap;
@@ -592,10 +432,9 @@ public final class OpenClResizer implements DeviceResizer {
 
         ByteBuffer ensure(long need) {
             if (buf == null || buf.capacity() < need) {
-                long cap = Math.max(need, buf == null ? 0 : buf.capacity() + buf.capacity() / 2);
-                cap = Math.min(Integer.MAX_VALUE - 15L, (cap + 4095) & ~4095L);
-                buf = null;
-                buf = ByteBuffer.allocateDirect((int) Math.max(cap, need)).order(ByteOrder.nativeOrder());
+                long cap = BatchLayout.grow(buf == null ? 0 : buf.capacity(), need, BatchLayout.INT_LIMIT);
+                buf = null; // let the old buffer go before allocating the new one
+                buf = ByteBuffer.allocateDirect((int) cap).order(ByteOrder.nativeOrder());
             }
             return buf;
         }

@@ -1,10 +1,11 @@
 package dev.gpupool.device.opencl;
 
+import dev.gpupool.job.AtomicFiles;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -46,11 +47,6 @@ public final class ProgramCache {
         return dir;
     }
 
-    /** The file holding the binary for this key. */
-    Path fileFor(OpenClDevice device, String source, String options) {
-        return fileFor("resize", device, source, options);
-    }
-
     /** The file holding the binary for this key, named {@code <prefix>-<device>-<hash>.bin}. */
     public Path fileFor(String prefix, OpenClDevice device, String source, String options) {
         String key = device.name() + "\n" + device.driverVersion() + "\n" + device.platformVersion() + "\n"
@@ -76,21 +72,10 @@ public final class ProgramCache {
         }
     }
 
-    /** Writes atomically (temp file, then rename); returns false on any failure. */
+    /** Writes atomically ({@link AtomicFiles#write}: temp file, then rename); returns false on any failure. */
     public boolean write(Path file, byte[] binary) {
         try {
-            Files.createDirectories(file.getParent());
-            Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
-            try {
-                Files.write(tmp, binary);
-                try {
-                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (IOException e) {
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFiles.write(file, binary);
             return true;
         } catch (IOException | SecurityException | UnsupportedOperationException e) {
             return false;

@@ -1,5 +1,6 @@
 package dev.gpupool.device.cuda;
 
+import dev.gpupool.device.BatchLayout;
 import dev.gpupool.device.ResizeRequest;
 import dev.gpupool.image.Filter;
 import dev.gpupool.image.Fit;
@@ -159,9 +160,9 @@ class BatchLayoutTest {
 
     @Test
     void growKeepsAlignmentAndLimits() {
-        assertEquals(4096, CudaResizer.grow(0, 1, 1L << 30));
-        assertEquals(4096 * 3, CudaResizer.grow(8192, 8193, 1L << 30)); // 1.5x, aligned
-        assertEquals(1_000_000, CudaResizer.grow(0, 1_000_000, 1_000_000)); // the limit wins over alignment
-        assertEquals(5000, CudaResizer.grow(0, 5000, 4000)); // but never below the need
+        assertEquals(4096, BatchLayout.grow(0, 1, 1L << 30));
+        assertEquals(4096 * 3, BatchLayout.grow(8192, 8193, 1L << 30)); // 1.5x, aligned
+        assertEquals(1_000_000, BatchLayout.grow(0, 1_000_000, 1_000_000)); // the limit wins over alignment
+        assertEquals(5000, BatchLayout.grow(0, 5000, 4000)); // but never below the need
     }
 }

@@ -1,5 +1,7 @@
 package dev.gpupool.device.cuda;
 
+import dev.gpupool.device.BatchLayout;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;

@@ -1,6 +1,5 @@
-package dev.gpupool.device.cuda;
+package dev.gpupool.device;
 
-import dev.gpupool.device.ResizeRequest;
 import dev.gpupool.image.PixelBuffer;
 import dev.gpupool.image.ResampleWeights;
 
@@ -10,29 +9,29 @@ import java.nio.IntBuffer;
 import java.util.List;
 
 /**
- * The device layout of a chunk of a batch, as {@code kernels/resize_body.h} reads it and as the
- * OpenCL backend packs it: the images' pixels concatenated in {@code src}; per image a descriptor of
+ * The device layout of a chunk of a batch, as {@code kernels/resize_body.h} reads it (both the
+ * OpenCL and the CUDA resizer pack with this class): the images' pixels concatenated in {@code src}; per image a descriptor of
  * {@link #DESC} ints at {@code meta[img * DESC]}, followed (after all descriptors) by each image's x
  * then y first-index tables; each image's x then y weight tables concatenated in {@code wts}; the
  * float intermediates concatenated in {@code mid}; the outputs concatenated in {@code dst}. Every
  * offset is an int (the kernels index with ints), so no buffer of a chunk may exceed 2 GiB.
- * Pure host code: no CUDA call, unit-tested without a GPU.
+ * Pure host code: no device call, unit-tested without a GPU. Public only for the backend packages.
  */
-final class BatchLayout {
-    static final int DESC = 16;
-    static final int D_SRC = 0, D_INW = 1, D_INH = 2, D_CH = 3, D_OUTW = 4, D_OUTH = 5, D_MID = 6, D_DST = 7,
+public final class BatchLayout {
+    public static final int DESC = 16;
+    public static final int D_SRC = 0, D_INW = 1, D_INH = 2, D_CH = 3, D_OUTW = 4, D_OUTH = 5, D_MID = 6, D_DST = 7,
             D_XFIRST = 8, D_XW = 9, D_XTAPS = 10, D_YFIRST = 11, D_YW = 12, D_YTAPS = 13, D_HSTART = 14, D_VSTART = 15;
     /** The largest buffer a chunk may use: offsets are ints in the kernels (minus alignment slack). */
-    static final long INT_LIMIT = Integer.MAX_VALUE - 15L;
+    public static final long INT_LIMIT = Integer.MAX_VALUE - 15L;
     /** Below this a batch is not split for pipelining; the per-chunk overhead would dominate. */
-    static final long MIN_PIPELINE_CHUNK = 4L << 20;
+    public static final long MIN_PIPELINE_CHUNK = 4L << 20;
 
     private BatchLayout() {
     }
 
     /** Bytes on the device one request needs (src, mid, dst, descriptor + first tables, weights) and its work items. */
-    record Need(long src, long mid, long dst, long meta, long wts, long hItems, long vItems) {
-        static Need of(ResizeRequest r) {
+    public record Need(long src, long mid, long dst, long meta, long wts, long hItems, long vItems) {
+        public static Need of(ResizeRequest r) {
             PixelBuffer s = r.src();
             ResampleWeights x = r.x(), y = r.y();
             long ch = s.channels();
@@ -42,18 +41,18 @@ final class BatchLayout {
                     (long) s.height() * outW, outW * outH);
         }
 
-        long total() {
+        public long total() {
             return src + mid + dst + meta + wts;
         }
 
-        long largest() {
+        public long largest() {
             return Math.max(Math.max(src, mid), Math.max(dst, Math.max(meta, wts)));
         }
     }
 
     /** Buffer sizes (bytes) of requests {@code from..to} together. */
-    record Sizes(long src, long mid, long dst, long meta, long wts, long hItems, long vItems) {
-        static Sizes of(Need[] needs, int from, int to) {
+    public record Sizes(long src, long mid, long dst, long meta, long wts, long hItems, long vItems) {
+        public static Sizes of(Need[] needs, int from, int to) {
             long src = 0, mid = 0, dst = 0, meta = 0, wts = 0, h = 0, v = 0;
             for (int i = from; i < to; i++) {
                 Need d = needs[i];
@@ -68,13 +67,13 @@ final class BatchLayout {
             return new Sizes(src, mid, dst, meta, wts, h, v);
         }
 
-        long total() {
+        public long total() {
             return src + mid + dst + meta + wts;
         }
     }
 
     /** Needs of every request. */
-    static Need[] needs(List<ResizeRequest> batch) {
+    public static Need[] needs(List<ResizeRequest> batch) {
         Need[] n = new Need[batch.size()];
         for (int i = 0; i < n.length; i++) n[i] = Need.of(batch.get(i));
         return n;
@@ -85,7 +84,7 @@ final class BatchLayout {
      * enough that the rest of the batch makes about four chunks (so transfers and kernels of
      * neighbouring chunks overlap), but not below {@link #MIN_PIPELINE_CHUNK}.
      */
-    static long pipelineTarget(Need[] needs, int start, long slotBudget) {
+    public static long pipelineTarget(Need[] needs, int start, long slotBudget) {
         long remaining = 0;
         for (int i = start; i < needs.length; i++) remaining += needs[i].total();
         return Math.min(slotBudget, Math.max((remaining + 3) / 4, MIN_PIPELINE_CHUNK));
@@ -96,7 +95,7 @@ final class BatchLayout {
      * stays within {@code target} bytes in all and {@code maxAlloc} per buffer; the first request is
      * always taken (the caller has checked that it fits alone).
      */
-    static int chunkEnd(Need[] needs, int from, long target, long maxAlloc) {
+    public static int chunkEnd(Need[] needs, int from, long target, long maxAlloc) {
         int j = from;
         long total = 0, src = 0, mid = 0, dst = 0, meta = 0, wts = 0;
         while (j < needs.length) {
@@ -115,14 +114,47 @@ final class BatchLayout {
         return j;
     }
 
+    /** The first request at or after {@code start} still without a result ({@code out.length} when all are in). */
+    public static int firstUnfinished(PixelBuffer[] out, int start) {
+        while (start < out.length && out[start] != null) start++;
+        return start;
+    }
+
+    /**
+     * The chunk budget to rerun with after the device ran out of memory at {@code budget}: half of it,
+     * but not below what the first unfinished request needs; -1 when that request already had the
+     * whole budget to itself (it does not fit alone, so shrinking cannot help).
+     */
+    public static long shrunkBudget(long budget, Need first) {
+        if (budget <= first.total()) return -1;
+        return Math.max(first.total(), budget / 2);
+    }
+
+    /** Request {@code i} for an error message: {@code image #i (WxHxC -> WxH, N MiB on the device)}. */
+    public static String describe(int i, ResizeRequest r, Need need) {
+        return "image #" + i + " (" + r.src().width() + "x" + r.src().height() + "x" + r.src().channels() + " -> "
+                + r.x().outSize() + "x" + r.y().outSize() + ", " + (need.total() >> 20) + " MiB on the device)";
+    }
+
+    /**
+     * New capacity for a chunk buffer (device or host staging) that must hold {@code need} bytes:
+     * grows by half again, 4 KiB-aligned, at most {@code limit}, never below {@code need} (nor 4).
+     */
+    public static long grow(long capacity, long need, long limit) {
+        need = Math.max(need, 4);
+        long cap = Math.min(limit, Math.max(need, capacity + capacity / 2));
+        cap = Math.min(limit, (cap + 4095) & ~4095L);
+        return Math.max(cap, need);
+    }
+
     /** A packed chunk: requests {@code from..to}, kernel totals, and where each output lies in {@code dst}. */
-    record Packed(int from, int to, int hTotal, int vTotal, int[] dstOffsets, int[][] shapes) {
-        int images() {
+    public record Packed(int from, int to, int hTotal, int vTotal, int[] dstOffsets, int[][] shapes) {
+        public int images() {
             return to - from;
         }
 
         /** Copies each image's output out of the downloaded {@code dst} (absolute indexing; the buffer is not moved). */
-        void unpack(ByteBuffer dst, PixelBuffer[] out) {
+        public void unpack(ByteBuffer dst, PixelBuffer[] out) {
             for (int i = from; i < to; i++) {
                 int[] shape = shapes[i - from];
                 byte[] data = new byte[shape[0] * shape[1] * shape[2]];
@@ -137,7 +169,7 @@ final class BatchLayout {
      * puts from index 0): pixels into {@code src}, descriptors and first tables into {@code meta},
      * weights into {@code wts}. The buffers must hold {@link Sizes#of} bytes.
      */
-    static Packed pack(List<ResizeRequest> batch, Need[] needs, int from, int to, ByteBuffer src, ByteBuffer metaBytes, ByteBuffer wtsBytes) {
+    public static Packed pack(List<ResizeRequest> batch, Need[] needs, int from, int to, ByteBuffer src, ByteBuffer metaBytes, ByteBuffer wtsBytes) {
         Sizes sizes = Sizes.of(needs, from, to);
         if (sizes.src > INT_LIMIT || sizes.mid > INT_LIMIT || sizes.dst > INT_LIMIT || sizes.meta > INT_LIMIT
                 || sizes.wts > INT_LIMIT || sizes.hItems > Integer.MAX_VALUE || sizes.vItems > Integer.MAX_VALUE) {
