@@ -166,14 +166,26 @@ public final class InputScanner {
     }
 
     static boolean hasImageExtension(Path f) {
-        String name = f.getFileName().toString();
+        return hasImageExtension(f.getFileName().toString());
+    }
+
+    /**
+     * True when a file named {@code name} is taken from a directory by its name alone: its extension (after
+     * the last '.', which must not start the name; case-insensitive) is one of {@code jpg jpeg jpe jfif png
+     * gif bmp dib webp tif tiff}. Other files are taken when {@link #looksLikeImage(byte[], int)} says so of
+     * their first {@link #MAGIC_LENGTH} bytes.
+     */
+    public static boolean hasImageExtension(String name) {
         int dot = name.lastIndexOf('.');
         return dot > 0 && IMAGE_EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
     }
 
+    /** How many first bytes of a file {@link #looksLikeImage(byte[], int)} needs to see (12). */
+    public static final int MAGIC_LENGTH = 12;
+
     /** True when the first bytes are those of JPEG, PNG, GIF, BMP, WebP or TIFF. */
     static boolean looksLikeImage(Path f) {
-        byte[] h = new byte[12];
+        byte[] h = new byte[MAGIC_LENGTH];
         int n;
         try (InputStream in = Files.newInputStream(f)) {
             n = in.readNBytes(h, 0, h.length);
@@ -183,7 +195,13 @@ public final class InputScanner {
         return looksLikeImage(h, n);
     }
 
-    static boolean looksLikeImage(byte[] h, int n) {
+    /**
+     * True when {@code h[0..n)}, a file's first bytes ({@code n} may be less than {@link #MAGIC_LENGTH} for
+     * a short file), start like a JPEG ({@code FF D8 FF}), PNG ({@code 89 'PNG'}, 8 bytes at least), GIF
+     * ({@code 'GIF8'}, 6), BMP ({@code 'BM'}), WebP ({@code 'RIFF' .... 'WEBP'}, 12) or TIFF
+     * ({@code 'II' 2A 00} or {@code 'MM' 00 2A}).
+     */
+    public static boolean looksLikeImage(byte[] h, int n) {
         if (n >= 3 && (h[0] & 0xFF) == 0xFF && (h[1] & 0xFF) == 0xD8 && (h[2] & 0xFF) == 0xFF) return true;
         if (n >= 8 && (h[0] & 0xFF) == 0x89 && h[1] == 'P' && h[2] == 'N' && h[3] == 'G') return true;
         if (n >= 6 && h[0] == 'G' && h[1] == 'I' && h[2] == 'F' && h[3] == '8') return true;

@@ -1,9 +1,9 @@
 package dev.gpupool.spark;
 
-import dev.gpupool.codec.OutputFormat;
 import dev.gpupool.job.AtomicFiles;
-import dev.gpupool.job.BoxSize;
 import dev.gpupool.job.ThumbnailSpec;
+import dev.gpupool.thumbnail.InputScanner;
+import dev.gpupool.thumbnail.OutputNames;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -18,10 +18,8 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * The driver's half: expands INPUTs as {@code gpupool thumbnails} does (a file is an input; a directory
@@ -29,26 +27,21 @@ import java.util.Set;
  * either; {@code @FILE} reads one INPUT a line; http(s) URLs are inputs) but on any Hadoop file
  * system, and names every output the way the CLI does: the input's path relative to where it was
  * found, under the output directory, with the format's extension, {@code _SIZE} per size when there
- * are several, {@code ~2} when a name is taken. (The CLI's namer is package-private in host; this
- * mirrors it, and the module's test holds the two to the same outputs.)
+ * are several, {@code ~2} when a name is taken: the CLI's own {@link OutputNames}, and the CLI's
+ * {@link InputScanner} rules for which files of a directory are images. What is Spark's own here is
+ * only reaching the files through Hadoop (any file system, globs).
  */
 final class InputLister {
-    private static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "jpe", "jfif", "png", "gif", "bmp", "dib",
-            "webp", "tif", "tiff");
-
     private final Configuration conf;
     private final Path outDir;
-    private final List<BoxSize> sizes;
-    private final OutputFormat format;
+    private final OutputNames names;
     private final InputStream stdin;
-    private final Set<String> taken = new HashSet<>();
     private final List<WorkItem> items = new ArrayList<>();
 
     InputLister(Configuration conf, Path outDir, ThumbnailSpec spec, InputStream stdin) throws IOException {
         this.conf = conf;
         this.outDir = qualify(outDir);
-        this.sizes = spec.sizes();
-        this.format = spec.format();
+        this.names = new OutputNames(spec.sizes(), spec.format());
         this.stdin = stdin;
     }
 
@@ -146,24 +139,13 @@ final class InputLister {
     private static boolean isCandidate(FileSystem fs, FileStatus st) {
         String name = st.getPath().getName();
         if (name.contains(AtomicFiles.TEMP_MARK) || name.endsWith(".crc") && name.startsWith(".")) return false;
-        int dot = name.lastIndexOf('.');
-        if (dot > 0 && IMAGE_EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT))) return true;
-        byte[] h = new byte[12];
+        if (InputScanner.hasImageExtension(name)) return true;
+        byte[] h = new byte[InputScanner.MAGIC_LENGTH];
         try (InputStream in = fs.open(st.getPath())) {
-            return looksLikeImage(h, in.readNBytes(h, 0, h.length));
+            return InputScanner.looksLikeImage(h, in.readNBytes(h, 0, h.length));
         } catch (IOException e) {
             return false;
         }
-    }
-
-    /** The magic numbers of JPEG, PNG, GIF, BMP, WebP and TIFF (as the CLI's scanner). */
-    static boolean looksLikeImage(byte[] h, int n) {
-        if (n >= 3 && (h[0] & 0xFF) == 0xFF && (h[1] & 0xFF) == 0xD8 && (h[2] & 0xFF) == 0xFF) return true;
-        if (n >= 8 && (h[0] & 0xFF) == 0x89 && h[1] == 'P' && h[2] == 'N' && h[3] == 'G') return true;
-        if (n >= 6 && h[0] == 'G' && h[1] == 'I' && h[2] == 'F' && h[3] == '8') return true;
-        if (n >= 2 && h[0] == 'B' && h[1] == 'M') return true;
-        if (n >= 12 && h[0] == 'R' && h[1] == 'I' && h[2] == 'F' && h[3] == 'F' && h[8] == 'W' && h[9] == 'E' && h[10] == 'B' && h[11] == 'P') return true;
-        return n >= 4 && ((h[0] == 'I' && h[1] == 'I' && h[2] == 42 && h[3] == 0) || (h[0] == 'M' && h[1] == 'M' && h[2] == 0 && h[3] == 42));
     }
 
     private void planned(String given, Path source, String relative) {
@@ -177,7 +159,7 @@ final class InputLister {
 
     private void plannedUrl(String given, URI url) {
         try {
-            items.add(new WorkItem(items.size(), given, url.toString(), outputsFor(safeSegment(url)), null));
+            items.add(new WorkItem(items.size(), given, url.toString(), outputsFor(OutputNames.safeSegment(url)), null));
         } catch (IllegalArgumentException e) {
             failed(given, e.getMessage());
         }
@@ -187,59 +169,9 @@ final class InputLister {
         items.add(new WorkItem(items.size(), given, null, List.of(), error));
     }
 
-    /** One output per size; names unique within the job and never outside the output directory. */
+    /** One output per size, named by the CLI's {@link OutputNames}, placed under the (Hadoop) output directory. */
     List<String> outputsFor(String rel) {
-        int slash = rel.lastIndexOf('/');
-        int dot = rel.lastIndexOf('.');
-        String stem = dot > slash + 1 ? rel.substring(0, dot) : rel;
-        String ext = (format != null ? format : sameFormat(rel)).extension();
-        for (int n = 1; ; n++) {
-            String base = n == 1 ? stem : stem + "~" + n;
-            List<String> paths = new ArrayList<>(sizes.size());
-            boolean free = true;
-            for (BoxSize s : sizes) {
-                String p = confine(sizes.size() == 1 ? base + "." + ext : base + "_" + s + "." + ext);
-                if (taken.contains(p)) free = false;
-                paths.add(p);
-            }
-            if (free) {
-                taken.addAll(paths);
-                return paths;
-            }
-        }
-    }
-
-    private String confine(String relative) {
-        StringBuilder b = new StringBuilder();
-        for (String part : relative.split("/")) {
-            if (part.isEmpty() || part.equals(".") || part.equals("..")) continue;
-            if (!b.isEmpty()) b.append('/');
-            b.append(part);
-        }
-        if (b.isEmpty()) throw new IllegalArgumentException("output name escapes the output directory: " + relative);
-        return new Path(outDir, b.toString()).toString();
-    }
-
-    /** {@code --format same}: JPEG and WebP keep their format; everything else becomes PNG. */
-    static OutputFormat sameFormat(String name) {
-        int dot = name.lastIndexOf('.');
-        String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
-        return switch (ext) {
-            case "jpg", "jpeg", "jpe", "jfif" -> OutputFormat.JPEG;
-            case "webp" -> OutputFormat.WEBP;
-            default -> OutputFormat.PNG;
-        };
-    }
-
-    /** A URL's last path segment made safe for a file name, never empty (as the CLI). */
-    static String safeSegment(URI uri) {
-        String path = uri.getPath() == null ? "" : uri.getPath();
-        String seg = path.substring(path.lastIndexOf('/') + 1);
-        StringBuilder b = new StringBuilder();
-        for (char c : seg.toCharArray()) b.append(Character.isLetterOrDigit(c) && c < 128 || c == '.' || c == '-' || c == '_' ? c : '_');
-        String s = b.toString().replaceAll("^\\.+", "");
-        if (s.length() > 200) s = s.substring(s.length() - 200);
-        return s.isEmpty() ? "image" : s;
+        return names.outputsFor(rel, name -> new Path(outDir, name).toString());
     }
 
     static String reason(Exception e) {

@@ -1,21 +1,18 @@
 package dev.gpupool.spark;
 
 import dev.gpupool.Backend;
+import dev.gpupool.cli.ThumbnailOptions;
 import dev.gpupool.codec.DecodeOptions;
-import dev.gpupool.codec.OutputFormat;
-import dev.gpupool.image.Filter;
-import dev.gpupool.image.Fit;
-import dev.gpupool.job.BoxSize;
 import dev.gpupool.job.ThumbnailSpec;
 
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The options of a thumbnail job, as plain values that travel to executors (a {@link ThumbnailSpec} is
- * not serialisable; {@link #spec()} rebuilds it there). Mirrors {@code gpupool thumbnails}; build one
- * with {@link #defaults()} and the withers, or from a command line with {@link JobCommand}.
+ * not serialisable; {@link #spec()} rebuilds it there with {@link ThumbnailOptions#spec(List, String, String, String,
+ * int, boolean, boolean, int, long, boolean)}, the CLI's own translation). Build one with {@link #defaults()} and the
+ * withers, or from a command line's {@link ThumbnailOptions} with {@link #of}.
  *
  * @param sizes     bounding boxes as the CLI writes them ({@code 256}, {@code 320x240})
  * @param format    {@code jpg}, {@code png}, {@code webp} or {@code same}
@@ -28,7 +25,7 @@ public record JobOptions(List<String> sizes, String fit, String filter, String f
                          String backend, int workers, int device) implements Serializable {
     public JobOptions {
         sizes = List.copyOf(sizes);
-        spec(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient); // fail early
+        ThumbnailOptions.spec(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient); // fail early
         Backend.parse(backend);
         if (workers < 0) throw new IllegalArgumentException("--workers must be >= 1");
         if (device < 0) throw new IllegalArgumentException("--device must be >= 0");
@@ -38,6 +35,12 @@ public record JobOptions(List<String> sizes, String fit, String filter, String f
     public static JobOptions defaults() {
         return new JobOptions(List.of("256"), "contain", "lanczos3", "jpg", 85, false, true, 0xFFFFFF,
                 DecodeOptions.DEFAULT_MAX_PIXELS, false, false, "auto", 0, 0);
+    }
+
+    /** The command line's options ({@link ThumbnailOptions#validate() valid} ones; no workers given: 0). */
+    public static JobOptions of(ThumbnailOptions o) {
+        return new JobOptions(o.sizes(), o.fit(), o.filter(), o.format(), o.quality(), o.upscale(), o.autoRotate(), o.background(),
+                o.maxPixels(), o.lenient(), o.overwrite(), o.backendName(), o.workers() == null ? 0 : o.workers(), o.device());
     }
 
     public JobOptions withSizes(String... s) {
@@ -57,19 +60,10 @@ public record JobOptions(List<String> sizes, String fit, String filter, String f
     }
 
     public ThumbnailSpec spec() {
-        return spec(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient);
+        return ThumbnailOptions.spec(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient);
     }
 
     public Backend backendChoice() {
         return Backend.parse(backend);
-    }
-
-    private static ThumbnailSpec spec(List<String> sizes, String fit, String filter, String format, int quality, boolean upscale,
-                                      boolean autoRotate, int background, long maxPixels, boolean lenient) {
-        List<BoxSize> boxes = new ArrayList<>();
-        for (String s : sizes) boxes.add(BoxSize.parse(s));
-        OutputFormat fmt = format.equalsIgnoreCase("same") ? null : OutputFormat.parse(format);
-        return new ThumbnailSpec(boxes, Fit.parse(fit), Filter.parse(filter), fmt, quality, upscale, autoRotate,
-                background & 0xFFFFFF, maxPixels, lenient);
     }
 }

@@ -1,0 +1,236 @@
+package dev.gpupool.cli;
+
+import dev.gpupool.Backend;
+import dev.gpupool.Pool;
+import dev.gpupool.codec.DecodeOptions;
+import dev.gpupool.codec.OutputFormat;
+import dev.gpupool.image.Filter;
+import dev.gpupool.image.Fit;
+import dev.gpupool.job.BoxSize;
+import dev.gpupool.job.ThumbnailSpec;
+import dev.gpupool.thumbnail.Thumbnailer;
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The options of {@code gpupool thumbnails} that say what to make of every image and where to run it, as
+ * a picocli mixin ({@code @Mixin ThumbnailOptions thumbnail;}), shared by every command that thumbnails a
+ * batch ({@code gpupool thumbnails}, {@code gpupool spark}) so that they have the same names, defaults and
+ * checks: {@code -s/--size}, {@code --fit}, {@code --filter}, {@code -f/--format}, {@code -q/--quality},
+ * {@code --upscale}, {@code --no-rotate}, {@code --background}, {@code --backend}, {@code --device},
+ * {@code -j/--workers}, {@code --io-concurrency}, {@code --overwrite}, {@code --max-pixels},
+ * {@code --lenient}.
+ *
+ * <p>Picocli only parses; {@link #validate()} (which {@link #spec()} and {@link #thumbnailer} call first)
+ * checks the values, in this order, and throws {@link IllegalArgumentException} with the message a user
+ * sees after {@code gpupool thumbnails:} (a command turns it into a usage error, exit status 2): each size
+ * ({@link BoxSize#parse}), the backend ({@link Backend#parse}), quality 1..100, max-pixels &gt;= 1,
+ * io-concurrency &gt;= 1, workers &gt;= 1 when given, device &gt;= 0, the background (hex {@code RRGGBB},
+ * an optional leading {@code #}), the format ({@code same} or {@link OutputFormat#parse}), the fit
+ * ({@link Fit#parse}) and the filter ({@link Filter#parse}).
+ *
+ * <p>Option order in usage help: these options carry {@code order} 10 to 32 (size .. io-concurrency are
+ * 10..21, overwrite, max-pixels, lenient are 30..32), so a command with {@code sortOptions = false} places
+ * its own options around them with its own {@code order}s. A command may reword an option's description
+ * (not its meaning) with a resource bundle whose key is the option's long name without dashes.
+ */
+public final class ThumbnailOptions {
+    @Option(names = {"-s", "--size"}, order = 10, paramLabel = "N|WxH[,...]", split = ",", description = "Bounding box(es) (default: 256).")
+    List<String> sizes = List.of("256");
+
+    @Option(names = "--fit", order = 11, paramLabel = "MODE", description = "contain, cover or fill (default: contain).")
+    String fit = "contain";
+
+    @Option(names = "--filter", order = 12, paramLabel = "F", description = "lanczos3, mitchell, triangle or box (default: lanczos3).")
+    String filter = "lanczos3";
+
+    @Option(names = {"-f", "--format"}, order = 13, paramLabel = "FMT", description = "jpg, png, webp or same (default: jpg).")
+    String format = "jpg";
+
+    @Option(names = {"-q", "--quality"}, order = 14, paramLabel = "1..100", description = "JPEG/WebP quality (default: 85).")
+    int quality = 85;
+
+    @Option(names = "--upscale", order = 15, description = "Allow enlarging images smaller than the box.")
+    boolean upscale;
+
+    @Option(names = "--no-rotate", order = 16, description = "Keep pixels as stored (ignore EXIF orientation).")
+    boolean noRotate;
+
+    @Option(names = "--background", order = 17, paramLabel = "RRGGBB", description = "Colour alpha is flattened onto in JPEG (default: ffffff).")
+    String background = "ffffff";
+
+    @Option(names = "--backend", order = 18, paramLabel = "B", description = "auto, cuda, opencl, cpu or cpu-threads (default: auto).")
+    String backend = "auto";
+
+    @Option(names = "--device", order = 19, paramLabel = "N", description = "Which device of the backend (default: 0).")
+    int device;
+
+    @Option(names = {"-j", "--workers"}, order = 20, paramLabel = "N", description = "Worker processes or threads (default: cores).")
+    Integer workers;
+
+    @Option(names = "--io-concurrency", order = 21, paramLabel = "N", description = "Simultaneous fetches and reads (default: 64).")
+    int ioConcurrency = 64;
+
+    @Option(names = "--overwrite", order = 30, description = "Redo outputs that are already up to date.")
+    boolean overwrite;
+
+    @Option(names = "--max-pixels", order = 31, paramLabel = "N", description = "Refuse larger images before decoding (default: 178956970).")
+    long maxPixels = DecodeOptions.DEFAULT_MAX_PIXELS;
+
+    @Option(names = "--lenient", order = 32, description = "Keep what decodes of truncated or corrupt images (with a warning).")
+    boolean lenient;
+
+    /**
+     * Checks every option (see the class comment for the order and the messages).
+     *
+     * @throws IllegalArgumentException the first option that is wrong, with a message naming it
+     */
+    public void validate() {
+        for (String s : sizes) BoxSize.parse(s);
+        Backend.parse(backend);
+        if (quality < 1 || quality > 100) throw new IllegalArgumentException("--quality must be 1..100, not " + quality);
+        if (maxPixels < 1) throw new IllegalArgumentException("--max-pixels must be positive");
+        if (ioConcurrency < 1) throw new IllegalArgumentException("--io-concurrency must be >= 1");
+        if (workers != null && workers < 1) throw new IllegalArgumentException("--workers must be >= 1");
+        if (device < 0) throw new IllegalArgumentException("--device must be >= 0");
+        background();
+        parseFormat(format);
+        Fit.parse(fit);
+        Filter.parse(filter);
+    }
+
+    /** What {@link #validate() valid} options make of every image. */
+    public ThumbnailSpec spec() {
+        validate();
+        return spec(sizes, fit, filter, format, quality, upscale, !noRotate, background(), maxPixels, lenient);
+    }
+
+    /**
+     * The one translation of thumbnail options, as the command line writes them, into a spec; no other
+     * checks than the parsers' and {@link ThumbnailSpec}'s own (for values that did not come through
+     * {@link #validate()}, e.g. rebuilt on a Spark executor).
+     *
+     * @param sizes      {@code N} or {@code WxH} each, at least one
+     * @param format     {@code jpg}, {@code png}, {@code webp} ({@link OutputFormat#parse}) or {@code same}
+     *                   (any case: {@link ThumbnailSpec#format()} null)
+     * @param background 0xRRGGBB; higher bits are ignored
+     * @throws IllegalArgumentException a value that does not parse
+     */
+    public static ThumbnailSpec spec(List<String> sizes, String fit, String filter, String format, int quality, boolean upscale,
+                                     boolean autoRotate, int background, long maxPixels, boolean lenient) {
+        List<BoxSize> boxes = new ArrayList<>();
+        for (String s : sizes) boxes.add(BoxSize.parse(s));
+        return new ThumbnailSpec(boxes, Fit.parse(fit), Filter.parse(filter), parseFormat(format), quality, upscale, autoRotate,
+                background & 0xFFFFFF, maxPixels, lenient);
+    }
+
+    private static OutputFormat parseFormat(String format) {
+        return format.equalsIgnoreCase("same") ? null : OutputFormat.parse(format);
+    }
+
+    /**
+     * A pool on the chosen backend and device, with {@code --workers} workers when given (else the
+     * backend's default); the caller closes it.
+     */
+    public Pool openPool() {
+        validate();
+        Pool.Builder pb = Pool.builder().backend(backend()).device(device);
+        if (workers != null) pb.workers(workers);
+        return pb.open();
+    }
+
+    /**
+     * A thumbnailer on {@code pool} configured with every option here (sizes, fit, filter, format, quality,
+     * upscale, rotation, background, max-pixels, lenient, overwrite, io-concurrency); anything else
+     * (trace, progress) is the caller's to add.
+     */
+    public Thumbnailer thumbnailer(Pool pool) {
+        ThumbnailSpec s = spec();
+        return Thumbnailer.on(pool).sizes(s.sizes()).fit(s.fit()).filter(s.filter()).format(s.format()).quality(s.quality())
+                .upscale(s.upscale()).autoRotate(s.autoRotate()).background(s.background()).maxPixels(s.maxPixels())
+                .lenient(s.lenient()).overwrite(overwrite).ioConcurrency(ioConcurrency);
+    }
+
+    /** {@code -s/--size} as given, e.g. {@code [256]} or {@code [64, 100x50]}. */
+    public List<String> sizes() {
+        return List.copyOf(sizes);
+    }
+
+    /** {@code --fit} as given. */
+    public String fit() {
+        return fit;
+    }
+
+    /** {@code --filter} as given. */
+    public String filter() {
+        return filter;
+    }
+
+    /** {@code -f/--format} as given ({@code same} included). */
+    public String format() {
+        return format;
+    }
+
+    public int quality() {
+        return quality;
+    }
+
+    public boolean upscale() {
+        return upscale;
+    }
+
+    /** Not {@code --no-rotate}. */
+    public boolean autoRotate() {
+        return !noRotate;
+    }
+
+    /**
+     * {@code --background} as 0xRRGGBB (as given: the bits above 24 are whatever the hex said).
+     *
+     * @throws IllegalArgumentException not hexadecimal: "--background must be a hex colour like ffffff, not '...'"
+     */
+    public int background() {
+        try {
+            return Integer.parseUnsignedInt(background.replaceFirst("^#", ""), 16);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--background must be a hex colour like ffffff, not '" + background + "'");
+        }
+    }
+
+    /** {@code --backend} as given ({@code auto}, {@code cuda}, ...). */
+    public String backendName() {
+        return backend;
+    }
+
+    /** {@code --backend} parsed. @throws IllegalArgumentException an unknown backend */
+    public Backend backend() {
+        return Backend.parse(backend);
+    }
+
+    public int device() {
+        return device;
+    }
+
+    /** {@code -j/--workers}, or null when not given (the backend's or executor's default). */
+    public Integer workers() {
+        return workers;
+    }
+
+    public int ioConcurrency() {
+        return ioConcurrency;
+    }
+
+    public boolean overwrite() {
+        return overwrite;
+    }
+
+    public long maxPixels() {
+        return maxPixels;
+    }
+
+    public boolean lenient() {
+        return lenient;
+    }
+}
