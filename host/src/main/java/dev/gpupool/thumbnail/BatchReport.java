@@ -32,7 +32,10 @@ import java.util.Locale;
 @JsonPropertyOrder({"backend", "device", "ok", "failed", "skipped", "seconds", "stages", "items"})
 public record BatchReport(String backend, String device, int ok, int failed, int skipped, double seconds,
                           Map<String, Double> stages, List<Item> items) {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Made on first use: building an ObjectMapper loads some 370 classes, which a run without --report never needs. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
 
     public BatchReport {
         stages = stages == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(stages));
@@ -92,7 +95,7 @@ public record BatchReport(String backend, String device, int ok, int failed, int
     /** The report as JSON. */
     public String toJson() {
         try {
-            return JSON.writeValueAsString(this);
+            return Json.MAPPER.writeValueAsString(this);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -105,6 +108,6 @@ public record BatchReport(String backend, String device, int ok, int failed, int
 
     /** Reads a report written by {@link #writeJson}. */
     public static BatchReport readJson(Path file) throws IOException {
-        return JSON.readValue(file.toFile(), BatchReport.class);
+        return Json.MAPPER.readValue(file.toFile(), BatchReport.class);
     }
 }

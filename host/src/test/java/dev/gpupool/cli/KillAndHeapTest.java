@@ -55,8 +55,13 @@ class KillAndHeapTest {
 
     private static List<Path> files(Path dir) throws IOException {
         if (!Files.exists(dir)) return List.of();
-        try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(Files::isRegularFile).toList();
+        for (int attempt = 1; ; attempt++) {
+            try (Stream<Path> s = Files.walk(dir)) {
+                return s.filter(Files::isRegularFile).toList();
+            } catch (java.io.UncheckedIOException e) {
+                // A running batch renames its temporaries into place while we walk: list again.
+                if (!(e.getCause() instanceof java.nio.file.NoSuchFileException) || attempt >= 100) throw e;
+            }
         }
     }
 
