@@ -1,43 +1,24 @@
 package dev.gpupool.benchmark;
 
-import dev.gpupool.cli.Main;
+import dev.gpupool.cli.CliRun;
 import dev.gpupool.device.Backends;
 import dev.gpupool.device.ProbeReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static dev.gpupool.cli.CliRun.gpupool;
 
 /** {@code gpupool bench} end to end, in process, on a few small generated images. */
 class BenchCommandTest {
     @TempDir
     Path tmp;
-
-    record Run(int status, String out, String err) {
-    }
-
-    static synchronized Run gpupool(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int status = Main.run(args);
-            return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     static List<String> rowNames(String table) {
         List<String> names = new ArrayList<>();
@@ -55,7 +36,7 @@ class BenchCommandTest {
         Files.writeString(in.resolve("notes.txt"), "not an image");
         Path out = tmp.resolve("results");
 
-        Run r = gpupool("bench", in.toString(), "--out", out.toString(), "--rounds", "2", "--warmup", "1", "--size", "64");
+        CliRun r = gpupool("bench", in.toString(), "--out", out.toString(), "--rounds", "2", "--warmup", "1", "--size", "64");
         assertEquals(0, r.status(), r.out() + r.err());
 
         List<String> expected = new ArrayList<>();
@@ -82,7 +63,7 @@ class BenchCommandTest {
     void onlyTheNamedBackendsAndNoPeerWhenAsked() throws Exception {
         Path in = tmp.resolve("in");
         SampleImages.write(in, new int[][]{{300, 200}, {200, 300}});
-        Run r = gpupool("bench", in.toString(), "--out", tmp.resolve("o").toString(), "--rounds", "1", "--warmup", "0",
+        CliRun r = gpupool("bench", in.toString(), "--out", tmp.resolve("o").toString(), "--rounds", "1", "--warmup", "0",
                 "--backend", "cpu-threads", "--no-peer");
         assertEquals(0, r.status(), r.out() + r.err());
         assertEquals(List.of("cpu-threads"), rowNames(r.out()));

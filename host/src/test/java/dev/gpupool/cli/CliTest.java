@@ -8,10 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,32 +16,12 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static dev.gpupool.cli.CliRun.gpupool;
 
 /** The command line end to end, in process, on generated images. */
 class CliTest {
     @TempDir
     Path tmp;
-
-    record Run(int status, String out, String err) {
-        String lastErrLine() {
-            String[] lines = err.strip().split("\n");
-            return lines[lines.length - 1];
-        }
-    }
-
-    static synchronized Run gpupool(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int status = Main.run(args);
-            return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     private Path photos() throws IOException {
         Path in = tmp.resolve("in");
@@ -66,7 +43,7 @@ class CliTest {
     @Test
     void thumbnailsADirectoryPerTheContract() throws Exception {
         Path in = photos(), out = tmp.resolve("out"), report = tmp.resolve("report.json");
-        Run r = gpupool("thumbnails", in.toString(), "-o", out.toString(), "-s", "64", "--backend", "cpu-threads", "--report", report.toString());
+        CliRun r = gpupool("thumbnails", in.toString(), "-o", out.toString(), "-s", "64", "--backend", "cpu-threads", "--report", report.toString());
         assertEquals(0, r.status(), r.err());
         assertEquals(new java.awt.Dimension(64, 48), dim(out.resolve("a.jpg")));
         assertEquals(new java.awt.Dimension(48, 64), dim(out.resolve("sub/b.jpg")));
@@ -99,14 +76,14 @@ class CliTest {
     void aRerunSkipsUpToDateOutputsAndOverwriteRedoesThem() throws Exception {
         Path in = photos(), out = tmp.resolve("out");
         assertEquals(0, gpupool("thumbnails", in.toString(), "-o", out.toString(), "--backend", "cpu-threads").status());
-        Run again = gpupool("thumbnails", in.toString(), "-o", out.toString(), "--backend", "cpu-threads");
+        CliRun again = gpupool("thumbnails", in.toString(), "-o", out.toString(), "--backend", "cpu-threads");
         assertEquals(0, again.status());
         assertTrue(again.lastErrLine().startsWith("0 ok, 0 failed, 4 skipped"), again.lastErrLine());
         // A newer input is redone.
         Files.setLastModifiedTime(in.resolve("a.jpg"), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
-        Run third = gpupool("thumbnails", in.toString(), "-o", out.toString(), "--backend", "cpu-threads");
+        CliRun third = gpupool("thumbnails", in.toString(), "-o", out.toString(), "--backend", "cpu-threads");
         assertTrue(third.lastErrLine().startsWith("1 ok, 0 failed, 3 skipped"), third.lastErrLine());
-        Run forced = gpupool("thumbnails", in.toString(), "-o", out.toString(), "--backend", "cpu-threads", "--overwrite");
+        CliRun forced = gpupool("thumbnails", in.toString(), "-o", out.toString(), "--backend", "cpu-threads", "--overwrite");
         assertTrue(forced.lastErrLine().startsWith("4 ok, 0 failed, 0 skipped"), forced.lastErrLine());
     }
 
@@ -115,7 +92,7 @@ class CliTest {
         Path in = photos(), out = tmp.resolve("out");
         Path fake = tmp.resolve("fake.jpg");
         Files.writeString(fake, "this is text, not a JPEG");
-        Run r = gpupool("thumbnails", in.resolve("a.jpg").toString(), fake.toString(), tmp.resolve("missing.png").toString(),
+        CliRun r = gpupool("thumbnails", in.resolve("a.jpg").toString(), fake.toString(), tmp.resolve("missing.png").toString(),
                 "-o", out.toString(), "--backend", "cpu-threads");
         assertEquals(1, r.status(), r.err());
         assertTrue(r.err().contains("FAILED " + fake + ": "), r.err());
@@ -144,7 +121,7 @@ class CliTest {
     void anUnavailableBackendExitsWith3() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeFalse(new java.io.File("/dev/nvidia0").exists(), "a GPU is present");
         Path in = photos();
-        Run r = gpupool("thumbnails", in.toString(), "-o", tmp.resolve("out").toString(), "--backend", "cuda");
+        CliRun r = gpupool("thumbnails", in.toString(), "-o", tmp.resolve("out").toString(), "--backend", "cuda");
         assertEquals(3, r.status());
         assertTrue(r.err().contains("cuda backend not available"), r.err());
     }
@@ -182,7 +159,7 @@ class CliTest {
         Path in = photos(), out = tmp.resolve("out");
         Path list = tmp.resolve("list.txt");
         Files.writeString(list, "# a comment\n" + in.resolve("a.jpg") + "\n\n" + in.resolve("sub") + "\nftp://example.invalid/x.jpg\n");
-        Run r = gpupool("thumbnails", "@" + list, "-o", out.toString(), "--backend", "cpu-threads");
+        CliRun r = gpupool("thumbnails", "@" + list, "-o", out.toString(), "--backend", "cpu-threads");
         assertEquals(1, r.status(), r.err());
         assertTrue(Files.exists(out.resolve("a.jpg")));
         assertTrue(Files.exists(out.resolve("b.jpg")), "a directory's files mirror their path relative to it");
@@ -205,7 +182,7 @@ class CliTest {
 
     @Test
     void devicesListsEveryBackendAndTheCodecs() {
-        Run r = gpupool("devices");
+        CliRun r = gpupool("devices");
         assertEquals(0, r.status());
         for (String b : List.of("cuda:", "opencl:", "cpu:", "cpu-threads:", "auto:", "codecs:")) {
             assertTrue(r.out().contains(b), "missing " + b + " in\n" + r.out());
@@ -214,10 +191,10 @@ class CliTest {
 
     @Test
     void versionAndHelp() {
-        Run v = gpupool("--version");
+        CliRun v = gpupool("--version");
         assertEquals(0, v.status());
         assertTrue(v.out().startsWith("gpupool "), v.out());
-        Run h = gpupool("thumbnails", "--help");
+        CliRun h = gpupool("thumbnails", "--help");
         assertEquals(0, h.status());
         assertTrue(h.out().contains("--max-pixels"));
     }

@@ -1,5 +1,6 @@
 package dev.gpupool.device.cuda;
 
+import dev.gpupool.device.DeviceTestSupport;
 import dev.gpupool.device.BatchLayout;
 import dev.gpupool.device.ResizeRequest;
 import dev.gpupool.image.Filter;
@@ -55,7 +56,7 @@ class BatchLayoutTest {
         int[] chunks = new int[1];
         PixelBuffer[] got = packAndEmulate(batch, Long.MAX_VALUE, BatchLayout.INT_LIMIT, chunks);
         assertEquals(1, chunks[0]);
-        assertEquals(0, CudaTestSupport.assertMatchesReference(batch, Arrays.asList(got), 0, "emulated single chunk"));
+        assertEquals(0L, DeviceTestSupport.assertMatchesReference(batch, Arrays.asList(got), 0, "emulated single chunk")[0]);
     }
 
     @Test
@@ -66,30 +67,30 @@ class BatchLayoutTest {
         List<ResizeRequest> batch = new ArrayList<>();
         for (int i = 0; i < shapes.length; i++) {
             int[] s = shapes[i];
-            batch.add(CudaTestSupport.request(CudaTestSupport.image(rnd, s[0], s[1], s[2]), 30 + i * 7, 20 + i * 5,
+            batch.add(DeviceTestSupport.request(DeviceTestSupport.image(rnd, s[0], s[1], s[2]), 30 + i * 7, 20 + i * 5,
                     Fit.values()[i % 3], i % 4 == 0, filters[i % filters.length]));
         }
         int[] chunks = new int[1];
         PixelBuffer[] got = packAndEmulate(batch, 40_000, 40_000, chunks);
         assertTrue(chunks[0] > 2, "expected several chunks, got " + chunks[0]);
-        CudaTestSupport.assertMatchesReference(batch, Arrays.asList(got), 0, "emulated chunks");
+        DeviceTestSupport.assertMatchesReference(batch, Arrays.asList(got), 0, "emulated chunks");
     }
 
     @Test
     void aTinyAxisUpscaledWithAWideFilterMatches() {
-        PixelBuffer src = CudaTestSupport.image(new Random(3), 2, 3, 4);
+        PixelBuffer src = DeviceTestSupport.image(new Random(3), 2, 3, 4);
         List<ResizeRequest> batch = List.of(new ResizeRequest(src, ResampleWeights.compute(Filter.LANCZOS3, 2, 9),
                 ResampleWeights.compute(Filter.LANCZOS3, 3, 1)));
         assertEquals(2, batch.getFirst().x().taps(), "lanczos3 over a 2-pixel axis spans the whole axis");
         PixelBuffer[] got = packAndEmulate(batch, Long.MAX_VALUE, BatchLayout.INT_LIMIT, new int[1]);
-        CudaTestSupport.assertMatchesReference(batch, Arrays.asList(got), 0, "tiny");
+        DeviceTestSupport.assertMatchesReference(batch, Arrays.asList(got), 0, "tiny");
     }
 
     @Test
     void descriptorFieldsFollowResizeBodyH() {
         Random rnd = new Random(1);
-        ResizeRequest a = CudaTestSupport.request(CudaTestSupport.image(rnd, 40, 30, 3), 20, 20, Fit.CONTAIN, false, Filter.TRIANGLE);
-        ResizeRequest b = CudaTestSupport.request(CudaTestSupport.image(rnd, 10, 12, 4), 5, 6, Fit.FILL, false, Filter.MITCHELL);
+        ResizeRequest a = DeviceTestSupport.request(DeviceTestSupport.image(rnd, 40, 30, 3), 20, 20, Fit.CONTAIN, false, Filter.TRIANGLE);
+        ResizeRequest b = DeviceTestSupport.request(DeviceTestSupport.image(rnd, 10, 12, 4), 5, 6, Fit.FILL, false, Filter.MITCHELL);
         List<ResizeRequest> batch = List.of(a, b);
         BatchLayout.Need[] needs = BatchLayout.needs(batch);
         BatchLayout.Sizes z = BatchLayout.Sizes.of(needs, 0, 2);

@@ -1,5 +1,6 @@
 package dev.gpupool.device.cuda;
 
+import dev.gpupool.device.DeviceTestSupport;
 import dev.gpupool.device.DeviceException;
 import dev.gpupool.device.ProbeReport;
 import dev.gpupool.device.ResizeRequest;
@@ -57,7 +58,7 @@ class CudaResizerGpuTest {
     @Test
     void everyFilterFitAndChannelCountMatchesTheReference() throws DeviceException {
         List<ResizeRequest> batch = CudaTestSupport.everyFilterFitAndChannelCount(5);
-        int max = CudaTestSupport.assertMatchesReference(batch, resizer.resize(batch), 1, "every filter/fit/channel count");
+        long max = DeviceTestSupport.assertMatchesReference(batch, resizer.resize(batch), 1, "every filter/fit/channel count")[0];
         System.out.println("every filter/fit/channel count: max difference " + max + " (0 = bit-exact)");
     }
 
@@ -70,14 +71,14 @@ class CudaResizerGpuTest {
         List<ResizeRequest> batch = new ArrayList<>();
         for (int i = 0; i < shapes.length; i++) {
             int[] s = shapes[i];
-            batch.add(CudaTestSupport.request(CudaTestSupport.image(rnd, s[0], s[1], s[2]), 64 + i * 7, 48 + i * 5,
+            batch.add(DeviceTestSupport.request(DeviceTestSupport.image(rnd, s[0], s[1], s[2]), 64 + i * 7, 48 + i * 5,
                     Fit.values()[i % 3], i % 4 == 0, filters[i % filters.length]));
         }
-        CudaTestSupport.assertMatchesReference(batch, resizer.resize(batch), 1, "mixed batch");
+        DeviceTestSupport.assertMatchesReference(batch, resizer.resize(batch), 1, "mixed batch");
         assertTrue(resizer.lastBatchChunks() >= 1);
         List<ResizeRequest> reversed = new ArrayList<>(batch);
         Collections.reverse(reversed); // reused buffers must not leak the previous batch into this one
-        CudaTestSupport.assertMatchesReference(reversed, resizer.resize(reversed), 1, "mixed batch reversed");
+        DeviceTestSupport.assertMatchesReference(reversed, resizer.resize(reversed), 1, "mixed batch reversed");
     }
 
     @Test
@@ -91,10 +92,10 @@ class CudaResizerGpuTest {
                         Random rnd = new Random(100 + seed);
                         List<ResizeRequest> batch = new ArrayList<>();
                         for (int i = 0; i < 5; i++) {
-                            batch.add(CudaTestSupport.request(CudaTestSupport.image(rnd, 90 + seed * 13 + i, 70 + i, 1 + (seed + i) % 4),
+                            batch.add(DeviceTestSupport.request(DeviceTestSupport.image(rnd, 90 + seed * 13 + i, 70 + i, 1 + (seed + i) % 4),
                                     32, 32, Fit.CONTAIN, false, Filter.MITCHELL));
                         }
-                        CudaTestSupport.assertMatchesReference(batch, resizer.resize(batch), 1, "caller " + seed);
+                        DeviceTestSupport.assertMatchesReference(batch, resizer.resize(batch), 1, "caller " + seed);
                         return null;
                     }));
                 }
@@ -111,18 +112,18 @@ class CudaResizerGpuTest {
             Random rnd = new Random(11);
             List<ResizeRequest> batch = new ArrayList<>();
             for (int i = 0; i < 24; i++) {
-                batch.add(CudaTestSupport.request(CudaTestSupport.image(rnd, 60 + i * 3, 50 + i, 1 + i % 4), 40, 40,
+                batch.add(DeviceTestSupport.request(DeviceTestSupport.image(rnd, 60 + i * 3, 50 + i, 1 + i % 4), 40, 40,
                         Fit.COVER, false, Filter.LANCZOS3));
             }
-            CudaTestSupport.assertMatchesReference(batch, small.resize(batch), 1, "chunked");
+            DeviceTestSupport.assertMatchesReference(batch, small.resize(batch), 1, "chunked");
             assertTrue(small.lastBatchChunks() > CudaResizer.SLOTS, "expected more chunks than slots, got " + small.lastBatchChunks());
 
             List<ResizeRequest> withHuge = List.of(batch.get(0),
-                    CudaTestSupport.request(CudaTestSupport.image(rnd, 300, 300, 3), 40, 40, Fit.CONTAIN, false, Filter.BOX));
+                    DeviceTestSupport.request(DeviceTestSupport.image(rnd, 300, 300, 3), 40, 40, Fit.CONTAIN, false, Filter.BOX));
             CudaImageTooLargeException e = assertThrows(CudaImageTooLargeException.class, () -> small.resize(withHuge));
             assertEquals(1, e.requestIndex());
             assertTrue(e.getMessage().contains("image #1 (300x300x3"), e.getMessage());
-            CudaTestSupport.assertMatchesReference(batch.subList(0, 3), small.resize(batch.subList(0, 3)), 1, "after too-large");
+            DeviceTestSupport.assertMatchesReference(batch.subList(0, 3), small.resize(batch.subList(0, 3)), 1, "after too-large");
         }
     }
 
@@ -133,9 +134,9 @@ class CudaResizerGpuTest {
         assertTrue(r.hostToDeviceGBps() > 1 && r.hostToDeviceGBps() < 1000, "implausible pinned upload rate: " + r);
         assertTrue(r.deviceToDeviceGBps() > 10 && r.deviceToDeviceGBps() < 20_000, "implausible device copy rate: " + r);
         // The resizer is still fine afterwards.
-        List<ResizeRequest> one = List.of(CudaTestSupport.request(CudaTestSupport.image(new Random(1), 64, 48, 4), 16, 16,
+        List<ResizeRequest> one = List.of(DeviceTestSupport.request(DeviceTestSupport.image(new Random(1), 64, 48, 4), 16, 16,
                 Fit.CONTAIN, false, Filter.TRIANGLE));
-        CudaTestSupport.assertMatchesReference(one, resizer.resize(one), 1, "after bandwidth");
+        DeviceTestSupport.assertMatchesReference(one, resizer.resize(one), 1, "after bandwidth");
     }
 
     @Test
@@ -144,7 +145,7 @@ class CudaResizerGpuTest {
         Thread t = r.deviceThread();
         r.close();
         assertTrue(!t.isAlive(), "close ends the device thread");
-        List<ResizeRequest> one = List.of(CudaTestSupport.request(CudaTestSupport.image(new Random(1), 8, 8, 1), 4, 4,
+        List<ResizeRequest> one = List.of(DeviceTestSupport.request(DeviceTestSupport.image(new Random(1), 8, 8, 1), 4, 4,
                 Fit.FILL, false, Filter.BOX));
         DeviceException e = assertThrows(DeviceException.class, () -> r.resize(one));
         assertTrue(e.getMessage().contains("closed"), e.getMessage());

@@ -1,5 +1,6 @@
 package dev.gpupool.device.opencl;
 
+import dev.gpupool.device.DeviceTestSupport;
 import dev.gpupool.device.ResizeRequest;
 import dev.gpupool.image.Filter;
 import dev.gpupool.image.Fit;
@@ -24,7 +25,7 @@ public final class OpenClResizeBench {
         Random rnd = new Random(1);
         List<ResizeRequest> all = new ArrayList<>();
         for (int i = 0; i < 16; i++) {
-            all.add(OpenClTestSupport.request(OpenClTestSupport.image(rnd, 1500, 1000, 3), 256, 256, Fit.CONTAIN, false, Filter.LANCZOS3));
+            all.add(DeviceTestSupport.request(DeviceTestSupport.image(rnd, 1500, 1000, 3), 256, 256, Fit.CONTAIN, false, Filter.LANCZOS3));
         }
         double mp = 1500 * 1000 / 1e6;
         double[] cpu = new double[reps];

@@ -1,5 +1,6 @@
 package dev.gpupool.device.opencl;
 
+import dev.gpupool.device.DeviceTestSupport;
 import dev.gpupool.device.DeviceException;
 import dev.gpupool.device.ResizeRequest;
 import dev.gpupool.image.Filter;
@@ -73,7 +74,7 @@ class OpenClResizerTest {
         int[][] sizes = {{97, 61}, {61, 97}, {33, 33}, {129, 7}};
         for (int ch = 1; ch <= 4; ch++) {
             for (int[] s : sizes) {
-                batch.add(OpenClTestSupport.request(OpenClTestSupport.image(rnd, s[0], s[1], ch), boxW, boxH, fit, upscale, filter));
+                batch.add(DeviceTestSupport.request(DeviceTestSupport.image(rnd, s[0], s[1], ch), boxW, boxH, fit, upscale, filter));
             }
         }
         if (fit == Fit.COVER) { // the crop window really crops
@@ -81,7 +82,7 @@ class OpenClResizerTest {
             assertTrue(r.x().first(0) > 0 || r.y().first(0) > 0, "cover should crop 97x61 into a square");
         }
         List<PixelBuffer> got = resizer.resize(batch);
-        long[] stats = OpenClTestSupport.assertMatchesReference(batch, got, filter + " " + mode);
+        long[] stats = DeviceTestSupport.assertMatchesReference(batch, got, 1, filter + " " + mode);
         System.out.printf("%s %s: max diff %d, %d samples differ%n", filter, mode, stats[0], stats[1]);
     }
 
@@ -95,26 +96,26 @@ class OpenClResizerTest {
         for (int i = 0; i < shapes.length; i++) {
             int[] s = shapes[i];
             Fit fit = Fit.values()[i % 3];
-            batch.add(OpenClTestSupport.request(OpenClTestSupport.image(rnd, s[0], s[1], s[2]), 64 + i * 7, 48 + i * 5,
+            batch.add(DeviceTestSupport.request(DeviceTestSupport.image(rnd, s[0], s[1], s[2]), 64 + i * 7, 48 + i * 5,
                     fit, i % 4 == 0, filters[i % filters.length]));
         }
         List<PixelBuffer> got = resizer.resize(batch);
-        OpenClTestSupport.assertMatchesReference(batch, got, "mixed batch");
+        DeviceTestSupport.assertMatchesReference(batch, got, 1, "mixed batch");
         assertTrue(resizer.lastBatchChunks() >= 1);
         // The same images again: reused buffers must not leak the previous batch into this one.
         List<ResizeRequest> reversed = new ArrayList<>(batch);
         java.util.Collections.reverse(reversed);
-        OpenClTestSupport.assertMatchesReference(reversed, resizer.resize(reversed), "mixed batch reversed");
+        DeviceTestSupport.assertMatchesReference(reversed, resizer.resize(reversed), 1, "mixed batch reversed");
     }
 
     @Test
     void fewerTapsThanTheFilterNeedsClampsIndices() throws DeviceException {
         // 2-pixel axis upscaled with lanczos3: taps > inSize, so the kernel must clamp its reads.
-        PixelBuffer src = OpenClTestSupport.image(new Random(3), 2, 3, 4);
+        PixelBuffer src = DeviceTestSupport.image(new Random(3), 2, 3, 4);
         ResampleWeights x = ResampleWeights.compute(Filter.LANCZOS3, 2, 9);
         ResampleWeights y = ResampleWeights.compute(Filter.LANCZOS3, 3, 1);
         List<ResizeRequest> batch = List.of(new ResizeRequest(src, x, y));
-        OpenClTestSupport.assertMatchesReference(batch, resizer.resize(batch), "tiny");
+        DeviceTestSupport.assertMatchesReference(batch, resizer.resize(batch), 1, "tiny");
     }
 
     @Test
@@ -128,10 +129,10 @@ class OpenClResizerTest {
                     Random rnd = new Random(100 + seed);
                     List<ResizeRequest> batch = new ArrayList<>();
                     for (int i = 0; i < 5; i++) {
-                        batch.add(OpenClTestSupport.request(OpenClTestSupport.image(rnd, 90 + seed * 13 + i, 70 + i, 1 + (seed + i) % 4),
+                        batch.add(DeviceTestSupport.request(DeviceTestSupport.image(rnd, 90 + seed * 13 + i, 70 + i, 1 + (seed + i) % 4),
                                 32, 32, Fit.CONTAIN, false, Filter.MITCHELL));
                     }
-                    OpenClTestSupport.assertMatchesReference(batch, resizer.resize(batch), "thread " + seed);
+                    DeviceTestSupport.assertMatchesReference(batch, resizer.resize(batch), 1, "thread " + seed);
                     return null;
                 }));
             }
@@ -155,20 +156,20 @@ class OpenClResizerTest {
             Random rnd = new Random(11);
             List<ResizeRequest> batch = new ArrayList<>();
             for (int i = 0; i < 24; i++) {
-                batch.add(OpenClTestSupport.request(OpenClTestSupport.image(rnd, 60 + i * 3, 50 + i, 1 + i % 4), 40, 40,
+                batch.add(DeviceTestSupport.request(DeviceTestSupport.image(rnd, 60 + i * 3, 50 + i, 1 + i % 4), 40, 40,
                         Fit.COVER, false, Filter.LANCZOS3));
             }
-            OpenClTestSupport.assertMatchesReference(batch, second.resize(batch), "chunked");
+            DeviceTestSupport.assertMatchesReference(batch, second.resize(batch), 1, "chunked");
             assertTrue(second.lastBatchChunks() > 2, "expected several chunks, got " + second.lastBatchChunks());
 
             // An image that cannot fit at all is named, so the caller can run it on the CPU.
             List<ResizeRequest> withHuge = List.of(batch.get(0),
-                    OpenClTestSupport.request(OpenClTestSupport.image(rnd, 300, 300, 3), 40, 40, Fit.CONTAIN, false, Filter.BOX));
+                    DeviceTestSupport.request(DeviceTestSupport.image(rnd, 300, 300, 3), 40, 40, Fit.CONTAIN, false, Filter.BOX));
             OpenClImageTooLargeException e = assertThrows(OpenClImageTooLargeException.class, () -> second.resize(withHuge));
             assertEquals(1, e.requestIndex());
             assertTrue(e.getMessage().contains("image #1 (300x300x3"), e.getMessage());
             // ... and the resizer still works afterwards.
-            OpenClTestSupport.assertMatchesReference(batch.subList(0, 3), second.resize(batch.subList(0, 3)), "after too-large");
+            DeviceTestSupport.assertMatchesReference(batch.subList(0, 3), second.resize(batch.subList(0, 3)), 1, "after too-large");
         }
     }
 
@@ -182,9 +183,9 @@ class OpenClResizerTest {
             assertNotNull(r.cacheNote());
             assertTrue(r.cacheNote().contains("rejected"), r.cacheNote());
             assertFalse(Arrays.equals(garbage, Files.readAllBytes(file)), "the rebuilt binary should replace the corrupt one");
-            List<ResizeRequest> batch = List.of(OpenClTestSupport.request(OpenClTestSupport.image(new Random(5), 80, 60, 4),
+            List<ResizeRequest> batch = List.of(DeviceTestSupport.request(DeviceTestSupport.image(new Random(5), 80, 60, 4),
                     30, 30, Fit.CONTAIN, false, Filter.TRIANGLE));
-            OpenClTestSupport.assertMatchesReference(batch, r.resize(batch), "after rebuild");
+            DeviceTestSupport.assertMatchesReference(batch, r.resize(batch), 1, "after rebuild");
         }
         // A cache "folder" below a regular file can never be created: open must still work.
         Path blocked = other.resolve("a-file");
@@ -209,7 +210,7 @@ class OpenClResizerTest {
         OpenClResizer r = OpenClResizer.open(0, true, cacheDir); // from the cache: cheap
         r.close();
         r.close(); // idempotent
-        List<ResizeRequest> batch = List.of(OpenClTestSupport.request(OpenClTestSupport.image(new Random(1), 8, 8, 3),
+        List<ResizeRequest> batch = List.of(DeviceTestSupport.request(DeviceTestSupport.image(new Random(1), 8, 8, 3),
                 4, 4, Fit.FILL, false, Filter.BOX));
         DeviceException e = assertThrows(DeviceException.class, () -> r.resize(batch));
         assertTrue(e.getMessage().contains("closed"), e.getMessage());
