@@ -45,19 +45,22 @@ final class JpegCodec {
         // The decoded samples, a converted copy (CMYK or ICC to sRGB), a rotated copy.
         MemoryBudget.reserve(bytes.length + pixels * ch + (cmyk || meta.icc() != null ? pixels * 3 : 0)
                 + (orientation != 1 ? pixels * Math.max(ch, 3) : 0), w + "x" + h + " jpeg");
+        // At 1/8 a progressive JPEG's full-resolution AC scans are never read: leave them out.
+        byte[] scans = f[0] * 8 == f[1] ? ScanPruner.forEighthScale(bytes) : null;
+        if (scans == null) scans = bytes;
         PixelBuffer px;
         TurboJpeg.Result r;
         switch (hd.colorspace()) {
             case TurboJpeg.TJCS_GRAY -> {
-                r = tj.decompress(bytes, w, h, TurboJpeg.TJPF_GRAY, 1, o.lenient());
+                r = tj.decompress(scans, w, h, TurboJpeg.TJPF_GRAY, 1, o.lenient());
                 px = new PixelBuffer(w, h, 1, r.pixels());
             }
             case TurboJpeg.TJCS_CMYK, TurboJpeg.TJCS_YCCK -> {
-                r = tj.decompress(bytes, w, h, TurboJpeg.TJPF_CMYK, 4, o.lenient());
+                r = tj.decompress(scans, w, h, TurboJpeg.TJPF_CMYK, 4, o.lenient());
                 px = ColorProfiles.cmykToRgb(r.pixels(), w, h, meta.adobe(), meta.icc(), warnings);
             }
             default -> {
-                r = tj.decompress(bytes, w, h, TurboJpeg.TJPF_RGB, 3, o.lenient());
+                r = tj.decompress(scans, w, h, TurboJpeg.TJPF_RGB, 3, o.lenient());
                 px = ColorProfiles.toSrgb(new PixelBuffer(w, h, 3, r.pixels()), meta.icc(), warnings);
             }
         }

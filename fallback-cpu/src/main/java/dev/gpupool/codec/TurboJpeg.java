@@ -27,7 +27,7 @@ final class TurboJpeg {
     static final int TJPF_RGB = 0, TJPF_GRAY = 6, TJPF_CMYK = 11;
     static final int TJSAMP_420 = 2, TJSAMP_GRAY = 3;
     static final int TJCS_RGB = 0, TJCS_YCbCr = 1, TJCS_GRAY = 2, TJCS_CMYK = 3, TJCS_YCCK = 4;
-    static final int TJFLAG_ACCURATEDCT = 4096, TJFLAG_STOPONWARNING = 8192;
+    static final int TJFLAG_ACCURATEDCT = 4096, TJFLAG_STOPONWARNING = 8192, TJFLAG_PROGRESSIVE = 16384;
     static final int TJERR_WARNING = 0;
 
     /** The library's state: loaded with its version, or the reason it is not usable. */
@@ -215,12 +215,18 @@ final class TurboJpeg {
 
     /** Compresses {@code w x h} pixels of {@code pixelFormat} (RGB or grey) at {@code quality}. */
     byte[] compress(byte[] src, int w, int h, int pixelFormat, int channels, int subsamp, int quality) throws java.io.IOException {
+        return compress(src, w, h, pixelFormat, channels, subsamp, quality, TJFLAG_ACCURATEDCT);
+    }
+
+    /** As above, with TurboJPEG {@code flags} (tests make progressive JPEGs with {@link #TJFLAG_PROGRESSIVE}). */
+    byte[] compress(byte[] src, int w, int h, int pixelFormat, int channels, int subsamp, int quality, int flags)
+            throws java.io.IOException {
         MemorySegment handle = borrow(compressors, false);
         long[] out = new long[2]; // unsigned char *jpegBuf (library-allocated), unsigned long jpegSize
         try {
             MemorySegment o = MemorySegment.ofArray(out);
             int rc = (int) compress2.invokeExact(handle, MemorySegment.ofArray(src), w, w * channels, h, pixelFormat,
-                    o, o.asSlice(8), subsamp, quality, TJFLAG_ACCURATEDCT);
+                    o, o.asSlice(8), subsamp, quality, flags);
             if (rc != 0) {
                 String msg = error(handle);
                 discard(handle);
@@ -238,7 +244,10 @@ final class TurboJpeg {
             } catch (Throwable e) {
                 throw new IllegalStateException(e);
             }
-            if (handle != null) giveBack(compressors, handle);
+            // TurboJPEG 2.1 keeps a progressive script on the handle: later baseline output from it
+            // would be corrupt, so such a handle is destroyed, not pooled.
+            if (handle != null && (flags & TJFLAG_PROGRESSIVE) != 0) discard(handle);
+            else if (handle != null) giveBack(compressors, handle);
         }
     }
 
