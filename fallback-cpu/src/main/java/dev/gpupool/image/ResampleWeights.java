@@ -55,33 +55,8 @@ public final class ResampleWeights {
         int taps = 1;
         double[] acc = new double[inSize];
         for (int i = 0; i < outSize; i++) {
-            double centre = inStart + (i + 0.5) * scale;
-            int xmin = (int) Math.floor(centre - support + 0.5);
-            int xmax = (int) Math.floor(centre + support + 0.5);
-            int cmin = Integer.MAX_VALUE, cmax = Integer.MIN_VALUE;
-            double sum = 0;
-            for (int j = xmin; j < xmax; j++) {
-                double w = filter.weight((j + 0.5 - centre) / filterScale);
-                if (w == 0.0) continue;
-                int cj = Math.min(Math.max(j, 0), inSize - 1);
-                if (cj < cmin) cmin = cj;
-                if (cj > cmax) cmax = cj;
-                acc[cj] += w;
-                sum += w;
-            }
-            if (cmin > cmax || sum == 0.0) { // degenerate window: take the nearest pixel
-                int cj = Math.min(Math.max((int) Math.floor(centre), 0), inSize - 1);
-                cmin = cmax = cj;
-                acc[cj] = 1.0;
-                sum = 1.0;
-            }
-            double[] row = new double[cmax - cmin + 1];
-            for (int j = cmin; j <= cmax; j++) {
-                row[j - cmin] = acc[j] / sum;
-                acc[j] = 0.0;
-            }
+            double[] row = window(filter, inStart + (i + 0.5) * scale, support, filterScale, inSize, acc, lo, i);
             rows[i] = row;
-            lo[i] = cmin;
             taps = Math.max(taps, row.length);
         }
         taps = Math.min(taps, Math.max(maxTaps, 1));
@@ -101,6 +76,42 @@ public final class ResampleWeights {
             }
         }
         return new ResampleWeights(inSize, outSize, taps, first, weights);
+    }
+
+    /**
+     * The normalised weights of the output sample centred on {@code centre} (input coordinates),
+     * from the first input index it reads, which goes to {@code lo[i]}; taps beyond the edges are
+     * folded onto the edge pixels. {@code acc} is all zeros on entry and on return. (A method of its
+     * own so the JIT compiles this loop once, small, rather than inside the caller's.)
+     */
+    private static double[] window(Filter filter, double centre, double support, double filterScale, int inSize,
+                                   double[] acc, int[] lo, int i) {
+        int xmin = (int) Math.floor(centre - support + 0.5);
+        int xmax = (int) Math.floor(centre + support + 0.5);
+        int cmin = Integer.MAX_VALUE, cmax = Integer.MIN_VALUE;
+        double sum = 0;
+        for (int j = xmin; j < xmax; j++) {
+            double w = filter.weight((j + 0.5 - centre) / filterScale);
+            if (w == 0.0) continue;
+            int cj = Math.min(Math.max(j, 0), inSize - 1);
+            if (cj < cmin) cmin = cj;
+            if (cj > cmax) cmax = cj;
+            acc[cj] += w;
+            sum += w;
+        }
+        if (cmin > cmax || sum == 0.0) { // degenerate window: take the nearest pixel
+            int cj = Math.min(Math.max((int) Math.floor(centre), 0), inSize - 1);
+            cmin = cmax = cj;
+            acc[cj] = 1.0;
+            sum = 1.0;
+        }
+        double[] row = new double[cmax - cmin + 1];
+        for (int j = cmin; j <= cmax; j++) {
+            row[j - cmin] = acc[j] / sum;
+            acc[j] = 0.0;
+        }
+        lo[i] = cmin;
+        return row;
     }
 
     public int inSize() {

@@ -28,48 +28,85 @@ public final class Resampler {
         if (x.inSize() != src.width() || y.inSize() != src.height()) {
             throw new IllegalArgumentException("weights for " + x.inSize() + "x" + y.inSize() + " applied to " + src);
         }
-        int ch = src.channels(), inW = src.width(), inH = src.height(), outW = x.outSize(), outH = y.outSize();
-        Taps hx = new Taps(x), hy = new Taps(y);
-        int rowLen = outW * ch;
+        Pass pass = new Pass(src, new Taps(x), new Taps(y));
+        for (int j = 0; j < pass.outH; j++) pass.outputRow(j);
+        return new PixelBuffer(x.outSize(), y.outSize(), src.channels(), pass.out);
+    }
+
+    /**
+     * One resize's state. The work is split into small methods (a row in, a row out, one loop
+     * each) rather than one method with every loop: the JIT then compiles each small method once,
+     * quickly, instead of recompiling one large method with everything inlined at every loop it
+     * enters mid-run (on-stack replacement cost more compile time than the resizes themselves).
+     */
+    private static final class Pass {
+        final int ch, inW, inH, outW, outH, rowLen, cap;
+        final Taps hx, hy;
+        final byte[] s, out;
+        final boolean alpha, fast;
         // The horizontal pass runs lazily, one source row at a time, into a ring of as many rows as
         // the vertical kernel spans: the rows an output row needs stay cache-resident, and rows no
         // output reads (outside a crop window) are never computed. The windows of consecutive
         // output rows are increasing, so each source row is filtered once.
-        int cap = Math.max(1, hy.span);
-        float[][] ring = new float[cap][rowLen];
-        int[] held = new int[cap];
-        java.util.Arrays.fill(held, -1);
-        float[] srcRow = new float[inW * ch];
-        float[] acc = new float[rowLen];
-        byte[] out = new byte[outW * outH * ch];
-        byte[] s = src.data();
-        boolean alpha = src.hasAlpha();
-        boolean fast = hx.inRange && (ch == 1 || ch == 3 || ch == 4);
-        for (int j = 0; j < outH; j++) {
+        final float[][] ring;
+        final int[] held;
+        final float[] srcRow, acc;
+
+        Pass(PixelBuffer src, Taps hx, Taps hy) {
+            this.hx = hx;
+            this.hy = hy;
+            ch = src.channels();
+            inW = src.width();
+            inH = src.height();
+            outW = hx.out;
+            outH = hy.out;
+            rowLen = outW * ch;
+            cap = Math.max(1, hy.span);
+            ring = new float[cap][rowLen];
+            held = new int[cap];
+            java.util.Arrays.fill(held, -1);
+            srcRow = new float[inW * ch];
+            acc = new float[rowLen];
+            out = new byte[outW * outH * ch];
+            s = src.data();
+            alpha = src.hasAlpha();
+            fast = hx.inRange && (ch == 1 || ch == 3 || ch == 4);
+        }
+
+        void outputRow(int j) {
             int k0 = hy.lo[j], k1 = hy.hi[j], f = hy.first[j], wb = j * hy.taps;
-            for (int k = k0; k < k1; k++) {
-                int r = Math.min(f + k, inH - 1); // clamped only if the table ever exceeds the axis
-                float[] mid = ring[r % cap];
-                if (held[r % cap] != r) {
-                    toFloatRow(s, r * inW * ch, inW, ch, alpha, srcRow);
-                    if (!fast) horizontalGeneric(srcRow, inW, ch, hx, mid);
-                    else if (ch == 3) horizontal3(srcRow, hx, mid);
-                    else if (ch == 4) horizontal4(srcRow, hx, mid);
-                    else horizontal1(srcRow, hx, mid);
-                    held[r % cap] = r;
-                }
-                // Row-oriented vertical accumulation: sequential, vectorisable, same per-sample order.
-                float w = hy.weights[wb + k];
-                if (k == k0) {
-                    for (int i = 0; i < rowLen; i++) acc[i] = w * mid[i];
-                } else {
-                    for (int i = 0; i < rowLen; i++) acc[i] += w * mid[i];
-                }
-            }
             if (k0 == k1) java.util.Arrays.fill(acc, 0f); // an all-zero row (not produced by ResampleWeights)
+            for (int k = k0; k < k1; k++) {
+                float[] mid = filteredRow(Math.min(f + k, inH - 1)); // clamped only if the table ever exceeds the axis
+                // Row-oriented vertical accumulation: sequential, vectorisable, same per-sample order.
+                if (k == k0) scale(acc, mid, hy.weights[wb + k]);
+                else addScaled(acc, mid, hy.weights[wb + k]);
+            }
             store(acc, out, j * rowLen, outW, ch, alpha);
         }
-        return new PixelBuffer(outW, outH, ch, out);
+
+        /** Source row {@code r} after the horizontal pass, computed on first use. */
+        float[] filteredRow(int r) {
+            int slot = r % cap;
+            float[] mid = ring[slot];
+            if (held[slot] != r) {
+                toFloatRow(s, r * inW * ch, inW, ch, alpha, srcRow);
+                if (!fast) horizontalGeneric(srcRow, inW, ch, hx, mid);
+                else if (ch == 3) horizontal3(srcRow, hx, mid);
+                else if (ch == 4) horizontal4(srcRow, hx, mid);
+                else horizontal1(srcRow, hx, mid);
+                held[slot] = r;
+            }
+            return mid;
+        }
+    }
+
+    private static void scale(float[] acc, float[] row, float w) {
+        for (int i = 0; i < acc.length; i++) acc[i] = w * row[i];
+    }
+
+    private static void addScaled(float[] acc, float[] row, float w) {
+        for (int i = 0; i < acc.length; i++) acc[i] += w * row[i];
     }
 
     /** One source row as floats, colour premultiplied by alpha: once per pixel, not once per tap. */
