@@ -111,12 +111,49 @@ final class WorkerLauncher {
         try {
             if (Files.size(trainingOutput) > 0) {
                 Files.move(trainingOutput, cache, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                prune(cache.getParent(), KEEP_CACHES, java.time.Duration.ofDays(1));
             }
         } catch (IOException | RuntimeException e) {
             // not written, or another pool won the race: either way workers start fine
         } finally {
             discard(trainingOutput);
             discard(trainingOutput.resolveSibling(trainingOutput.getFileName() + ".log"));
+        }
+    }
+
+    /** Worker caches kept in the cache directory: one per jar build and JVM option set in use. */
+    static final int KEEP_CACHES = 6;
+
+    /**
+     * Keeps the cache directory from growing by ~15 MB a build: leaves the {@code keep} newest
+     * {@code worker-*.aot} files, and removes training leftovers ({@code *.tmp*}, from workers that
+     * died or were killed) older than {@code leftoverAge}. A JVM still mapping a removed cache keeps
+     * its mapping. Never throws.
+     */
+    static void prune(Path dir, int keep, java.time.Duration leftoverAge) {
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            long oldLeftover = System.currentTimeMillis() - leftoverAge.toMillis();
+            List<Path> caches = new ArrayList<>();
+            for (Path p : (Iterable<Path>) files::iterator) {
+                String n = p.getFileName().toString();
+                if (!n.startsWith("worker-")) continue;
+                if (n.endsWith(".aot")) caches.add(p);
+                else if (n.contains(".aot.") && n.contains(".tmp") && Files.getLastModifiedTime(p).toMillis() < oldLeftover) {
+                    Files.deleteIfExists(p);
+                }
+            }
+            caches.sort(java.util.Comparator.comparingLong(WorkerLauncher::modified).reversed());
+            for (Path old : caches.subList(Math.min(keep, caches.size()), caches.size())) Files.deleteIfExists(old);
+        } catch (IOException | RuntimeException e) {
+            // best effort: a full cache directory costs disk, never a run
+        }
+    }
+
+    private static long modified(Path p) {
+        try {
+            return Files.getLastModifiedTime(p).toMillis();
+        } catch (IOException e) {
+            return 0;
         }
     }
 

@@ -75,4 +75,29 @@ class WorkerLauncherTest {
         Files.setLastModifiedTime(a, FileTime.fromMillis(Files.getLastModifiedTime(a).toMillis() - 60_000));
         assertNotEquals(first, WorkerLauncher.cachePath(a.toString(), List.of()), "a rebuilt jar needs a new cache");
     }
+
+    @Test
+    void pruningKeepsTheNewestCachesAndYoungLeftovers() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("cache"));
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < 9; i++) { // worker-0 oldest ... worker-8 newest
+            Path c = Files.writeString(dir.resolve("worker-" + i + ".aot"), "x");
+            Files.setLastModifiedTime(c, FileTime.fromMillis(now - (9 - i) * 60_000L));
+        }
+        Path oldLog = Files.writeString(dir.resolve("worker-a.aot.123-4.tmp.log"), "died");
+        Files.setLastModifiedTime(oldLog, FileTime.fromMillis(now - 2 * 86_400_000L));
+        Path youngLog = Files.writeString(dir.resolve("worker-b.aot.123-5.tmp.log"), "training now");
+        Path other = Files.writeString(dir.resolve("notes.txt"), "not ours");
+        Files.setLastModifiedTime(other, FileTime.fromMillis(now - 9 * 86_400_000L));
+
+        WorkerLauncher.prune(dir, 6, java.time.Duration.ofDays(1));
+
+        for (int i = 0; i < 9; i++) {
+            assertEquals(i >= 3, Files.exists(dir.resolve("worker-" + i + ".aot")), "worker-" + i);
+        }
+        assertFalse(Files.exists(oldLog), "a day-old leftover of a dead trainer goes");
+        assertTrue(Files.exists(youngLog), "a live trainer's log stays");
+        assertTrue(Files.exists(other), "files that are not worker caches stay");
+        WorkerLauncher.prune(tmp.resolve("missing"), 6, java.time.Duration.ofDays(1)); // never throws
+    }
 }
