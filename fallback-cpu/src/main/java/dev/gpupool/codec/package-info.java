@@ -3,7 +3,8 @@
  * WebP and TIFF by their content and decodes them into an upright, 8-bit sRGB
  * {@link dev.gpupool.image.PixelBuffer} (EXIF orientation applied, embedded ICC profiles and
  * CMYK/YCCK converted to sRGB), JPEG through libjpeg-turbo bound with {@code java.lang.foreign} and
- * shrunk on load in the DCT domain, the rest through ImageIO (with ImageIO as the JPEG fallback when
+ * shrunk on load in the DCT domain (at 1/8, a progressive file's scans the decode never reads are
+ * left out, {@code ScanPruner}), the rest through ImageIO (with ImageIO as the JPEG fallback when
  * {@code libturbojpeg} is missing); decoding is strict unless asked to be lenient, and refuses
  * oversized images from their header; it encodes pixels into fresh JPEG (libjpeg-turbo), PNG
  * (ImageIO) or WebP (libwebp through {@code java.lang.foreign}) files without metadata, and
