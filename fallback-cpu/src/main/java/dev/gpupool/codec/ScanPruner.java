@@ -52,6 +52,7 @@ final class ScanPruner {
             int end = p + 2 + u16(b, p + 2);
             if (end > b.length || end < p + 4) return null;
             if (m == 0xC2) {
+                if (end < p + 10) return null;
                 int n = b[p + 9] & 0xFF;
                 if (compId != null || n == 0 || p + 10 + 3 * n > end) return null;
                 compId = new int[n]; compTable = new int[n]; full = new boolean[n];
@@ -81,7 +82,7 @@ final class ScanPruner {
                     o += 1 + 64 * size;
                 }
             } else if (m == 0xDA) {
-                if (compId == null || end > b.length - 1) return null;
+                if (compId == null || end < p + 6) return null;
                 int ns = b[p + 4] & 0xFF;
                 if (p + 8 + 2 * ns > end) return null;
                 int ss = b[p + 5 + 2 * ns] & 0xFF;

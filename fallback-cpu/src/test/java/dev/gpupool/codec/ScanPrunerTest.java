@@ -133,6 +133,40 @@ class ScanPrunerTest {
     }
 
     @Test
+    void damagedStreamsGiveNullOrAStreamNeverAnException() {
+        // Header and marker damage of every kind: the pruner must answer null (decode as is) or a
+        // stream, and leave reporting to the decoder. Strict decoding of either must not crash.
+        byte[] j;
+        try {
+            j = progressive(TestImages.photo(320, 240, 14), TurboJpeg.TJPF_RGB, TurboJpeg.TJSAMP_420);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        java.util.Random rnd = new java.util.Random(15);
+        int headerEnd = indexOfMarker(j, 0xDA) + 40;
+        for (int i = 0; i < 3000; i++) {
+            byte[] d = j.clone();
+            int edits = 1 + rnd.nextInt(4);
+            for (int e = 0; e < edits; e++) {
+                int at = rnd.nextInt(i % 3 == 0 ? d.length : headerEnd);
+                d[at] = (byte) (rnd.nextInt(3) == 0 ? 0xFF : rnd.nextInt(256));
+            }
+            if (i % 5 == 0) d = Arrays.copyOf(d, rnd.nextInt(d.length));
+            byte[] pruned = ScanPruner.forEighthScale(d);
+            if (pruned != null) assertTrue(pruned.length <= d.length);
+        }
+        // Segments whose length field is too short for their fixed fields, at the end of the data.
+        int sof = indexOfMarker(j, 0xC2), sos = indexOfMarker(j, 0xDA);
+        byte[] shortSof = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xC2, 0, 2};
+        byte[] shortSos = Arrays.copyOf(j, sos + 4);
+        shortSos[sos + 2] = 0;
+        shortSos[sos + 3] = 2;
+        assertNull(ScanPruner.forEighthScale(shortSof));
+        assertNull(ScanPruner.forEighthScale(shortSos));
+        assertNull(ScanPruner.forEighthScale(Arrays.copyOf(j, sof + 4)));
+    }
+
+    @Test
     void progressiveEncodingLeavesThePooledEncodersBaseline() throws Exception {
         // TurboJPEG 2.1 keeps the progressive script on a handle; a pooled one made corrupt output.
         PixelBuffer src = TestImages.photo(320, 240, 13);
