@@ -68,15 +68,7 @@ class JpegCodecTest {
     @Test
     void progressiveDecodes() throws Exception {
         PixelBuffer src = TestImages.photo(500, 300, 2);
-        ImageWriter w = ImageIO.getImageWritersByFormatName("jpeg").next();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
-            w.setOutput(out);
-            ImageWriteParam p = w.getDefaultWriteParam();
-            p.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
-            w.write(null, new IIOImage(dev.gpupool.image.BufferedImages.toImage(src), null, null), p);
-        }
-        byte[] j = bytes.toByteArray();
+        byte[] j = TestImages.imageIoProgressiveJpeg(src);
         assertTrue(TestImages.hasMarker(j, 0xC2), "progressive SOF2 expected");
         Decoded full = Codecs.decode(j, DecodeOptions.defaults());
         assertTrue(TestImages.psnr(src, full.pixels()) > 30, "psnr " + TestImages.psnr(src, full.pixels()));

@@ -1,18 +1,11 @@
 package dev.gpupool.codec;
 
-import dev.gpupool.image.BufferedImages;
 import dev.gpupool.image.PixelBuffer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -82,17 +75,7 @@ class ScanPrunerTest {
     @Test
     void imageIoProgressionWithSuccessiveApproximationIsIdentical() throws Exception {
         // ImageIO writes libjpeg's standard script: DC and AC in successive-approximation passes.
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
-            writer.setOutput(out);
-            ImageWriteParam p = writer.getDefaultWriteParam();
-            p.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
-            writer.write(null, new IIOImage(BufferedImages.toImage(TestImages.photo(1280, 960, 9)), null, null), p);
-        } finally {
-            writer.dispose();
-        }
-        assertSameAtEighth(bytes.toByteArray(), TurboJpeg.TJPF_RGB, 3);
+        assertSameAtEighth(TestImages.imageIoProgressiveJpeg(TestImages.photo(1280, 960, 9)), TurboJpeg.TJPF_RGB, 3);
     }
 
     @Test

@@ -199,6 +199,21 @@ final class TestImages {
     }
 
     /** True when the JPEG has a start-of-frame marker {@code 0xFFCn}. */
+    /** {@code px} as a progressive JPEG from ImageIO's writer (libjpeg's standard script, 4:2:0). */
+    static byte[] imageIoProgressiveJpeg(PixelBuffer px) throws java.io.IOException {
+        javax.imageio.ImageWriter w = javax.imageio.ImageIO.getImageWritersByFormatName("jpeg").next();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (javax.imageio.stream.MemoryCacheImageOutputStream out = new javax.imageio.stream.MemoryCacheImageOutputStream(bytes)) {
+            w.setOutput(out);
+            javax.imageio.ImageWriteParam p = w.getDefaultWriteParam();
+            p.setProgressiveMode(javax.imageio.ImageWriteParam.MODE_DEFAULT);
+            w.write(null, new javax.imageio.IIOImage(dev.gpupool.image.BufferedImages.toImage(px), null, null), p);
+        } finally {
+            w.dispose();
+        }
+        return bytes.toByteArray();
+    }
+
     static boolean hasMarker(byte[] jpeg, int marker) {
         for (int i = 0; i + 1 < jpeg.length; i++) if ((jpeg[i] & 0xFF) == 0xFF && (jpeg[i + 1] & 0xFF) == marker) return true;
         return false;
