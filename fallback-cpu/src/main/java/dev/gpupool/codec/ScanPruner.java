@@ -1,5 +1,8 @@
 package dev.gpupool.codec;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Leaves out of a progressive JPEG the scans that a decode at 1/8 scale never reads, so
  * libjpeg-turbo entropy-decodes a fraction of the file (a quarter to a tenth on real photos) and
@@ -35,13 +38,11 @@ final class ScanPruner {
      */
     static byte[] forEighthScale(byte[] b) {
         if (b.length < 4 || u16(b, 0) != 0xFFD8) return null;
-        int[] keepFrom = new int[16], keepTo = new int[16];
-        int kept = 0, dropped = 0;
-        int[] dqtEntry = new int[8], dqtTable = new int[8]; // input offset of each table's entry 1 (zigzag), table id | precision << 8
-        int dqts = 0;
+        List<int[]> drops = new ArrayList<>(); // [from, to) of each scan left out, in stream order
+        List<int[]> dqts = new ArrayList<>();  // {offset of a table's entry 1 (zigzag order), table id, bytes per entry}
         int[] compId = null, compTable = null;
         boolean[] full = null; // per component: sampled at the image's full resolution
-        int p = 2, runStart = 0;
+        int p = 2;
         boolean eoi = false;
         while (p + 2 <= b.length) {
             if ((b[p] & 0xFF) != 0xFF) return null;
@@ -71,14 +72,9 @@ final class ScanPruner {
                 return null; // baseline, extended, lossless or arithmetic: nothing to leave out
             } else if (m == 0xDB) {
                 for (int o = p + 4; o < end; ) {
-                    int pq = (b[o] & 0xFF) >> 4, size = pq == 0 ? 1 : 2;
+                    int size = (b[o] & 0xFF) >> 4 == 0 ? 1 : 2;
                     if (o + 1 + 64 * size > end) return null;
-                    if (dqts == dqtEntry.length) {
-                        dqtEntry = java.util.Arrays.copyOf(dqtEntry, dqts * 2);
-                        dqtTable = java.util.Arrays.copyOf(dqtTable, dqts * 2);
-                    }
-                    dqtEntry[dqts] = o + 1 + size;
-                    dqtTable[dqts++] = (b[o] & 15) | pq << 8;
+                    dqts.add(new int[]{o + 1 + size, b[o] & 15, size});
                     o += 1 + 64 * size;
                 }
             } else if (m == 0xDA) {
@@ -89,45 +85,35 @@ final class ScanPruner {
                 int scanEnd = entropyEnd(b, end);
                 if (scanEnd < 0) return null;
                 int c = ns == 1 ? indexOf(compId, b[p + 5] & 0xFF) : -1;
-                if (ss > 0 && c >= 0 && full[c]) {
-                    if (p > runStart) {
-                        if (kept == keepFrom.length) {
-                            keepFrom = java.util.Arrays.copyOf(keepFrom, kept * 2);
-                            keepTo = java.util.Arrays.copyOf(keepTo, kept * 2);
-                        }
-                        keepFrom[kept] = runStart; keepTo[kept++] = p;
-                    }
-                    runStart = scanEnd;
-                    dropped++;
-                }
+                if (ss > 0 && c >= 0 && full[c]) drops.add(new int[]{p, scanEnd});
                 p = scanEnd;
                 continue;
             }
             p = end;
         }
-        if (!eoi || dropped == 0) return null;
+        if (!eoi || drops.isEmpty()) return null;
         int table = tableOnlyFullResolutionUses(compTable, full);
         if (table < 0) return null;
-        if (kept == keepFrom.length) {
-            keepFrom = java.util.Arrays.copyOf(keepFrom, kept + 1);
-            keepTo = java.util.Arrays.copyOf(keepTo, kept + 1);
+        // Everything up to the end of EOI but the dropped scans.
+        int removed = 0;
+        for (int[] d : drops) removed += d[1] - d[0];
+        byte[] out = new byte[p - removed];
+        int from = 0, o = 0;
+        for (int[] d : drops) {
+            System.arraycopy(b, from, out, o, d[0] - from);
+            o += d[0] - from;
+            from = d[1];
         }
-        keepFrom[kept] = runStart; keepTo[kept++] = p; // the rest, to the end of EOI
-        int size = 0;
-        for (int i = 0; i < kept; i++) size += keepTo[i] - keepFrom[i];
-        byte[] out = new byte[size];
-        int o = 0;
-        for (int i = 0; i < kept; i++) {
-            System.arraycopy(b, keepFrom[i], out, o, keepTo[i] - keepFrom[i]);
-            // Every definition of the chosen table gets a zero first AC entry (a table is latched
-            // when its component's first scan starts, so any of them may be the one in use).
-            for (int d = 0; d < dqts; d++) {
-                if ((dqtTable[d] & 15) != table || dqtEntry[d] < keepFrom[i] || dqtEntry[d] >= keepTo[i]) continue;
-                int at = o + dqtEntry[d] - keepFrom[i];
-                out[at] = 0;
-                if (dqtTable[d] >> 8 != 0) out[at + 1] = 0;
-            }
-            o += keepTo[i] - keepFrom[i];
+        System.arraycopy(b, from, out, o, p - from);
+        // Every definition of the chosen table gets a zero first AC entry (a table is latched when
+        // its component's first scan starts, so any of them may be the one in use). DQT segments are
+        // never dropped: an entry moves back by the bytes dropped before it.
+        for (int[] q : dqts) {
+            if (q[1] != table) continue;
+            int at = q[0];
+            for (int[] d : drops) if (d[1] <= q[0]) at -= d[1] - d[0];
+            out[at] = 0;
+            if (q[2] == 2) out[at + 1] = 0;
         }
         return out;
     }
