@@ -69,7 +69,8 @@ public final class BenchRun {
         return results;
     }
 
-    static void deleteTree(Path dir) throws IOException {
+    /** Removes {@code dir} and everything below it; nothing when it does not exist. */
+    public static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) return;
         try (Stream<Path> w = Files.walk(dir)) {
             for (Path p : w.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);

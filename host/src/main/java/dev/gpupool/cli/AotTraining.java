@@ -1,12 +1,12 @@
 package dev.gpupool.cli;
 
+import dev.gpupool.benchmark.BenchRun;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * Not a command: the training run the {@code gpupool} launcher makes once per build, under
@@ -56,8 +56,10 @@ public final class AotTraining {
         } finally {
             System.setOut(stdout);
             System.setErr(stderr);
-            try (Stream<Path> s = Files.walk(out)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            try {
+                BenchRun.deleteTree(out);
+            } catch (IOException e) {
+                // a leftover temporary directory is harmless; the cache is what matters
             }
         }
         return failures;

@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
  * {@code gpupool bench}: the same batch through every usable backend and through Thumbnailator, in one
@@ -145,7 +144,7 @@ final class BenchCommand implements Callable<Integer> {
                 for (Contender c : contenders) c.close();
             }
         } finally {
-            deleteTree(work);
+            BenchRun.deleteTree(work);
         }
     }
 
@@ -153,12 +152,5 @@ final class BenchCommand implements Callable<Integer> {
     static List<ProbeReport> tableOrder(List<ProbeReport> probes) {
         List<Backend> order = List.of(Backend.CPU, Backend.CPU_THREADS, Backend.OPENCL, Backend.CUDA);
         return probes.stream().sorted(Comparator.comparingInt(r -> order.indexOf(r.backend()))).toList();
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> w = Files.walk(dir)) {
-            for (Path p : w.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
     }
 }
