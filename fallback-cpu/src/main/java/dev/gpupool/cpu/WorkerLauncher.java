@@ -16,6 +16,15 @@ import java.util.jar.Manifest;
 
 /** Builds worker command lines and starts worker processes; knows the JVM flags and the AOT cache. */
 final class WorkerLauncher {
+    /**
+     * JIT thresholds ten times the default. With the defaults, the JIT compilers took about a quarter
+     * of a short batch's CPU time (perf), mostly compiling start-up code that runs a few hundred times;
+     * now that code stays in the interpreter and only the hot loops get compiled. Long batches reach
+     * the same compiled code, a little later (bench/RESULTS.md). The launcher gives the main JVM the
+     * same flag.
+     */
+    static final String LESS_JIT = "-XX:CompileThresholdScaling=10";
+
     private final List<String> prefix;   // java + JVM flags, up to the class path
     private final List<String> suffix;   // -cp <cp> WorkerMain <handler>
     private final Path cache;            // JDK 25 AOT cache file, or null when not used
@@ -31,6 +40,7 @@ final class WorkerLauncher {
         }
         p.add("-XX:+ExitOnOutOfMemoryError");  // a worker out of memory is dead weight: exit, count as crash
         p.add("-XX:-UsePerfData");             // no hsperfdata mmap file per worker: faster start, no /tmp litter
+        p.add(LESS_JIT);
         // JVM log output goes to stdout by default, which would corrupt the frame stream before
         // WorkerMain can redirect anything: send warnings and errors to stderr instead.
         p.add("-Xlog:disable");
