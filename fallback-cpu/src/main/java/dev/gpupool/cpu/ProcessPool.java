@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -26,20 +28,25 @@ import java.util.concurrent.atomic.AtomicLong;
  * native code (a decoder on a hostile file) kills one worker, not the caller.
  *
  * <p>{@link #start} launches all workers at once, in parallel, from this JVM's runtime and class
- * path, and returns without waiting for them; tasks submitted meanwhile queue. Each worker runs one
- * task at a time, taken in submission order from one shared queue, so a death is always blamed on
- * exactly one input.
+ * path, and returns without waiting for them; tasks submitted meanwhile queue. {@link
+ * Options#workers(int)} tasks run at once, taken in submission order from one shared queue, on
+ * worker processes of up to {@link Options#threadsPerProcess(int)} task threads each (default 1:
+ * one process per task, the strictest isolation). Sharing a process saves a JVM start and a
+ * JIT warm-up per thread, at the price of a crash taking the process's other tasks down with it:
+ * those are retried, each alone in its process, so a death is still blamed on exactly one input.
  *
  * <h2>Outcomes of a task's future</h2>
  * <ul>
  * <li>the handler's response bytes;
  * <li>{@link WorkerTaskException}: the handler threw; the worker stays;
  * <li>{@link WorkerCrashedException}: a worker process died while running the task (it crashed,
- *     exited, or was killed from outside) on two attempts; after the first death the task goes
- *     back to the head of the queue and runs on another process;
+ *     exited, or was killed from outside) on two attempts, the second with the task alone in its
+ *     process; after a death the task goes back to the head of the queue and runs alone on the next
+ *     process free for it;
  * <li>{@link TimeoutException}: the task ran longer than its timeout, measured from when a worker
  *     took it (queueing time excluded); its worker is killed, since that is the only way to stop a
- *     stuck native call, and replaced;
+ *     stuck native call, and replaced (the other tasks that process was running go back to the
+ *     queue, not counted as crashes);
  * <li>{@link CancellationException}: the future was cancelled, or {@link #closeNow()} was called;
  * <li>{@link WorkerStartException}: the pool failed (see there).
  * </ul>
@@ -52,7 +59,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * (a machine that cannot start JVMs, a handler that crashes on everything) instead of looping.
  * Deliberate kills (timeouts, cancellation) do not count.
  *
- * <p>Futures are completed on the pool's reader threads, one per worker: use the {@code *Async}
+ * <p>Futures are completed on the pool's reader threads, one per worker process: use the {@code *Async}
  * variants for dependent work that is not trivial, or that worker waits (closing the pool from
  * such a callback is allowed). A request array is written
  * to the worker some time after {@code submit}: do not modify it until the future is done. The
@@ -90,6 +97,7 @@ public final class ProcessPool implements AutoCloseable {
     public static final class Options {
         private final Class<? extends WorkerHandler> handler;
         private int workers = Runtime.getRuntime().availableProcessors();
+        private int threadsPerProcess = 1;
         private List<String> jvmOptions = List.of();
         private Duration taskTimeout;
         private Duration startTimeout = Duration.ofSeconds(60);
@@ -105,12 +113,25 @@ public final class ProcessPool implements AutoCloseable {
             return new Options(handler);
         }
 
-        /** Number of worker processes, at least 1; default: available processors. */
+        /** Tasks run at once (task threads over all worker processes), at least 1; default: available processors. */
         public Options workers(int workers) {
             if (workers < 1) {
                 throw new IllegalArgumentException("workers must be >= 1: " + workers);
             }
             this.workers = workers;
+            return this;
+        }
+
+        /**
+         * Task threads per worker process, at least 1; default 1. The pool starts
+         * {@code ceil(workers / threadsPerProcess)} processes. Above 1 the handler must be
+         * thread-safe: {@link WorkerHandler#handle} is then called from several threads at once.
+         */
+        public Options threadsPerProcess(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threadsPerProcess must be >= 1: " + threads);
+            }
+            this.threadsPerProcess = threads;
             return this;
         }
 
@@ -186,6 +207,8 @@ public final class ProcessPool implements AutoCloseable {
         Slot slot;      // non-null while running
         boolean done;
         int crashes;
+        boolean alone;  // set by a death: from then on it runs with no other task in its process
+        ScheduledFuture<?> deadline;
 
         Task(long id, byte[] request, Duration timeout) {
             this.id = id;
@@ -194,11 +217,12 @@ public final class ProcessPool implements AutoCloseable {
         }
     }
 
-    /** Marker returned by {@code Slot.take()}: its process died while it had no task. */
-    private static final Task DIED_IDLE = new Task(-2, new byte[0], null);
+    /** Marker returned by {@code Slot.next()}: its process's output has ended (it died or was killed). */
+    private static final Task ENDED = new Task(-2, new byte[0], null);
 
     private final Object lock = new Object();
     private final int workers;
+    private final int threadsPerProcess;
     private final Duration taskTimeout;
     private final Duration startTimeout;
     private final int maxRestarts;
@@ -218,6 +242,7 @@ public final class ProcessPool implements AutoCloseable {
 
     private ProcessPool(Options o) {
         this.workers = o.workers;
+        this.threadsPerProcess = o.threadsPerProcess;
         this.taskTimeout = o.taskTimeout;
         this.startTimeout = o.startTimeout;
         this.maxRestarts = o.maxRestarts >= 0 ? o.maxRestarts : 2 * o.workers + 8;
@@ -252,12 +277,14 @@ public final class ProcessPool implements AutoCloseable {
         }
         ProcessPool pool = new ProcessPool(options);
         Runtime.getRuntime().addShutdownHook(pool.shutdownHook);
-        for (int i = 0; i < pool.workers; i++) {
-            Slot slot = pool.new Slot(i);
+        int processes = processes(pool.workers, pool.threadsPerProcess);
+        for (int i = 0; i < processes; i++) {
+            // the tasks spread evenly: 5 over 2 processes is 3 + 2, not 4 + 1
+            Slot slot = pool.new Slot(i, pool.workers / processes + (i < pool.workers % processes ? 1 : 0));
             pool.slots.add(slot);
-            // Platform threads: a read from a process pipe is blocking file I/O that would pin a
-            // virtual thread's carrier anyway, there are only `workers` of them, and named threads
-            // read well in thread dumps. Daemon: they must never keep the JVM alive.
+            // Platform threads: a process pipe is blocking file I/O that would pin a virtual
+            // thread's carrier anyway, there are two per process, and named threads read well in
+            // thread dumps. Daemon: they must never keep the JVM alive.
             Thread t = new Thread(slot, "gpupool-worker-" + i);
             t.setDaemon(true);
             slot.thread = t;
@@ -299,14 +326,30 @@ public final class ProcessPool implements AutoCloseable {
         return task.future;
     }
 
-    /** The configured number of worker processes. */
+    /** The configured number of tasks run at once. */
     public int workers() {
         return workers;
     }
 
-    /** For example {@code "2 worker processes"}. */
+    /** The number of worker processes: {@code ceil(workers / threadsPerProcess)}. */
+    public int processes() {
+        return slots.size();
+    }
+
+    /** For example {@code "2 worker processes"}, or {@code "1 worker process, 2 threads"} when processes are shared. */
     public String describe() {
-        return workers + (workers == 1 ? " worker process" : " worker processes");
+        return describe(workers, threadsPerProcess);
+    }
+
+    /** What {@link #describe()} says of a pool with these options, before it starts. */
+    public static String describe(int workers, int threadsPerProcess) {
+        int p = processes(workers, threadsPerProcess);
+        String processes = p + (p == 1 ? " worker process" : " worker processes");
+        return p == workers ? processes : processes + ", " + workers + " threads";
+    }
+
+    private static int processes(int workers, int threadsPerProcess) {
+        return (workers + threadsPerProcess - 1) / threadsPerProcess;
     }
 
     /** Process ids of the worker processes alive now (fewer than {@link #workers()} while some start or restart). */
@@ -367,7 +410,7 @@ public final class ProcessPool implements AutoCloseable {
             }
             dropped = drainQueue();
             for (Slot s : slots) {
-                s.kill(Kill.SHUTDOWN);
+                s.kill(Kill.SHUTDOWN, null);
             }
             lock.notifyAll();
         }
@@ -431,7 +474,7 @@ public final class ProcessPool implements AutoCloseable {
                 task.queued = false;
                 task.done = true;
             } else if (task.slot != null) {
-                task.slot.kill(Kill.CANCELLED);
+                task.slot.kill(Kill.CANCELLED, task);
             }
         }
     }
@@ -447,7 +490,7 @@ public final class ProcessPool implements AutoCloseable {
             failure = e;
             dropped = drainQueue();
             for (Slot s : slots) {
-                s.kill(Kill.SHUTDOWN);
+                s.kill(Kill.SHUTDOWN, null);
             }
             lock.notifyAll();
         }
@@ -478,27 +521,36 @@ public final class ProcessPool implements AutoCloseable {
         return state == State.FAILED ? failure : new CancellationException("process pool closed");
     }
 
-    /** One worker position: owns at most one process at a time and runs its tasks on its own thread. */
+    /**
+     * One worker process position: owns at most one process at a time, which runs up to
+     * {@code lanes} of its tasks at once. Its own thread starts the process, writes requests and
+     * handles the process's end; a reader thread per process reads the answers.
+     */
     private final class Slot implements Runnable {
         final int index;
+        final int lanes;
         Thread thread;
         // guarded by lock
         Process process;
-        Task current;
+        final Map<Long, Task> inFlight = new HashMap<>();
+        boolean ended;   // the reader saw the end of this process's output
+        boolean stopping; // its input was closed to make it exit
         Kill killReason;
+        Task killTarget; // the task a TIMEOUT or CANCELLED kill was for
         // used by this slot's thread only
         Path trainingOutput; // where this process writes the AOT cache at a normal exit, or null
         DataOutputStream out;
-        DataInputStream in;
 
-        Slot(int index) {
+        Slot(int index, int lanes) {
             this.index = index;
+            this.lanes = lanes;
         }
 
-        /** Caller holds lock. */
-        void kill(Kill reason) {
+        /** Caller holds lock. The first reason given wins: the process is going either way. */
+        void kill(Kill reason, Task target) {
             if (process != null && killReason == null) {
                 killReason = reason;
+                killTarget = target;
                 process.destroyForcibly();
             }
         }
@@ -515,18 +567,15 @@ public final class ProcessPool implements AutoCloseable {
                         }
                         continue;
                     }
-                    Task task = take();
+                    Task task = next();
                     if (task == null) {
                         return;
                     }
-                    if (task == DIED_IDLE) {
-                        int exit = reap(process);
-                        if (discardProcess() == null) {
-                            workerFailed("worker exited with code " + exit + " while idle");
-                        }
+                    if (task == ENDED) {
+                        processEnded();
                         continue;
                     }
-                    runTask(task);
+                    send(task);
                 }
             } catch (Throwable t) {
                 // A bug here must not leave futures hanging forever.
@@ -555,7 +604,7 @@ public final class ProcessPool implements AutoCloseable {
             }
             Process p;
             try {
-                p = launcher.start(training);
+                p = launcher.start(training, lanes);
             } catch (IOException | RuntimeException e) {
                 workerFailed("cannot start a worker JVM: " + e);
                 return false;
@@ -570,11 +619,11 @@ public final class ProcessPool implements AutoCloseable {
                 }
             }
             out = new DataOutputStream(new BufferedOutputStream(p.getOutputStream(), 1 << 16));
-            in = new DataInputStream(new BufferedInputStream(p.getInputStream(), 1 << 16));
+            DataInputStream in = new DataInputStream(new BufferedInputStream(p.getInputStream(), 1 << 16));
             ScheduledFuture<?> startTimer = timer.schedule(() -> {
                 synchronized (lock) {
                     if (process == p) {
-                        kill(Kill.TIMEOUT);
+                        kill(Kill.TIMEOUT, null);
                     }
                 }
             }, startTimeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -604,27 +653,34 @@ public final class ProcessPool implements AutoCloseable {
                 fail(new WorkerStartException(Protocol.utf8(hello.payload())));
                 return false;
             }
+            Thread reader = new Thread(() -> read(p, in), "gpupool-worker-" + index + "-reader");
+            reader.setDaemon(true);
+            reader.start();
             return true;
         }
 
-        private Task take() {
+        /**
+         * The next task to send to this process, {@link #ENDED} once the process's output has ended
+         * (its tasks must be dealt with first), or null when this slot is done.
+         */
+        private Task next() {
             synchronized (lock) {
                 while (true) {
+                    if (ended) {
+                        return ENDED;
+                    }
                     if (state == State.FAILED || state == State.KILLED) {
-                        return null;
-                    }
-                    if (!queue.isEmpty() && !process.isAlive()) {
-                        return DIED_IDLE; // don't blame the next task for a death that came before it
-                    }
-                    Task t = queue.pollFirst();
-                    if (t != null) {
+                        if (inFlight.isEmpty()) {
+                            return null;
+                        }
+                    } else if (canTake()) {
+                        Task t = queue.pollFirst();
                         t.queued = false;
                         t.slot = this;
-                        current = t;
+                        inFlight.put(t.id, t);
                         running++;
                         return t;
-                    }
-                    if (idleAndClosing()) {
+                    } else if (idleAndClosing()) {
                         lock.notifyAll(); // let the other idle slots see it too
                         return null;
                     }
@@ -637,104 +693,177 @@ public final class ProcessPool implements AutoCloseable {
             }
         }
 
-        private void runTask(Task task) {
-            Process p = process;
-            ScheduledFuture<?> deadline = task.timeout == null ? null : timer.schedule(() -> {
-                synchronized (lock) {
-                    if (current == task) {
-                        kill(Kill.TIMEOUT);
+        /** Caller holds lock. Whether the queue's head may start in this process now. */
+        private boolean canTake() {
+            Task head = queue.peekFirst();
+            if (head == null || inFlight.size() >= lanes) {
+                return false;
+            }
+            // A task suspected of a crash runs alone, so that a second death is blamed on it alone.
+            return inFlight.isEmpty() || (!head.alone && inFlight.values().stream().noneMatch(t -> t.alone));
+        }
+
+        private void send(Task task) {
+            if (task.timeout != null) {
+                ScheduledFuture<?> deadline = timer.schedule(() -> {
+                    synchronized (lock) {
+                        if (task.slot == this) {
+                            kill(Kill.TIMEOUT, task);
+                        }
                     }
+                }, task.timeout.toNanos(), TimeUnit.NANOSECONDS);
+                synchronized (lock) {
+                    if (task.slot == this) task.deadline = deadline;
+                    else deadline.cancel(false); // answered already
                 }
-            }, task.timeout.toNanos(), TimeUnit.NANOSECONDS);
-            Protocol.Response response = null;
-            IOException error = null;
+            }
             try {
                 Protocol.writeRequest(out, task.id, task.request);
-                response = Protocol.readResponse(in);
-                if (response.id() != task.id || (response.status() != Protocol.OK && response.status() != Protocol.ERROR)) {
-                    throw new Protocol.ProtocolException("expected a response to task " + task.id
-                            + ", got id " + response.id() + " status " + response.status());
+            } catch (IOException e) {
+                // Its input is broken, so the process is dead or dying: make sure it is, and its
+                // reader reports the end like any other.
+                synchronized (lock) {
+                    if (process != null) process.destroyForcibly();
+                }
+            }
+        }
+
+        /** The reader thread of process {@code p}: completes tasks as their answers arrive. */
+        private void read(Process p, DataInputStream in) {
+            IOException end;
+            try {
+                while (true) {
+                    Protocol.Response r = Protocol.readResponse(in);
+                    Task task;
+                    synchronized (lock) {
+                        task = r.status() == Protocol.OK || r.status() == Protocol.ERROR ? inFlight.remove(r.id()) : null;
+                        if (task == null) {
+                            throw new Protocol.ProtocolException("unexpected response id " + r.id() + " status " + r.status());
+                        }
+                        consecutiveFailures = 0;
+                        release(task);
+                        task.done = true;
+                    }
+                    if (r.status() == Protocol.OK) {
+                        task.future.complete(r.payload());
+                    } else {
+                        String text = Protocol.utf8(r.payload());
+                        int nl = text.indexOf('\n');
+                        task.future.completeExceptionally(nl < 0
+                                ? new WorkerTaskException(text, text)
+                                : new WorkerTaskException(text.substring(0, nl), text.substring(nl + 1)));
+                    }
                 }
             } catch (IOException e) {
-                error = e;
-                response = null;
+                end = e; // end of output: the process exited, died or was killed
             }
-            if (deadline != null) {
-                deadline.cancel(false);
-            }
-            if (response != null) {
-                Kill reason;
+            if (end instanceof Protocol.ProtocolException) {
+                boolean exiting;
                 synchronized (lock) {
-                    consecutiveFailures = 0;
-                    reason = killReason;
-                    release(task);
-                    task.done = true;
+                    exiting = stopping && process == p;
                 }
-                if (response.status() == Protocol.OK) {
-                    task.future.complete(response.payload());
-                } else {
-                    String text = Protocol.utf8(response.payload());
-                    int nl = text.indexOf('\n');
-                    task.future.completeExceptionally(nl < 0
-                            ? new WorkerTaskException(text, text)
-                            : new WorkerTaskException(text.substring(0, nl), text.substring(nl + 1)));
-                }
-                if (reason != null) { // killed just as it answered: the process is gone regardless
-                    reap(p);
-                    discardProcess();
-                }
-                return;
-            }
-            if (error instanceof Protocol.ProtocolException) {
-                p.destroyForcibly(); // its stream is garbage; it cannot be trusted with more work
-            }
-            int exit = reap(p);
-            Kill reason = discardProcess();
-            RuntimeException outcome = null;
-            boolean crashed = false;
-            synchronized (lock) {
-                release(task);
-                if (reason == null) {
-                    crashed = true;
-                    task.crashes++;
-                    if (task.crashes < 2 && !task.future.isDone()
-                            && (state == State.RUNNING || state == State.CLOSING)) {
-                        task.queued = true;
-                        queue.addFirst(task); // retry next, on whichever worker is free first
-                        lock.notifyAll();
-                    } else {
-                        task.done = true;
-                        outcome = task.crashes >= 2
-                                ? new WorkerCrashedException("worker process crashed twice on this input (exit code "
-                                        + exit + ")", exit)
-                                : terminalFailure();
+                if (exiting) {
+                    // A training worker's JVM prints its cache assembly on standard output as it
+                    // exits: not a protocol error, just the end.
+                    try {
+                        in.transferTo(java.io.OutputStream.nullOutputStream());
+                    } catch (IOException e) {
+                        // gone
                     }
                 } else {
-                    task.done = true;
-                    outcome = switch (reason) {
-                        case CANCELLED -> null; // already completed by whoever cancelled it
-                        case SHUTDOWN -> terminalFailure();
-                        case TIMEOUT -> null;
-                    };
+                    p.destroyForcibly(); // its stream is garbage; it cannot be trusted with more work
                 }
             }
-            if (reason == Kill.TIMEOUT) {
-                TimeoutException te = new TimeoutException("task ran longer than " + task.timeout
-                        + "; its worker process was killed");
-                task.future.completeExceptionally(te);
-            } else if (outcome != null) {
-                task.future.completeExceptionally(outcome);
+            synchronized (lock) {
+                if (process == p) {
+                    ended = true;
+                    lock.notifyAll();
+                }
             }
-            if (crashed) {
-                workerFailed("worker exited with code " + exit + " while running a task"
-                        + (error instanceof Protocol.ProtocolException ? " (" + error.getMessage() + ")" : ""));
+        }
+
+        /**
+         * The process's output has ended: decides the fate of each task it was running. After a
+         * crash each goes back to the head of the queue, to run alone, unless it already crashed
+         * a process alone before; after a kill for a timeout or cancellation, only the task it was
+         * for is done, the others go back to the queue uncounted.
+         */
+        private void processEnded() {
+            Process p;
+            synchronized (lock) {
+                p = process;
+            }
+            int exit = reap(p);
+            Task target;
+            List<Task> victims;
+            synchronized (lock) {
+                target = killTarget;
+                victims = new ArrayList<>(inFlight.values());
+                victims.sort(java.util.Comparator.comparingLong(t -> t.id));
+                inFlight.clear();
+                for (Task t : victims) {
+                    release(t);
+                }
+            }
+            Kill reason = discardProcess();
+            List<Task> failed = new ArrayList<>();
+            List<Throwable> outcomes = new ArrayList<>();
+            synchronized (lock) {
+                boolean open = state == State.RUNNING || state == State.CLOSING;
+                List<Task> retry = new ArrayList<>();
+                for (Task t : victims) {
+                    Throwable outcome;
+                    if (t.future.isDone()) {
+                        outcome = null; // completed from outside (cancelled): nothing left to say
+                    } else if (reason == null) {
+                        t.crashes++;
+                        if (t.crashes >= 2 && victims.size() == 1) {
+                            outcome = new WorkerCrashedException("worker process crashed twice on this input (exit code "
+                                    + exit + ")", exit);
+                        } else if (open) {
+                            t.alone = true;
+                            retry.add(t);
+                            continue;
+                        } else {
+                            outcome = terminalFailure();
+                        }
+                    } else if (t == target && reason == Kill.TIMEOUT) {
+                        outcome = new TimeoutException("task ran longer than " + t.timeout
+                                + "; its worker process was killed");
+                    } else if (reason != Kill.SHUTDOWN && open) {
+                        retry.add(t); // killed for another task's sake: not its fault
+                        continue;
+                    } else {
+                        outcome = terminalFailure();
+                    }
+                    t.done = true;
+                    if (outcome != null) {
+                        failed.add(t);
+                        outcomes.add(outcome);
+                    }
+                }
+                for (int i = retry.size() - 1; i >= 0; i--) {
+                    retry.get(i).queued = true;
+                    queue.addFirst(retry.get(i)); // next, on whichever process is free first
+                }
+                lock.notifyAll();
+            }
+            for (int i = 0; i < failed.size(); i++) {
+                failed.get(i).future.completeExceptionally(outcomes.get(i));
+            }
+            if (reason == null) {
+                workerFailed("worker exited with code " + exit + (victims.isEmpty() ? " while idle"
+                        : victims.size() == 1 ? " while running a task" : " while running " + victims.size() + " tasks"));
             }
         }
 
         /** Caller holds lock. */
         private void release(Task task) {
             task.slot = null;
-            current = null;
+            if (task.deadline != null) {
+                task.deadline.cancel(false);
+                task.deadline = null;
+            }
             running--;
             lock.notifyAll();
         }
@@ -749,6 +878,9 @@ public final class ProcessPool implements AutoCloseable {
                 Kill reason = killReason;
                 process = null;
                 killReason = null;
+                killTarget = null;
+                ended = false;
+                stopping = false;
                 return reason;
             }
         }
@@ -777,6 +909,9 @@ public final class ProcessPool implements AutoCloseable {
             if (p == null) {
                 return;
             }
+            synchronized (lock) {
+                stopping = true;
+            }
             try {
                 out.close();
             } catch (IOException e) {
@@ -802,6 +937,7 @@ public final class ProcessPool implements AutoCloseable {
             }
             synchronized (lock) {
                 process = null;
+                stopping = false;
             }
         }
     }

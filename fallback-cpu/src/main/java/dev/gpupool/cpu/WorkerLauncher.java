@@ -78,12 +78,12 @@ final class WorkerLauncher {
     }
 
     /**
-     * The command for one worker. With a cache file, every worker maps it. Without one, the worker
+     * The command for one worker running up to {@code threads} tasks at once. With a cache file, every worker maps it. Without one, the worker
      * given a {@code trainingOutput} records its run and writes an AOT cache there when it exits
      * normally (JEP 514: the JVM assembles it at exit); the pool then renames it into place, so that
      * no process ever maps a half-written file. Other workers start without.
      */
-    List<String> command(Path trainingOutput) {
+    List<String> command(Path trainingOutput, int threads) {
         List<String> c = new ArrayList<>(prefix);
         if (cache != null && Files.isReadable(cache)) {
             c.add("-XX:AOTCache=" + cache);
@@ -91,16 +91,18 @@ final class WorkerLauncher {
             c.add("-XX:AOTCacheOutput=" + trainingOutput);
         }
         c.addAll(suffix);
+        c.add(Integer.toString(threads));
         return c;
     }
 
-    Process start(Path trainingOutput) throws IOException {
+    /** Starts a worker that runs up to {@code threads} tasks at once. */
+    Process start(Path trainingOutput, int threads) throws IOException {
         // The JVM's cache assembly at a training worker's exit logs warnings and a JAVA_TOOL_OPTIONS
         // line on stderr that mean nothing to a user; that worker's stderr goes to a log beside the
         // cache instead (its task failures still come back through the protocol).
         ProcessBuilder.Redirect err = trainingOutput == null ? ProcessBuilder.Redirect.INHERIT
                 : ProcessBuilder.Redirect.to(trainingOutput.resolveSibling(trainingOutput.getFileName() + ".log").toFile());
-        return new ProcessBuilder(command(trainingOutput))
+        return new ProcessBuilder(command(trainingOutput, threads))
                 .redirectInput(ProcessBuilder.Redirect.PIPE)
                 .redirectOutput(ProcessBuilder.Redirect.PIPE)
                 .redirectError(err)

@@ -9,11 +9,16 @@ import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Entry point of a worker process: {@code java -cp <class path> dev.gpupool.cpu.WorkerMain
- * <handler class>}. Started by {@link ProcessPool}; not meant to be run by hand. Speaks
- * {@link Protocol} on standard input and output, one request at a time, and exits on end of input.
+ * <handler class> [threads]}. Started by {@link ProcessPool}; not meant to be run by hand. Speaks
+ * {@link Protocol} on standard input and output: the main thread reads requests and hands each to
+ * one of {@code threads} (default 1) task threads, which answer as they finish, so answers may come
+ * out of order; it exits once the input has ended and every task taken has been answered.
  */
 public final class WorkerMain {
     private WorkerMain() {}
@@ -40,10 +45,13 @@ public final class WorkerMain {
 
     private static int serve(String[] args, DataInputStream in, DataOutputStream out) throws IOException {
         WorkerHandler handler;
+        int threads;
         try {
-            if (args.length != 1) {
-                throw new IllegalArgumentException("usage: WorkerMain <handler class>");
+            if (args.length < 1 || args.length > 2) {
+                throw new IllegalArgumentException("usage: WorkerMain <handler class> [threads]");
             }
+            threads = args.length == 2 ? Integer.parseInt(args[1]) : 1;
+            if (threads < 1) throw new IllegalArgumentException("threads must be >= 1: " + threads);
             handler = Class.forName(args[0]).asSubclass(WorkerHandler.class)
                     .getConstructor().newInstance();
         } catch (Throwable t) {
@@ -55,31 +63,62 @@ public final class WorkerMain {
             return 2;
         }
         Protocol.writeResponse(out, Protocol.HELLO_ID, Protocol.READY, new byte[0]);
+        java.util.concurrent.atomic.AtomicInteger names = new java.util.concurrent.atomic.AtomicInteger();
+        ExecutorService tasks = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "gpupool-task-" + names.incrementAndGet());
+            t.setDaemon(true); // an Error halts the process; nothing else may keep it alive
+            return t;
+        });
         while (true) {
             long id;
             try {
                 id = in.readLong();
             } catch (EOFException e) {
-                return 0; // the pool closed our input: normal shutdown
+                break; // the pool closed our input: finish what was taken, then exit
             }
             byte[] request = Protocol.readPayload(in);
-            byte[] response;
-            try {
-                response = handler.handle(request);
-                if (response == null) {
-                    throw new NullPointerException("handler " + handler.getClass().getName() + " returned null");
-                }
-            } catch (Exception e) {
-                // An IOException is the input's fault (corrupt, unreadable, disk full): the pool reports
-                // its one-line message. Anything else is a bug worth a stack trace.
-                if (!(e instanceof IOException)) e.printStackTrace();
-                Protocol.writeResponse(out, id, Protocol.ERROR,
-                        Protocol.utf8(e.getClass().getName() + '\n' + oneLine(e)));
-                continue;
+            tasks.execute(() -> answer(handler, id, request, out));
+        }
+        tasks.shutdown();
+        try {
+            tasks.awaitTermination(Long.MAX_VALUE, TimeUnit.DAYS);
+        } catch (InterruptedException e) {
+            return 1;
+        }
+        return 0;
+    }
+
+    /** Runs one task and writes its answer; frames from several task threads never interleave. */
+    private static void answer(WorkerHandler handler, long id, byte[] request, DataOutputStream out) {
+        byte status;
+        byte[] response;
+        try {
+            response = handler.handle(request);
+            if (response == null) {
+                throw new NullPointerException("handler " + handler.getClass().getName() + " returned null");
             }
-            // Errors (OutOfMemoryError, StackOverflowError) propagate and end this process: its state
-            // is suspect, and the pool treats the death as a crash on this input.
-            Protocol.writeResponse(out, id, Protocol.OK, response);
+            status = Protocol.OK;
+        } catch (Exception e) {
+            // An IOException is the input's fault (corrupt, unreadable, disk full): the pool reports
+            // its one-line message. Anything else is a bug worth a stack trace.
+            if (!(e instanceof IOException)) e.printStackTrace();
+            status = Protocol.ERROR;
+            response = Protocol.utf8(e.getClass().getName() + '\n' + oneLine(e));
+        } catch (Throwable t) {
+            // An Error (OutOfMemoryError, StackOverflowError) leaves this process's state suspect:
+            // end it; the pool treats the death as a crash on the tasks it was running.
+            t.printStackTrace();
+            Runtime.getRuntime().halt(1);
+            return;
+        }
+        try {
+            synchronized (out) {
+                Protocol.writeResponse(out, id, status, response);
+            }
+        } catch (IOException e) {
+            // The parent is gone: nobody is left to answer to.
+            System.err.println("gpupool worker: " + e);
+            Runtime.getRuntime().halt(1);
         }
     }
 

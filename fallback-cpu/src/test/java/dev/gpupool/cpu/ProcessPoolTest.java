@@ -35,8 +35,13 @@ class ProcessPoolTest {
     Path tmp;
 
     private ProcessPool start(int workers) {
+        return start(workers, 1);
+    }
+
+    private ProcessPool start(int workers, int threadsPerProcess) {
         // No AOT cache in tests (Surefire's class path has directories anyway): each test starts the same way.
-        pool = ProcessPool.start(ProcessPool.Options.of(ScriptHandler.class).workers(workers).startupCache(false));
+        pool = ProcessPool.start(ProcessPool.Options.of(ScriptHandler.class).workers(workers)
+                .threadsPerProcess(threadsPerProcess).startupCache(false));
         return pool;
     }
 
@@ -117,6 +122,56 @@ class ProcessPoolTest {
         }
         assertEquals(2, pids.size(), "both worker processes ran tasks: " + pids);
         assertFalse(pids.contains(Long.toString(ProcessHandle.current().pid())));
+    }
+
+    @Test
+    void sharedProcessRunsItsTasksAtOnce() throws Exception {
+        start(5, 4);
+        assertEquals(5, pool.workers());
+        assertEquals(2, pool.processes(), "5 tasks at once over processes of at most 4 threads");
+        assertEquals("2 worker processes, 5 threads", pool.describe());
+        List<Long> pids = awaitWorkers(2);
+        Path dir = Files.createDirectory(tmp.resolve("meeting"));
+        // Submitted one at a time, as a library caller would: the second must not wait for the first.
+        CompletableFuture<byte[]> first = pool.submit(req("meet:" + dir));
+        Thread.sleep(100);
+        CompletableFuture<byte[]> second = pool.submit(req("meet:" + dir));
+        String a = get(first), b = get(second);
+        assertTrue(a.startsWith("met ") && b.startsWith("met "), a + " / " + b);
+        assertTrue(pids.contains(Long.parseLong(a.substring(4))), a);
+        List<CompletableFuture<byte[]>> echoes = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            echoes.add(pool.submit(req("echo:" + i)));
+        }
+        for (int i = 0; i < echoes.size(); i++) {
+            assertEquals(Integer.toString(i), get(echoes.get(i)), "answers out of order still reach their task");
+        }
+    }
+
+    @Test
+    void crashInASharedProcessFailsOnlyTheInputThatCausesIt() throws Exception {
+        start(2, 2);
+        assertEquals("1 worker process, 2 threads", pool.describe());
+        long first = awaitWorkers(1).get(0);
+        CompletableFuture<byte[]> bystander = pool.submit(req("sleep:1500"));
+        Thread.sleep(200); // the bystander is running when the poison kills their process
+        CompletableFuture<byte[]> poison = pool.submit(req("halt:3"));
+        WorkerCrashedException e = assertInstanceOf(WorkerCrashedException.class, failure(poison));
+        assertEquals("worker process crashed twice on this input (exit code 3)", e.getMessage());
+        String ranOn = get(bystander);
+        assertNotEquals(Long.toString(first), ranOn, "retried on a new process, and it succeeded there");
+        assertEquals("ok", get(pool.submit(req("echo:ok"))));
+    }
+
+    @Test
+    void timeoutInASharedProcessRetriesItsNeighbour() throws Exception {
+        start(2, 2);
+        long first = awaitWorkers(1).get(0);
+        CompletableFuture<byte[]> neighbour = pool.submit(req("sleep:1000"));
+        CompletableFuture<byte[]> stuck = pool.submit(req("sleep:20000"), Duration.ofMillis(300));
+        assertInstanceOf(TimeoutException.class, failure(stuck));
+        assertNoProcess(first);
+        assertNotEquals(Long.toString(first), get(neighbour), "the neighbour ran again, uncounted, on the new process");
     }
 
     @Test
@@ -223,6 +278,15 @@ class ProcessPoolTest {
     }
 
     @Test
+    void closeLetsAWorkerFinishExitingThoughItWritesToItsOutput() throws Exception {
+        start(2, 2);
+        Path finished = tmp.resolve("exit-finished");
+        assertEquals("registered", get(pool.submit(req("exitnoise:" + finished))));
+        pool.close();
+        assertTrue(Files.exists(finished), "the worker was not killed for what it wrote while exiting");
+    }
+
+    @Test
     void closeNowReturnsPromptlyAndCancelsEverything() throws Exception {
         start(1);
         awaitWorkers(1);
@@ -269,5 +333,6 @@ class ProcessPoolTest {
         assertThrows(IllegalArgumentException.class,
                 () -> ProcessPool.start(ProcessPool.Options.of(NotPublicHandler.class)));
         assertThrows(IllegalArgumentException.class, () -> ProcessPool.Options.of(ScriptHandler.class).workers(0));
+        assertThrows(IllegalArgumentException.class, () -> ProcessPool.Options.of(ScriptHandler.class).threadsPerProcess(0));
     }
 }

@@ -9,7 +9,10 @@ import java.nio.file.Path;
  * Test handler driven by the request text {@code command:argument}: echo, upper, sleep (ms, answers
  * the pid), pid, throw (IOException with the argument), halt (exit code), crashonce (halts unless
  * the marker file exists, creating it first), touch (creates the file), print (writes to System.out,
- * then echoes).
+ * then echoes), meet (creates a file in the directory, then waits up to 10 s for a second one there:
+ * answers "met PID" when two tasks ran at once, else "alone PID"), exitnoise (at its exit, as a
+ * training JVM assembling its AOT cache does, the process writes text to its standard output, waits
+ * 500 ms, then creates the file).
  */
 public final class ScriptHandler implements WorkerHandler {
     @Override
@@ -43,6 +46,33 @@ public final class ScriptHandler implements WorkerHandler {
             case "touch" -> {
                 Files.createFile(Path.of(arg));
                 yield "touched";
+            }
+            case "meet" -> {
+                Path dir = Path.of(arg);
+                Files.createTempFile(dir, "meet", "");
+                long end = System.nanoTime() + 10_000_000_000L;
+                long seen;
+                do {
+                    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+                        seen = files.count();
+                    }
+                    if (seen < 2) Thread.sleep(10);
+                } while (seen < 2 && System.nanoTime() < end);
+                yield (seen >= 2 ? "met " : "alone ") + pid;
+            }
+            case "exitnoise" -> {
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        java.io.FileOutputStream stdout = new java.io.FileOutputStream(java.io.FileDescriptor.out);
+                        stdout.write("Launching child process to assemble AOT cache\n".getBytes(StandardCharsets.UTF_8));
+                        stdout.flush();
+                        Thread.sleep(500);
+                        Files.createFile(Path.of(arg));
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                }));
+                yield "registered";
             }
             case "print" -> {
                 System.out.println("stray output that must not reach the protocol stream");

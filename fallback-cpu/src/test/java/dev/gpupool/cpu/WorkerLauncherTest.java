@@ -38,17 +38,17 @@ class WorkerLauncherTest {
 
     @Test
     void workerCommandKeepsJvmOutputOffTheProtocolStream() {
-        List<String> c = new WorkerLauncher("x.Handler", List.of("-Xmx256m"), false).command(null);
+        List<String> c = new WorkerLauncher("x.Handler", List.of("-Xmx256m"), false).command(null, 3);
         int cp = c.indexOf("-cp");
         assertTrue(c.subList(0, cp).containsAll(List.of("-Xlog:disable", "-Xlog:all=warning:stderr", "-XX:+UseSerialGC", "-Xmx256m")), c.toString());
-        assertEquals(List.of(WorkerMain.class.getName(), "x.Handler"), c.subList(cp + 2, c.size()));
+        assertEquals(List.of(WorkerMain.class.getName(), "x.Handler", "3"), c.subList(cp + 2, c.size()));
         assertEquals(System.getProperty("java.class.path"), c.get(cp + 1));
         assertFalse(c.stream().anyMatch(o -> o.startsWith("-XX:AOT")), "no cache when disabled");
     }
 
     @Test
     void callerChosenCollectorReplacesSerialGc() {
-        List<String> c = new WorkerLauncher("x.Handler", List.of("-XX:+UseParallelGC"), false).command(null);
+        List<String> c = new WorkerLauncher("x.Handler", List.of("-XX:+UseParallelGC"), false).command(null, 1);
         assertFalse(c.contains("-XX:+UseSerialGC"), "two collectors would stop the JVM from starting");
     }
 

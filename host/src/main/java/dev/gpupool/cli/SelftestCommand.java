@@ -129,7 +129,8 @@ final class SelftestCommand implements Callable<Integer> {
     }
 
     private static Result processes(List<Case> cases, int workers) {
-        try (ProcessPool pool = ProcessPool.start(ProcessPool.Options.of(SelftestResizeHandler.class).workers(workers))) {
+        try (ProcessPool pool = ProcessPool.start(ProcessPool.Options.of(SelftestResizeHandler.class).workers(workers)
+                .threadsPerProcess(dev.gpupool.device.Backends.CPU_THREADS_PER_PROCESS))) {
             List<byte[]> requests = new ArrayList<>();
             for (Case c : cases) {
                 requests.add(SelftestResizeHandler.request(c.request.src(), c.filter, c.fit, c.boxWidth, c.boxHeight, c.upscale));

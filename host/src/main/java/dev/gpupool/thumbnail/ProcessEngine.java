@@ -2,6 +2,7 @@ package dev.gpupool.thumbnail;
 
 import dev.gpupool.Backend;
 import dev.gpupool.cpu.ProcessPool;
+import dev.gpupool.device.Backends;
 import dev.gpupool.job.ThumbnailRequest;
 import dev.gpupool.job.ThumbnailResult;
 import dev.gpupool.job.ThumbnailWorkerHandler;
@@ -12,13 +13,15 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The {@code cpu} backend: each image whole in a worker JVM ({@link ThumbnailWorkerHandler}), so a
- * crash in a native decoder costs one worker, not the batch. Workers inherit this JVM's heap limit.
+ * crash in a native decoder costs a worker process and a retry, not the batch. Workers inherit this
+ * JVM's heap limit.
  */
 final class ProcessEngine implements ThumbnailEngine {
     private final ProcessPool processes;
 
     ProcessEngine(int workers) {
-        ProcessPool.Options options = ProcessPool.Options.of(ThumbnailWorkerHandler.class).workers(workers);
+        ProcessPool.Options options = ProcessPool.Options.of(ThumbnailWorkerHandler.class).workers(workers)
+                .threadsPerProcess(Backends.CPU_THREADS_PER_PROCESS);
         String crashOn = System.getProperty(ThumbnailWorkerHandler.CRASH_ON);
         if (crashOn != null) options.jvmOptions("-D" + ThumbnailWorkerHandler.CRASH_ON + "=" + crashOn); // tests only
         this.processes = ProcessPool.start(options);
