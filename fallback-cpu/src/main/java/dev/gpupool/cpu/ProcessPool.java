@@ -193,6 +193,60 @@ public final class ProcessPool implements AutoCloseable {
         }
     }
 
+    /** A worker process started by {@link #prestart} for the first slot of a pool with options {@code key}. */
+    private record Prestarted(List<Object> key, Process process, Path trainingOutput) {
+        void discard() {
+            process.destroyForcibly();
+            if (trainingOutput != null) WorkerLauncher.discard(trainingOutput);
+        }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicReference<Prestarted> PRESTARTED =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    /** What a prestarted process must match: everything its command line depends on. */
+    private static List<Object> prestartKey(Options o) {
+        return List.of(o.handler.getName(), o.jvmOptions, o.startupCache, lanes(o.workers, o.threadsPerProcess, 0));
+    }
+
+    private static int lanes(int workers, int threadsPerProcess, int slot) {
+        int processes = processes(workers, threadsPerProcess);
+        return workers / processes + (slot < workers % processes ? 1 : 0); // 5 over 2 processes: 3 + 2, not 4 + 1
+    }
+
+    /**
+     * Starts the first worker process of a pool with these options now, before the pool exists, so
+     * that its start-up overlaps the caller's: a command line calls this first thing when its
+     * arguments say it will most likely need the pool, then parses them and probes devices. The next
+     * {@link #start} with equal options (handler, JVM options, cache setting, threads of the first
+     * process) adopts the process; a pool with other options, or {@link #cancelPrestart()}, ends it.
+     * Unadopted, it exits when this JVM does. Never throws: a process that cannot start now is
+     * simply started later by the pool.
+     */
+    public static void prestart(Options options) {
+        try {
+            WorkerLauncher launcher = new WorkerLauncher(options.handler.getName(), options.jvmOptions, options.startupCache);
+            Path training = launcher.trainingOutput();
+            Process p = launcher.start(training, lanes(options.workers, options.threadsPerProcess, 0));
+            Prestarted old = PRESTARTED.getAndSet(new Prestarted(prestartKey(options), p, training));
+            if (old != null) old.discard();
+        } catch (IOException | RuntimeException e) {
+            // the pool starts its own
+        }
+    }
+
+    /** The pid of the process {@link #prestart} started that no pool has adopted yet, or -1 (for tests). */
+    static long prestartedPid() {
+        Prestarted p = PRESTARTED.get();
+        return p == null ? -1 : p.process().pid();
+    }
+
+    /** Ends the process {@link #prestart} started, if no pool adopted it (the job went elsewhere). */
+    public static void cancelPrestart() {
+        Prestarted old = PRESTARTED.getAndSet(null);
+        if (old != null) old.discard();
+    }
+
     private enum State { RUNNING, CLOSING, FAILED, KILLED }
 
     private enum Kill { TIMEOUT, CANCELLED, SHUTDOWN }
@@ -278,9 +332,17 @@ public final class ProcessPool implements AutoCloseable {
         ProcessPool pool = new ProcessPool(options);
         Runtime.getRuntime().addShutdownHook(pool.shutdownHook);
         int processes = processes(pool.workers, pool.threadsPerProcess);
+        Prestarted prestarted = PRESTARTED.getAndSet(null);
+        if (prestarted != null && !prestarted.key().equals(prestartKey(options))) {
+            prestarted.discard();
+            prestarted = null;
+        }
         for (int i = 0; i < processes; i++) {
-            // the tasks spread evenly: 5 over 2 processes is 3 + 2, not 4 + 1
-            Slot slot = pool.new Slot(i, pool.workers / processes + (i < pool.workers % processes ? 1 : 0));
+            Slot slot = pool.new Slot(i, lanes(pool.workers, pool.threadsPerProcess, i));
+            if (i == 0 && prestarted != null) {
+                slot.prestarted = prestarted;
+                pool.trainingStarted = prestarted.trainingOutput() != null;
+            }
             pool.slots.add(slot);
             // Platform threads: a process pipe is blocking file I/O that would pin a virtual
             // thread's carrier anyway, there are two per process, and named threads read well in
@@ -538,6 +600,7 @@ public final class ProcessPool implements AutoCloseable {
         Kill killReason;
         Task killTarget; // the task a TIMEOUT or CANCELLED kill was for
         // used by this slot's thread only
+        Prestarted prestarted; // its first process, already started by prestart(), or null
         Path trainingOutput; // where this process writes the AOT cache at a normal exit, or null
         DataOutputStream out;
 
@@ -593,21 +656,27 @@ public final class ProcessPool implements AutoCloseable {
 
         private boolean startWorker() {
             Path training;
-            synchronized (lock) {
-                if (state == State.FAILED || state == State.KILLED || idleAndClosing()) {
+            Process p;
+            if (prestarted != null) {
+                training = prestarted.trainingOutput();
+                p = prestarted.process();
+                prestarted = null;
+            } else {
+                synchronized (lock) {
+                    if (state == State.FAILED || state == State.KILLED || idleAndClosing()) {
+                        return false;
+                    }
+                    // One training worker per pool at most: it records the first run's classes and
+                    // profiles into the AOT cache that later workers (and later pools) start from.
+                    training = trainingStarted ? null : launcher.trainingOutput();
+                    trainingStarted |= training != null;
+                }
+                try {
+                    p = launcher.start(training, lanes);
+                } catch (IOException | RuntimeException e) {
+                    workerFailed("cannot start a worker JVM: " + e);
                     return false;
                 }
-                // One training worker per pool at most: it records the first run's classes and
-                // profiles into the AOT cache that later workers (and later pools) start from.
-                training = trainingStarted ? null : launcher.trainingOutput();
-                trainingStarted |= training != null;
-            }
-            Process p;
-            try {
-                p = launcher.start(training, lanes);
-            } catch (IOException | RuntimeException e) {
-                workerFailed("cannot start a worker JVM: " + e);
-                return false;
             }
             synchronized (lock) {
                 process = p;

@@ -175,6 +175,40 @@ class ProcessPoolTest {
     }
 
     @Test
+    void aPoolWithTheSameOptionsAdoptsThePrestartedProcess() throws Exception {
+        ProcessPool.Options options = ProcessPool.Options.of(ScriptHandler.class).workers(3).threadsPerProcess(2).startupCache(false);
+        ProcessPool.prestart(options);
+        long prestarted = ProcessPool.prestartedPid();
+        assertTrue(prestarted > 0);
+        seenPids.add(prestarted);
+        pool = ProcessPool.start(options);
+        assertEquals(-1, ProcessPool.prestartedPid());
+        assertTrue(awaitWorkers(2).contains(prestarted), "the first of the 2 processes is the prestarted one");
+        List<CompletableFuture<byte[]>> echoes = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            echoes.add(pool.submit(req("echo:" + i)));
+        }
+        for (int i = 0; i < echoes.size(); i++) {
+            assertEquals(Integer.toString(i), get(echoes.get(i)));
+        }
+    }
+
+    @Test
+    void aPoolWithOtherOptionsEndsThePrestartedProcess() throws Exception {
+        ProcessPool.prestart(ProcessPool.Options.of(ScriptHandler.class).workers(1).startupCache(false));
+        long prestarted = ProcessPool.prestartedPid();
+        seenPids.add(prestarted);
+        start(2, 2);
+        assertNoProcess(prestarted);
+        assertNotEquals(Long.toString(prestarted), get(pool.submit(req("pid"))));
+        ProcessPool.prestart(ProcessPool.Options.of(ScriptHandler.class).workers(1).startupCache(false));
+        long cancelled = ProcessPool.prestartedPid();
+        ProcessPool.cancelPrestart();
+        assertNoProcess(cancelled);
+        assertEquals(-1, ProcessPool.prestartedPid());
+    }
+
+    @Test
     void handlerExceptionFailsOnlyThatTask() throws Exception {
         start(1);
         String pidBefore = get(pool.submit(req("pid")));

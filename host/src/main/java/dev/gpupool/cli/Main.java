@@ -19,6 +19,8 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // Only here, not in run(): tests and embedders call run() in a JVM that outlives the command.
+        if (args.length > 0 && args[0].equals("thumbnails")) ThumbnailsCommand.prestartWorkers(args);
         System.exit(run(args));
     }
 

@@ -16,15 +16,32 @@ import java.util.concurrent.CompletableFuture;
  * crash in a native decoder costs a worker process and a retry, not the batch. Workers inherit this
  * JVM's heap limit.
  */
-final class ProcessEngine implements ThumbnailEngine {
+public final class ProcessEngine implements ThumbnailEngine {
     private final ProcessPool processes;
 
     ProcessEngine(int workers) {
+        this.processes = ProcessPool.start(options(workers));
+    }
+
+    private static ProcessPool.Options options(int workers) {
         ProcessPool.Options options = ProcessPool.Options.of(ThumbnailWorkerHandler.class).workers(workers)
                 .threadsPerProcess(Backends.CPU_THREADS_PER_PROCESS);
         String crashOn = System.getProperty(ThumbnailWorkerHandler.CRASH_ON);
         if (crashOn != null) options.jvmOptions("-D" + ThumbnailWorkerHandler.CRASH_ON + "=" + crashOn); // tests only
-        this.processes = ProcessPool.start(options);
+        return options;
+    }
+
+    /**
+     * Starts the first worker JVM of a {@code cpu} engine with {@code workers} now, for a command
+     * line that has not parsed its options yet: the engine adopts it (see {@link ProcessPool#prestart}).
+     */
+    public static void prestart(int workers) {
+        ProcessPool.prestart(options(workers));
+    }
+
+    /** Ends a {@link #prestart}ed worker JVM that the job will not use. */
+    public static void cancelPrestart() {
+        ProcessPool.cancelPrestart();
     }
 
 
