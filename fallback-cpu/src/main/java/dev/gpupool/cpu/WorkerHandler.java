@@ -26,4 +26,13 @@ public interface WorkerHandler {
      *     example {@code OutOfMemoryError}) ends the worker process and counts as a crash.
      */
     byte[] handle(byte[] request) throws Exception;
+
+    /**
+     * Called once, on a thread of its own, as soon as the worker has told the pool it is ready: a
+     * chance to load libraries and initialise classes while the worker waits for its first task, so
+     * that the first tasks do not pay for it. Tasks may arrive (and run) while it is still going, so
+     * it must not change what {@link #handle} computes. Exceptions are ignored. Default: nothing.
+     */
+    default void warmUp() throws Exception {
+    }
 }

@@ -63,6 +63,15 @@ public final class WorkerMain {
             return 2;
         }
         Protocol.writeResponse(out, Protocol.HELLO_ID, Protocol.READY, new byte[0]);
+        Thread warmUp = new Thread(() -> {
+            try {
+                handler.warmUp();
+            } catch (Exception e) {
+                // only a head start: the tasks that need whatever failed report it themselves
+            }
+        }, "gpupool-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
         java.util.concurrent.atomic.AtomicInteger names = new java.util.concurrent.atomic.AtomicInteger();
         ExecutorService tasks = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "gpupool-task-" + names.incrementAndGet());

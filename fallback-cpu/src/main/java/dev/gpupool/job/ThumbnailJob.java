@@ -63,6 +63,25 @@ public final class ThumbnailJob {
         return new ThumbnailResult(first.width(), first.height(), decoded.warnings(), spans);
     }
 
+    /**
+     * Runs a small synthetic photo through the job in memory (JPEG encode, decode shrunk on load,
+     * resize, encode), touching no file, so that whatever the first real images would pay once
+     * (loading and binding libjpeg-turbo, initialising classes) is paid now. A worker JVM does this
+     * while it waits for its first task: measured on 42 photos with one 2-thread worker, the first
+     * images' decode took ~60 ms longer than later ones.
+     */
+    public static void warmUp() throws IOException {
+        int w = 128, h = 96;
+        byte[] rgb = new byte[w * h * 3];
+        for (int i = 0; i < rgb.length; i++) rgb[i] = (byte) ((i * 7) ^ (i / (w * 3)) * 13);
+        ThumbnailSpec d = ThumbnailSpec.defaults();
+        ThumbnailSpec spec = new ThumbnailSpec(List.of(new BoxSize(16, 16)), d.fit(), d.filter(), d.format(), d.quality(),
+                d.upscale(), d.autoRotate(), d.background(), d.maxPixels(), d.lenient());
+        EncodeOptions jpeg = new EncodeOptions(OutputFormat.JPEG, spec.quality(), spec.background());
+        Decoded decoded = decode(Codecs.encode(new PixelBuffer(w, h, 3, rgb), jpeg), spec);
+        for (ResizePlan p : plan(decoded, spec)) Codecs.encode(Resampler.resize(decoded.pixels(), p.x(), p.y()), jpeg);
+    }
+
     /** The input's bytes: from memory, or read from its file with a one-line reason on failure. */
     public static byte[] read(ThumbnailRequest request) throws IOException {
         if (request.bytes() != null) return request.bytes();

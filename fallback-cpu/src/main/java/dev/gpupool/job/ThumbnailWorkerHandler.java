@@ -22,4 +22,10 @@ public final class ThumbnailWorkerHandler implements WorkerHandler {
         if (crashOn != null && !crashOn.isEmpty() && r.input().contains(crashOn)) Runtime.getRuntime().halt(134);
         return ThumbnailJob.run(r).toBytes();
     }
+
+    /** The codec libraries and the resize, bound and initialised before the first image arrives. */
+    @Override
+    public void warmUp() throws java.io.IOException {
+        ThumbnailJob.warmUp();
+    }
 }

@@ -209,6 +209,21 @@ class ProcessPoolTest {
     }
 
     @Test
+    void theHandlersWarmUpRunsBesideTheFirstTasksNotBeforeThem() throws Exception {
+        Path warmedUp = tmp.resolve("warmed-up");
+        pool = ProcessPool.start(ProcessPool.Options.of(ScriptHandler.class).workers(1).startupCache(false)
+                .jvmOptions("-Dscript.warmup=" + warmedUp));
+        awaitWorkers(1);
+        long t0 = System.nanoTime();
+        assertEquals("first", get(pool.submit(req("echo:first"))));
+        assertTrue(System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(2500), "the task did not wait for the 3 s warm-up");
+        assertFalse(Files.exists(warmedUp));
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!Files.exists(warmedUp) && System.nanoTime() < end) Thread.sleep(50);
+        assertTrue(Files.exists(warmedUp), "the warm-up ran in the worker");
+    }
+
+    @Test
     void handlerExceptionFailsOnlyThatTask() throws Exception {
         start(1);
         String pidBefore = get(pool.submit(req("pid")));

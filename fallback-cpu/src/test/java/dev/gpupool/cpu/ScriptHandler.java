@@ -15,6 +15,16 @@ import java.nio.file.Path;
  * 500 ms, then creates the file).
  */
 public final class ScriptHandler implements WorkerHandler {
+    /** With {@code -Dscript.warmup=FILE}, the warm-up takes 3 s, then creates FILE. */
+    @Override
+    public void warmUp() throws Exception {
+        String file = System.getProperty("script.warmup");
+        if (file != null) {
+            Thread.sleep(3000);
+            Files.createFile(Path.of(file));
+        }
+    }
+
     @Override
     public byte[] handle(byte[] request) throws Exception {
         String text = new String(request, StandardCharsets.UTF_8);
