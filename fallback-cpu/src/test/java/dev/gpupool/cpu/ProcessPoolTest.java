@@ -224,6 +224,13 @@ class ProcessPoolTest {
     }
 
     @Test
+    void workersKeepFreedNativeMemoryForTheNextTask() throws Exception {
+        start(1);
+        assertEquals(Long.toString(1L << 30), get(pool.submit(req("env:MALLOC_TRIM_THRESHOLD_"))));
+        assertEquals(Long.toString(32L << 20), get(pool.submit(req("env:MALLOC_MMAP_THRESHOLD_"))));
+    }
+
+    @Test
     void handlerExceptionFailsOnlyThatTask() throws Exception {
         start(1);
         String pidBefore = get(pool.submit(req("pid")));

@@ -36,6 +36,7 @@ public final class ScriptHandler implements WorkerHandler {
             case "echo" -> arg;
             case "upper" -> arg.toUpperCase();
             case "pid" -> pid;
+            case "env" -> String.valueOf(System.getenv(arg));
             case "sleep" -> {
                 Thread.sleep(Long.parseLong(arg));
                 yield pid;
