@@ -6,8 +6,10 @@ package dev.gpupool.cpu;
  *
  * <p>Implementations must be public, non-abstract and have a public no-argument constructor; each
  * worker process creates exactly one instance, when it starts, and calls {@link #handle} on it for
- * every task it is given, one task at a time. Instances may therefore keep caches, but must not
- * let the result of one call depend on an earlier one: a task may be retried on another process.
+ * every task it is given: one task at a time with {@link ProcessPool.Options#threadsPerProcess}
+ * at 1 (the default), from that many threads at once otherwise, when the handler must be
+ * thread-safe. Instances may keep caches, but must not let the result of one call depend on an
+ * earlier one: a task may be retried on another process.
  *
  * <p>Standard output is redirected to standard error in workers (standard output carries the
  * protocol), so printing is harmless. A handler that cannot finish (a stuck native call) is
