@@ -52,16 +52,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ul>
  * Completing the future from outside ({@code cancel}, {@code complete}, {@code orTimeout}...) takes
  * a queued task off the queue, or kills and replaces the worker running it: there is no gentler way
- * to stop it, so {@code mayInterruptIfRunning} makes no difference.
+ * to stop it, so {@code mayInterruptIfRunning} makes no difference (the other tasks that process was
+ * running go back to the queue, not counted as crashes).
  *
  * <p>Dead workers are replaced at once. Workers that fail to start, or die, more than
  * {@link Options#maxRestarts(int)} times in a row with no task completing in between fail the pool
  * (a machine that cannot start JVMs, a handler that crashes on everything) instead of looping.
  * Deliberate kills (timeouts, cancellation) do not count.
  *
- * <p>Futures are completed on the pool's reader threads, one per worker process: use the {@code *Async}
- * variants for dependent work that is not trivial, or that worker waits (closing the pool from
- * such a callback is allowed). A request array is written
+ * <p>Futures are completed on the pool's own threads (a reader thread per worker process, or the
+ * thread that manages a process that died or a pool that failed): use the {@code *Async} variants for
+ * dependent work that is not trivial, or that worker waits. Closing the pool from such a callback
+ * is allowed; {@code close()} and {@code closeNow()} then return at once and the pool finishes on its
+ * own threads. A request array is written
  * to the worker some time after {@code submit}: do not modify it until the future is done. The
  * queue is unbounded; callers bound the work in flight themselves.
  *
@@ -292,6 +295,7 @@ public final class ProcessPool implements AutoCloseable {
     private RuntimeException failure;
     private int running;
     private int consecutiveFailures;
+    private int stoppedSlots;
     private boolean trainingStarted;
 
     private ProcessPool(Options o) {
@@ -414,7 +418,7 @@ public final class ProcessPool implements AutoCloseable {
         return (workers + threadsPerProcess - 1) / threadsPerProcess;
     }
 
-    /** Process ids of the worker processes alive now (fewer than {@link #workers()} while some start or restart). */
+    /** Process ids of the worker processes alive now (fewer than {@link #processes()} while some start or restart). */
     public List<Long> workerPids() {
         List<Long> pids = new ArrayList<>();
         synchronized (lock) {
@@ -441,10 +445,12 @@ public final class ProcessPool implements AutoCloseable {
             }
             lock.notifyAll();
         }
+        if (onPoolThread()) {
+            return; // a future's callback: waiting here would wait for this very thread; the slots finish alone
+        }
         boolean interrupted = false;
         for (Slot s : slots) {
-            // Called from a future's callback on a reader thread: that thread exits after it returns.
-            while (s.thread != Thread.currentThread()) {
+            while (true) {
                 try {
                     s.thread.join();
                     break;
@@ -479,12 +485,15 @@ public final class ProcessPool implements AutoCloseable {
         for (Task t : dropped) {
             t.future.completeExceptionally(new CancellationException("process pool closed"));
         }
+        if (onPoolThread()) {
+            return; // a future's callback: the slots finish alone, the processes are already killed
+        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         for (Slot s : slots) {
             try {
                 // Killed processes answer EOF at once; bounded regardless, finish() kills leftovers.
                 long left = deadline - System.nanoTime();
-                if (left > 0 && s.thread != Thread.currentThread()) {
+                if (left > 0) {
                     s.thread.join(Duration.ofNanos(left));
                 }
             } catch (InterruptedException e) {
@@ -495,6 +504,16 @@ public final class ProcessPool implements AutoCloseable {
         finish();
     }
 
+    /** Whether the caller is one of the pool's own threads (a slot's, or a reader completing futures). */
+    private boolean onPoolThread() {
+        Thread me = Thread.currentThread();
+        for (Slot s : slots) {
+            if (s.thread == me || s.reader == me) return true;
+        }
+        return false;
+    }
+
+    /** Idempotent. Called by close() and closeNow(), and by the last slot to stop. */
     private void finish() {
         destroyAll(); // normally nothing left; ensures no process survives a slot that did not stop in time
         timer.shutdownNow();
@@ -579,6 +598,15 @@ public final class ProcessPool implements AutoCloseable {
         }
     }
 
+    /** The timer's schedule, or null once the pool has finished (its timer is shut down). */
+    private ScheduledFuture<?> schedule(Runnable task, Duration after) {
+        try {
+            return timer.schedule(task, after.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
+    }
+
     private RuntimeException terminalFailure() {
         return state == State.FAILED ? failure : new CancellationException("process pool closed");
     }
@@ -592,6 +620,7 @@ public final class ProcessPool implements AutoCloseable {
         final int index;
         final int lanes;
         Thread thread;
+        volatile Thread reader; // the reader of the current process
         // guarded by lock
         Process process;
         final Map<Long, Task> inFlight = new HashMap<>();
@@ -609,9 +638,12 @@ public final class ProcessPool implements AutoCloseable {
             this.lanes = lanes;
         }
 
-        /** Caller holds lock. The first reason given wins: the process is going either way. */
+        /**
+         * Caller holds lock. The first reason given wins: the process is going either way. A process
+         * whose output has already ended died by itself: a kill now must not pass for the cause.
+         */
         void kill(Kill reason, Task target) {
-            if (process != null && killReason == null) {
+            if (process != null && killReason == null && !ended) {
                 killReason = reason;
                 killTarget = target;
                 process.destroyForcibly();
@@ -642,10 +674,28 @@ public final class ProcessPool implements AutoCloseable {
                 }
             } catch (Throwable t) {
                 // A bug here must not leave futures hanging forever.
-                fail(new WorkerStartException("process pool worker thread failed: " + t, t));
+                RuntimeException failure = new WorkerStartException("process pool worker thread failed: " + t, t);
+                fail(failure);
+                List<Task> orphans;
+                synchronized (lock) {
+                    orphans = new ArrayList<>(inFlight.values());
+                    inFlight.clear();
+                    for (Task o : orphans) {
+                        detach(o);
+                        o.done = true;
+                        running--;
+                    }
+                    lock.notifyAll();
+                }
+                orphans.forEach(o -> o.future.completeExceptionally(failure));
                 throw t;
             } finally {
                 stopProcess();
+                boolean last;
+                synchronized (lock) {
+                    last = ++stoppedSlots == slots.size();
+                }
+                if (last) finish(); // when close() was called from a callback, nobody else will
             }
         }
 
@@ -689,13 +739,13 @@ public final class ProcessPool implements AutoCloseable {
             }
             out = new DataOutputStream(new BufferedOutputStream(p.getOutputStream(), 1 << 16));
             DataInputStream in = new DataInputStream(new BufferedInputStream(p.getInputStream(), 1 << 16));
-            ScheduledFuture<?> startTimer = timer.schedule(() -> {
+            ScheduledFuture<?> startTimer = schedule(() -> {
                 synchronized (lock) {
                     if (process == p) {
                         kill(Kill.TIMEOUT, null);
                     }
                 }
-            }, startTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            }, startTimeout);
             Protocol.Response hello;
             try {
                 hello = Protocol.readResponse(in);
@@ -703,7 +753,7 @@ public final class ProcessPool implements AutoCloseable {
                     throw new Protocol.ProtocolException("expected hello, got id " + hello.id());
                 }
             } catch (IOException e) {
-                startTimer.cancel(false);
+                if (startTimer != null) startTimer.cancel(false);
                 int exit = reap(p);
                 Kill reason = discardProcess();
                 if (reason == Kill.SHUTDOWN) {
@@ -715,16 +765,17 @@ public final class ProcessPool implements AutoCloseable {
                                 + (e instanceof Protocol.ProtocolException ? " (" + e.getMessage() + ")" : ""));
                 return false;
             }
-            startTimer.cancel(false);
+            if (startTimer != null) startTimer.cancel(false);
             if (hello.status() == Protocol.FATAL) {
                 reap(p);
                 discardProcess();
                 fail(new WorkerStartException(Protocol.utf8(hello.payload())));
                 return false;
             }
-            Thread reader = new Thread(() -> read(p, in), "gpupool-worker-" + index + "-reader");
-            reader.setDaemon(true);
-            reader.start();
+            Thread r = new Thread(() -> read(p, in), "gpupool-worker-" + index + "-reader");
+            r.setDaemon(true);
+            reader = r;
+            r.start();
             return true;
         }
 
@@ -742,7 +793,7 @@ public final class ProcessPool implements AutoCloseable {
                         if (inFlight.isEmpty()) {
                             return null;
                         }
-                    } else if (canTake()) {
+                    } else if (canTake() && process.isAlive()) { // a death while idle is no task's fault
                         Task t = queue.pollFirst();
                         t.queued = false;
                         t.slot = this;
@@ -774,16 +825,16 @@ public final class ProcessPool implements AutoCloseable {
 
         private void send(Task task) {
             if (task.timeout != null) {
-                ScheduledFuture<?> deadline = timer.schedule(() -> {
+                ScheduledFuture<?> deadline = schedule(() -> {
                     synchronized (lock) {
                         if (task.slot == this) {
                             kill(Kill.TIMEOUT, task);
                         }
                     }
-                }, task.timeout.toNanos(), TimeUnit.NANOSECONDS);
+                }, task.timeout);
                 synchronized (lock) {
                     if (task.slot == this) task.deadline = deadline;
-                    else deadline.cancel(false); // answered already
+                    else if (deadline != null) deadline.cancel(false); // answered already
                 }
             }
             try {
@@ -799,7 +850,7 @@ public final class ProcessPool implements AutoCloseable {
 
         /** The reader thread of process {@code p}: completes tasks as their answers arrive. */
         private void read(Process p, DataInputStream in) {
-            IOException end;
+            Throwable end = null;
             try {
                 while (true) {
                     Protocol.Response r = Protocol.readResponse(in);
@@ -810,28 +861,35 @@ public final class ProcessPool implements AutoCloseable {
                             throw new Protocol.ProtocolException("unexpected response id " + r.id() + " status " + r.status());
                         }
                         consecutiveFailures = 0;
-                        release(task);
+                        detach(task);
                         task.done = true;
                     }
-                    if (r.status() == Protocol.OK) {
-                        task.future.complete(r.payload());
-                    } else {
-                        String text = Protocol.utf8(r.payload());
-                        int nl = text.indexOf('\n');
-                        task.future.completeExceptionally(nl < 0
-                                ? new WorkerTaskException(text, text)
-                                : new WorkerTaskException(text.substring(0, nl), text.substring(nl + 1)));
+                    try {
+                        if (r.status() == Protocol.OK) {
+                            task.future.complete(r.payload());
+                        } else {
+                            String text = Protocol.utf8(r.payload());
+                            int nl = text.indexOf('\n');
+                            task.future.completeExceptionally(nl < 0
+                                    ? new WorkerTaskException(text, text)
+                                    : new WorkerTaskException(text.substring(0, nl), text.substring(nl + 1)));
+                        }
+                    } finally {
+                        // Counted as running until its callbacks are done, so close() returns after them.
+                        synchronized (lock) {
+                            running--;
+                            lock.notifyAll();
+                        }
                     }
                 }
-            } catch (IOException e) {
-                end = e; // end of output: the process exited, died or was killed
-            }
-            if (end instanceof Protocol.ProtocolException) {
+            } catch (Throwable e) {
+                end = e; // IOException: the output ended (the process exited, died or was killed)
+            } finally {
                 boolean exiting;
                 synchronized (lock) {
                     exiting = stopping && process == p;
                 }
-                if (exiting) {
+                if (end instanceof Protocol.ProtocolException && exiting) {
                     // A training worker's JVM prints its cache assembly on standard output as it
                     // exits: not a protocol error, just the end.
                     try {
@@ -839,23 +897,27 @@ public final class ProcessPool implements AutoCloseable {
                     } catch (IOException e) {
                         // gone
                     }
-                } else {
-                    p.destroyForcibly(); // its stream is garbage; it cannot be trusted with more work
+                } else if (!(end instanceof IOException) || end instanceof Protocol.ProtocolException) {
+                    // Garbage on the stream, or this thread failed (out of memory on a huge frame):
+                    // the process cannot be trusted with more work; its tasks are settled as a crash.
+                    p.destroyForcibly();
                 }
-            }
-            synchronized (lock) {
-                if (process == p) {
-                    ended = true;
-                    lock.notifyAll();
+                synchronized (lock) {
+                    if (process == p) {
+                        ended = true;
+                        lock.notifyAll();
+                    }
                 }
             }
         }
 
         /**
          * The process's output has ended: decides the fate of each task it was running. After a
-         * crash each goes back to the head of the queue, to run alone, unless it already crashed
-         * a process alone before; after a kill for a timeout or cancellation, only the task it was
-         * for is done, the others go back to the queue uncounted.
+         * crash each goes back to the head of the queue, to run alone from then on, unless it was
+         * already alone and had crashed a process before: then it fails. After a kill for a timeout
+         * or cancellation, only the task it was for is done; the others go back to the queue,
+         * uncounted. Freeing and requeueing happen at once, so that no other slot sees an empty
+         * queue in between and stops while these tasks still need running.
          */
         private void processEnded() {
             Process p;
@@ -863,24 +925,30 @@ public final class ProcessPool implements AutoCloseable {
                 p = process;
             }
             int exit = reap(p);
-            Task target;
-            List<Task> victims;
-            synchronized (lock) {
-                target = killTarget;
-                victims = new ArrayList<>(inFlight.values());
-                victims.sort(java.util.Comparator.comparingLong(t -> t.id));
-                inFlight.clear();
-                for (Task t : victims) {
-                    release(t);
-                }
+            if (trainingOutput != null) {
+                WorkerLauncher.discard(trainingOutput); // a dead trainer writes nothing usable
+                trainingOutput = null;
             }
-            Kill reason = discardProcess();
+            Kill reason;
+            List<Task> victims;
             List<Task> failed = new ArrayList<>();
             List<Throwable> outcomes = new ArrayList<>();
             synchronized (lock) {
+                reason = killReason;
+                Task target = killTarget;
+                process = null;
+                killReason = null;
+                killTarget = null;
+                ended = false;
+                stopping = false;
+                victims = new ArrayList<>(inFlight.values());
+                victims.sort(java.util.Comparator.comparingLong(t -> t.id));
+                inFlight.clear();
                 boolean open = state == State.RUNNING || state == State.CLOSING;
                 List<Task> retry = new ArrayList<>();
                 for (Task t : victims) {
+                    detach(t);
+                    running--;
                     Throwable outcome;
                     if (t.future.isDone()) {
                         outcome = null; // completed from outside (cancelled): nothing left to say
@@ -926,15 +994,13 @@ public final class ProcessPool implements AutoCloseable {
             }
         }
 
-        /** Caller holds lock. */
-        private void release(Task task) {
+        /** Caller holds lock. The task no longer runs here (the caller settles {@code running}). */
+        private void detach(Task task) {
             task.slot = null;
             if (task.deadline != null) {
                 task.deadline.cancel(false);
                 task.deadline = null;
             }
-            running--;
-            lock.notifyAll();
         }
 
         /** Forgets the (dead) process; returns why it was killed, or null if nobody here killed it. */

@@ -45,8 +45,8 @@ final class WorkerLauncher {
         String classPath = System.getProperty("java.class.path", "");
         List<String> p = new ArrayList<>();
         p.add(javaExecutable());
-        // Workers are single-threaded and numerous: the serial collector starts fastest and has no
-        // GC threads per process. Not added when the caller picks a collector (two is a start error).
+        // Workers run a few task threads each and may be numerous: the serial collector starts
+        // fastest and has no GC threads per process. Not added when the caller picks a collector (two is a start error).
         if (jvmOptions.stream().noneMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"))) {
             p.add("-XX:+UseSerialGC");
         }

@@ -66,7 +66,7 @@ public final class WorkerMain {
         Thread warmUp = new Thread(() -> {
             try {
                 handler.warmUp();
-            } catch (Exception e) {
+            } catch (Throwable e) {
                 // only a head start: the tasks that need whatever failed report it themselves
             }
         }, "gpupool-warm-up");

@@ -343,6 +343,35 @@ class ProcessPoolTest {
     }
 
     @Test
+    void closeFromAFuturesCallbackReturnsAndThePoolStillFinishesItsWork() throws Exception {
+        start(2, 2);
+        CompletableFuture<byte[]> first = pool.submit(req("echo:first"));
+        List<CompletableFuture<byte[]>> rest = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            rest.add(pool.submit(req("sleep:200")));
+        }
+        CompletableFuture<Void> closed = first.thenAccept(r -> pool.close()); // on the pool's reader thread
+        closed.get(10, TimeUnit.SECONDS);
+        for (CompletableFuture<byte[]> t : rest) {
+            get(t); // queued work still ran
+        }
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!pool.workerPids().isEmpty() && System.nanoTime() < end) Thread.sleep(20);
+        assertTrue(pool.workerPids().isEmpty(), "the workers stopped once the work was done");
+    }
+
+    @Test
+    void aWorkerThatDiesIdleIsNotBlamedOnTheNextTask() throws Exception {
+        start(1, 2);
+        long pid = awaitWorkers(1).get(0);
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        assertNoProcess(pid);
+        for (int i = 0; i < 3; i++) {
+            assertNotEquals(Long.toString(pid), get(pool.submit(req("pid"))), "ran on the replacement");
+        }
+    }
+
+    @Test
     void closeNowReturnsPromptlyAndCancelsEverything() throws Exception {
         start(1);
         awaitWorkers(1);

@@ -1,5 +1,6 @@
 package dev.gpupool.cli;
 
+import dev.gpupool.thumbnail.ProcessEngine;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,7 +22,9 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         // Only here, not in run(): tests and embedders call run() in a JVM that outlives the command.
         if (args.length > 0 && args[0].equals("thumbnails")) ThumbnailsCommand.prestartWorkers(args);
-        System.exit(run(args));
+        int status = run(args);
+        ProcessEngine.cancelPrestart(); // left unadopted by a usage error, or a failure before the engine
+        System.exit(status);
     }
 
     /** Runs the command line and returns the exit status (for tests and embedding). */

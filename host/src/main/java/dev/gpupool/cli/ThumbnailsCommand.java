@@ -78,7 +78,7 @@ final class ThumbnailsCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             return; // the parser will say what is wrong
         }
-        if (!("auto".equals(backend) || "cpu".equals(backend)) || (workers != null && workers < 1)) return;
+        if (!("auto".equalsIgnoreCase(backend) || "cpu".equalsIgnoreCase(backend)) || (workers != null && workers < 1)) return;
         ProcessEngine.prestart(workers != null ? workers : Runtime.getRuntime().availableProcessors());
     }
 
