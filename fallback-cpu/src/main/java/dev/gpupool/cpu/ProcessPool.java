@@ -925,22 +925,14 @@ public final class ProcessPool implements AutoCloseable {
                 p = process;
             }
             int exit = reap(p);
-            if (trainingOutput != null) {
-                WorkerLauncher.discard(trainingOutput); // a dead trainer writes nothing usable
-                trainingOutput = null;
-            }
+            discardTraining();
             Kill reason;
             List<Task> victims;
             List<Task> failed = new ArrayList<>();
             List<Throwable> outcomes = new ArrayList<>();
             synchronized (lock) {
-                reason = killReason;
                 Task target = killTarget;
-                process = null;
-                killReason = null;
-                killTarget = null;
-                ended = false;
-                stopping = false;
+                reason = forget();
                 victims = new ArrayList<>(inFlight.values());
                 victims.sort(java.util.Comparator.comparingLong(t -> t.id));
                 inFlight.clear();
@@ -1005,18 +997,27 @@ public final class ProcessPool implements AutoCloseable {
 
         /** Forgets the (dead) process; returns why it was killed, or null if nobody here killed it. */
         private Kill discardProcess() {
+            discardTraining();
+            synchronized (lock) {
+                return forget();
+            }
+        }
+
+        /** Caller holds lock. Clears the process's fields; returns why it was killed, or null. */
+        private Kill forget() {
+            Kill reason = killReason;
+            process = null;
+            killReason = null;
+            killTarget = null;
+            ended = false;
+            stopping = false;
+            return reason;
+        }
+
+        private void discardTraining() {
             if (trainingOutput != null) {
                 WorkerLauncher.discard(trainingOutput); // a dead trainer writes nothing usable
                 trainingOutput = null;
-            }
-            synchronized (lock) {
-                Kill reason = killReason;
-                process = null;
-                killReason = null;
-                killTarget = null;
-                ended = false;
-                stopping = false;
-                return reason;
             }
         }
 
