@@ -43,15 +43,8 @@ final class ThumbnailsCommand implements Callable<Integer> {
     @Option(names = "--trace", order = 23, paramLabel = "FILE", description = "Write a Chrome trace-event JSON timeline of every stage of every image (open it in Perfetto).")
     Path trace;
 
-    @Option(names = "--verbose", order = 40, description = "Stack traces for internal errors.")
-    boolean verbose;
-
-    // -h and -V as mixinStandardHelpOptions makes them, but listed last, after the ordered options above.
-    @Option(names = {"-h", "--help"}, order = 50, usageHelp = true, description = "Show this help message and exit.")
-    boolean help;
-
-    @Option(names = {"-V", "--version"}, order = 51, versionHelp = true, description = "Print version information and exit.")
-    boolean version;
+    @Mixin
+    CommandTailOptions tail;
 
     /**
      * Called with the raw arguments of {@code gpupool thumbnails ...} before they are parsed: when they

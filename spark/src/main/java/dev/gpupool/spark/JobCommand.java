@@ -1,5 +1,6 @@
 package dev.gpupool.spark;
 
+import dev.gpupool.cli.CommandTailOptions;
 import dev.gpupool.cli.ThumbnailOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -40,15 +41,8 @@ final class JobCommand {
     @Option(names = "--report", order = 22, paramLabel = "DIR", description = "Write the report here as JSON lines (default: DIR/gpupool-report).")
     String report;
 
-    @Option(names = "--verbose", order = 40, description = "Stack traces for internal errors.")
-    boolean verbose;
-
-    // -h and -V as mixinStandardHelpOptions makes them, but listed last, after the ordered options above.
-    @Option(names = {"-h", "--help"}, order = 50, usageHelp = true, description = "Show this help message and exit.")
-    boolean help;
-
-    @Option(names = {"-V", "--version"}, order = 51, versionHelp = true, description = "Print version information and exit.")
-    boolean version;
+    @Mixin
+    CommandTailOptions tail;
 
     /** The options, checked as the CLI checks them; throws {@link CommandLine.ParameterException}. */
     JobOptions options(CommandLine cl) {

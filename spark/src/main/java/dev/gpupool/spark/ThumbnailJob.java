@@ -76,7 +76,7 @@ public final class ThumbnailJob {
             spark = SparkSession.builder().config(conf).getOrCreate();
         } catch (RuntimeException e) {
             System.err.println("gpupool spark: cannot start Spark: " + e.getMessage());
-            if (cmd.verbose) e.printStackTrace();
+            if (cmd.tail.verbose) e.printStackTrace();
             return 3;
         }
         try {
@@ -88,7 +88,7 @@ public final class ThumbnailJob {
             return r.failed() > 0 ? 1 : 0;
         } catch (IOException | RuntimeException e) {
             System.err.println("gpupool spark: " + e.getMessage());
-            if (cmd.verbose) e.printStackTrace();
+            if (cmd.tail.verbose) e.printStackTrace();
             return 3;
         } finally {
             spark.stop();
