@@ -46,7 +46,8 @@ final class WorkerLauncher {
         List<String> p = new ArrayList<>();
         p.add(javaExecutable());
         // Workers run a few task threads each and may be numerous: the serial collector starts
-        // fastest and has no GC threads per process. Not added when the caller picks a collector (two is a start error).
+        // fastest and has no GC threads per process. Not added when the caller picks a collector
+        // (two is a start error).
         if (jvmOptions.stream().noneMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"))) {
             p.add("-XX:+UseSerialGC");
         }
@@ -90,8 +91,9 @@ final class WorkerLauncher {
     }
 
     /**
-     * The command for one worker running up to {@code threads} tasks at once. With a cache file, every worker maps it. Without one, the worker
-     * given a {@code trainingOutput} records its run and writes an AOT cache there when it exits
+     * The command for one worker running up to {@code threads} tasks at once. With a cache file,
+     * every worker maps it. Without one, the worker given a {@code trainingOutput} records its run
+     * and writes an AOT cache there when it exits
      * normally (JEP 514: the JVM assembles it at exit); the pool then renames it into place, so that
      * no process ever maps a half-written file. Other workers start without.
      */

@@ -51,7 +51,8 @@ final class ThumbnailsCommand implements Callable<Integer> {
      * leave the {@code cpu} backend possible (no {@code --backend}, or auto or cpu), starts its first
      * worker JVM now, so that it boots while this JVM parses and probes devices (about 0.15 s on 2 cores,
      * where the second core had nothing to do meanwhile). The engine adopts it; {@link #call} ends it
-     * when the job goes to another backend. Arguments it cannot read leave everything to the parser.
+     * when the job goes to another backend, {@link Main#main} when the command ends without it.
+     * Arguments it cannot read leave everything to the parser.
      */
     static void prestartWorkers(String[] args) {
         String backend = "auto";
@@ -79,14 +80,9 @@ final class ThumbnailsCommand implements Callable<Integer> {
     public Integer call() {
         PrintStream err = System.err;
         try {
-            Pool pool;
-            try {
-                thumbnail.validate();
-                pool = thumbnail.openPool();
-            } catch (RuntimeException e) {
-                ProcessEngine.cancelPrestart();
-                throw e;
-            }
+            thumbnail.validate();
+            Pool pool = thumbnail.openPool();
+            // A prestarted worker is of no use to another backend; on failures Main ends it anyway.
             if (pool.backend() != Backend.CPU) ProcessEngine.cancelPrestart();
             Thumbnailer t = thumbnail.thumbnailer(pool).trace(trace);
             try (pool; Progress progress = Progress.forTerminal(err)) {
