@@ -1,14 +1,12 @@
 package dev.gpupool;
 
-import dev.gpupool.device.Backends;
+import dev.gpupool.backend.BackendRuntime;
+import dev.gpupool.backend.Backends;
 import dev.gpupool.device.ProbeReport;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -27,7 +25,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -65,8 +62,7 @@ import java.util.stream.StreamSupport;
  */
 public final class Pool implements AutoCloseable {
     private final Backend requested;
-    private final Backend backend;
-    private final String device;
+    private final BackendRuntime runtime;
     private final int deviceIndex;
     private final int workers;
     private final Duration taskTimeout;
@@ -74,14 +70,12 @@ public final class Pool implements AutoCloseable {
     private final List<ProbeReport> probes;
     private final ThreadPoolExecutor executor;
     private final ScheduledExecutorService timer;
-    private final Map<Class<?>, AutoCloseable> resources = new LinkedHashMap<>();
     private final Thread shutdownHook;
     private volatile boolean closed;
 
     private Pool(Builder b, Backends.Selection selection) {
         this.requested = b.backend;
-        this.backend = selection.chosen().backend();
-        this.device = selection.chosen().device();
+        this.runtime = selection.runtime();
         this.deviceIndex = b.device;
         this.workers = b.workers > 0 ? b.workers : Runtime.getRuntime().availableProcessors();
         this.taskTimeout = b.taskTimeout;
@@ -165,13 +159,18 @@ public final class Pool implements AutoCloseable {
         /** Probes, binds and starts the pool. */
         public Pool open() {
             Backends.Selection s = Backends.select(backend, device, workers > 0 ? workers : Runtime.getRuntime().availableProcessors());
-            return new Pool(this, s);
+            try {
+                return new Pool(this, s);
+            } catch (RuntimeException | Error e) {
+                s.runtime().close();
+                throw e;
+            }
         }
     }
 
     /** The backend chosen (never {@link Backend#AUTO}). */
     public Backend backend() {
-        return backend;
+        return runtime.backend();
     }
 
     /** The backend asked for: {@link Backend#AUTO} or the one insisted on. */
@@ -181,7 +180,7 @@ public final class Pool implements AutoCloseable {
 
     /** The device it runs on: "NVIDIA H100 80GB HBM3", "Portable Computing Language: cpu", "2 worker processes". */
     public String device() {
-        return device;
+        return runtime.device();
     }
 
     /** The device index asked for. */
@@ -347,19 +346,13 @@ public final class Pool implements AutoCloseable {
     }
 
     /**
-     * The pool's instance of a backend resource (a worker-process pool, a device context), made by
-     * {@code factory} on first use and closed when the pool closes, in reverse order of creation.
+     * The backend's runtime: the one object through which this pool's thumbnails, user kernels and
+     * in-memory resizes reach the backend (its device session, its worker processes). For gpupool's
+     * own packages; not a stable API.
      */
-    public <R extends AutoCloseable> R resource(Class<R> key, Supplier<? extends R> factory) {
-        synchronized (resources) {
-            if (closed) throw new RejectedExecutionException("pool is closed");
-            AutoCloseable r = resources.get(key);
-            if (r == null) {
-                r = factory.get();
-                resources.put(key, r);
-            }
-            return key.cast(r);
-        }
+    public BackendRuntime runtime() {
+        if (closed) throw new RejectedExecutionException("pool is closed");
+        return runtime;
     }
 
     /** True once {@link #close()} has begun. */
@@ -396,24 +389,16 @@ public final class Pool implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         timer.shutdownNow();
-        List<AutoCloseable> toClose;
-        synchronized (resources) {
-            toClose = new ArrayList<>(resources.values());
-            resources.clear();
-        }
-        Collections.reverse(toClose);
-        for (AutoCloseable r : toClose) {
-            try {
-                r.close();
-            } catch (Exception ignored) {
-                // closing is best effort; the pool is gone either way
-            }
+        try {
+            runtime.close();
+        } catch (RuntimeException ignored) {
+            // closing is best effort; the pool is gone either way
         }
     }
 
     @Override
     public String toString() {
-        return "Pool[" + backend + " on " + device + ", " + workers + " workers]";
+        return "Pool[" + runtime.backend() + " on " + runtime.device() + ", " + workers + " workers]";
     }
 
     /** A future whose cancellation reaches the running task. */

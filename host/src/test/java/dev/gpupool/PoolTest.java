@@ -160,20 +160,15 @@ class PoolTest {
     }
 
     @Test
-    void resourcesAreMadeOnceAndClosedWithThePool() {
-        AtomicInteger made = new AtomicInteger(), closed = new AtomicInteger();
-        class Res implements AutoCloseable {
-            @Override
-            public void close() {
-                closed.incrementAndGet();
-            }
-        }
-        Res a = pool.resource(Res.class, () -> { made.incrementAndGet(); return new Res(); });
-        Res b = pool.resource(Res.class, () -> { made.incrementAndGet(); return new Res(); });
-        assertSame(a, b);
-        pool.close();
-        assertEquals(1, made.get());
-        assertEquals(1, closed.get());
+    void theRuntimeMakesOneEngineAndIsClosedWithThePool() {
+        Pool p = Pool.open(Backend.CPU_THREADS);
+        dev.gpupool.backend.BackendRuntime rt = p.runtime();
+        assertEquals(Backend.CPU_THREADS, rt.backend());
+        assertSame(rt.thumbnails(p), rt.thumbnails(p));
+        assertEquals(null, rt.kernels(), "a CPU backend has no device to run kernels on");
+        p.close();
+        assertThrows(java.util.concurrent.RejectedExecutionException.class, p::runtime);
+        assertThrows(java.util.concurrent.RejectedExecutionException.class, () -> rt.thumbnails(p));
     }
 
     @Test

@@ -12,7 +12,7 @@ import dev.gpupool.benchmark.PoolContender;
 import dev.gpupool.benchmark.SampleImages;
 import dev.gpupool.benchmark.SvgChart;
 import dev.gpupool.benchmark.ThumbnailatorContender;
-import dev.gpupool.device.Backends;
+import dev.gpupool.backend.Backends;
 import dev.gpupool.device.ProbeReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,7 +1,7 @@
 package dev.gpupool.cli;
 
 import dev.gpupool.codec.Codecs;
-import dev.gpupool.device.Backends;
+import dev.gpupool.backend.Backends;
 import dev.gpupool.device.ProbeReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,7 +31,9 @@ final class DevicesCommand implements Callable<Integer> {
             out.println(r.backend().cliName() + ": " + (r.usable() ? "usable, " + r.device() + note : r.reason()));
             for (String d : r.details()) out.println("  " + d);
         }
-        for (ProbeReport r : Backends.select(dev.gpupool.Backend.AUTO, 0, workers).probes()) {
+        Backends.Selection chosen = Backends.select(dev.gpupool.Backend.AUTO, 0, workers);
+        chosen.runtime().close();
+        for (ProbeReport r : chosen.probes()) {
             if (r.usable()) auto = r.backend().cliName() + " (" + r.device() + ")";
         }
         out.println("auto: " + auto);

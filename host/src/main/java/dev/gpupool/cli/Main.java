@@ -1,6 +1,6 @@
 package dev.gpupool.cli;
 
-import dev.gpupool.thumbnail.ProcessEngine;
+import dev.gpupool.backend.cpu.ProcessEngine;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

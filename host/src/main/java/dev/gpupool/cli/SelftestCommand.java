@@ -1,10 +1,13 @@
 package dev.gpupool.cli;
 
 import dev.gpupool.Backend;
-import dev.gpupool.device.Backends;
+import dev.gpupool.backend.BackendRuntime;
+import dev.gpupool.backend.Backends;
+import dev.gpupool.backend.cpu.ProcessEngine;
+import dev.gpupool.backend.device.DeviceRuntime;
 import dev.gpupool.device.DeviceException;
 import dev.gpupool.device.DeviceResizer;
-import dev.gpupool.device.DeviceResizers;
+import dev.gpupool.device.DeviceSession;
 import dev.gpupool.device.ProbeReport;
 import dev.gpupool.device.ResizeRequest;
 import dev.gpupool.image.Filter;
@@ -64,19 +67,15 @@ final class SelftestCommand implements Callable<Integer> {
         List<PixelBuffer> reference = cases.stream().map(c -> Resampler.resize(c.request.src(), c.request.x(), c.request.y())).toList();
         boolean allOk = true;
         for (ProbeReport r : reports) {
-            try {
-                Result res = switch (r.backend()) {
-                    case CPU -> processes(cases, workers);
-                    case CPU_THREADS -> threads(cases, workers);
-                    default -> device(r.backend(), cases);
-                };
+            try (BackendRuntime runtime = Backends.select(r.backend(), device, workers).runtime()) {
+                List<String> notes = new ArrayList<>();
+                Result res = runtime instanceof DeviceRuntime d ? device(d.session(), cases, notes)
+                        : r.backend() == Backend.CPU ? processes(cases, workers) : threads(cases, workers);
                 int diff = 0;
                 for (int i = 0; i < cases.size(); i++) diff = Math.max(diff, maxDiff(reference.get(i), res.outputs.get(i)));
                 boolean ok = diff <= 1;
                 allOk &= ok;
-                if (r.backend() == Backend.CUDA) {
-                    out.println("cuda limits: " + dev.gpupool.device.cuda.CudaBandwidth.measure(device, 256L << 20, 10));
-                }
+                for (String note : notes) out.println(r.backend().cliName() + " " + note);
                 out.printf(Locale.ROOT, "%s (%s): %s, max difference %d per channel over %d resizes, %.1f MP/s resize (median of 5)%s%n",
                         r.backend().cliName(), r.device(), ok ? "ok" : "MISMATCH", diff, cases.size(),
                         sourcePixels / 1e6 / res.seconds, r.backend() == Backend.CPU ? " [pixels piped to the workers for this check; real jobs pipe only paths]" : "");
@@ -130,7 +129,7 @@ final class SelftestCommand implements Callable<Integer> {
 
     private static Result processes(List<Case> cases, int workers) {
         try (ProcessPool pool = ProcessPool.start(ProcessPool.Options.of(SelftestResizeHandler.class).workers(workers)
-                .threadsPerProcess(dev.gpupool.device.Backends.CPU_THREADS_PER_PROCESS))) {
+                .threadsPerProcess(ProcessEngine.CPU_THREADS_PER_PROCESS))) {
             List<byte[]> requests = new ArrayList<>();
             for (Case c : cases) {
                 requests.add(SelftestResizeHandler.request(c.request.src(), c.filter, c.fit, c.boxWidth, c.boxHeight, c.upscale));
@@ -173,8 +172,11 @@ final class SelftestCommand implements Callable<Integer> {
         }
     }
 
-    private Result device(Backend b, List<Case> cases) throws DeviceException {
-        try (DeviceResizer r = DeviceResizers.open(b, device, true)) {
+    /** The device's resize through the pool's own session; {@code notes} gets the session's measured limits. */
+    private static Result device(DeviceSession session, List<Case> cases, List<String> notes) throws DeviceException {
+        notes.addAll(session.limits());
+        {
+            DeviceResizer r = session.resizer();
             List<ResizeRequest> batch = cases.stream().map(Case::request).toList();
             r.resize(batch); // warm-up: program build or cache load, buffer allocation
             List<PixelBuffer> last = null;

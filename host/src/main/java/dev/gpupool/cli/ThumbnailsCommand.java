@@ -3,7 +3,7 @@ package dev.gpupool.cli;
 import dev.gpupool.Backend;
 import dev.gpupool.Pool;
 import dev.gpupool.thumbnail.BatchReport;
-import dev.gpupool.thumbnail.ProcessEngine;
+import dev.gpupool.backend.cpu.ProcessEngine;
 import dev.gpupool.thumbnail.Thumbnailer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

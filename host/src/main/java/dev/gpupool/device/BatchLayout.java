@@ -29,16 +29,35 @@ public final class BatchLayout {
     private BatchLayout() {
     }
 
-    /** Bytes on the device one request needs (src, mid, dst, descriptor + first tables, weights) and its work items. */
-    public record Need(long src, long mid, long dst, long meta, long wts, long hItems, long vItems) {
+    /**
+     * Bytes on the device one request needs (src, mid, dst, descriptor + first tables, weights) and its
+     * work items. {@code sharesSource}: the request resizes the same pixels as the one before it (one
+     * image, several sizes), so inside one chunk its source is uploaded once and both descriptors
+     * point at it.
+     */
+    public record Need(long src, long mid, long dst, long meta, long wts, long hItems, long vItems, boolean sharesSource) {
+        /** A request with a source of its own. */
+        public Need(long src, long mid, long dst, long meta, long wts, long hItems, long vItems) {
+            this(src, mid, dst, meta, wts, hItems, vItems, false);
+        }
+
         public static Need of(ResizeRequest r) {
+            return of(r, false);
+        }
+
+        static Need of(ResizeRequest r, boolean sharesSource) {
             PixelBuffer s = r.src();
             ResampleWeights x = r.x(), y = r.y();
             long ch = s.channels();
             long outW = x.outSize(), outH = y.outSize();
             return new Need((long) s.width() * s.height() * ch, (long) s.height() * outW * ch * 4, outW * outH * ch,
                     4L * (DESC + outW + outH), 4L * (outW * x.taps() + outH * y.taps()),
-                    (long) s.height() * outW, outW * outH);
+                    (long) s.height() * outW, outW * outH, sharesSource);
+        }
+
+        /** Source bytes this request adds to a chunk that starts at {@code from} (0 when it shares the previous request's). */
+        long srcIn(int from, int index) {
+            return sharesSource && index > from ? 0 : src;
         }
 
         public long total() {
@@ -56,7 +75,7 @@ public final class BatchLayout {
             long src = 0, mid = 0, dst = 0, meta = 0, wts = 0, h = 0, v = 0;
             for (int i = from; i < to; i++) {
                 Need d = needs[i];
-                src += d.src;
+                src += d.srcIn(from, i);
                 mid += d.mid;
                 dst += d.dst;
                 meta += d.meta;
@@ -75,7 +94,7 @@ public final class BatchLayout {
     /** Needs of every request. */
     public static Need[] needs(List<ResizeRequest> batch) {
         Need[] n = new Need[batch.size()];
-        for (int i = 0; i < n.length; i++) n[i] = Need.of(batch.get(i));
+        for (int i = 0; i < n.length; i++) n[i] = Need.of(batch.get(i), i > 0 && batch.get(i).src() == batch.get(i - 1).src());
         return n;
     }
 
@@ -100,11 +119,12 @@ public final class BatchLayout {
         long total = 0, src = 0, mid = 0, dst = 0, meta = 0, wts = 0;
         while (j < needs.length) {
             Need d = needs[j];
-            boolean fits = total + d.total() <= target && src + d.src <= maxAlloc && mid + d.mid <= maxAlloc
+            long dSrc = d.srcIn(from, j);
+            boolean fits = total + d.total() - d.src + dSrc <= target && src + dSrc <= maxAlloc && mid + d.mid <= maxAlloc
                     && dst + d.dst <= maxAlloc && meta + d.meta <= maxAlloc && wts + d.wts <= maxAlloc;
             if (!fits && j > from) break;
-            total += d.total();
-            src += d.src;
+            total += d.total() - d.src + dSrc;
+            src += dSrc;
             mid += d.mid;
             dst += d.dst;
             meta += d.meta;
@@ -179,7 +199,7 @@ public final class BatchLayout {
         FloatBuffer wts = wtsBytes.asFloatBuffer();
         int nimg = to - from;
         int metaPos = nimg * DESC, wtsPos = 0;
-        int srcOff = 0, midOff = 0, dstOff = 0, hStart = 0, vStart = 0;
+        int srcOff = 0, midOff = 0, dstOff = 0, hStart = 0, vStart = 0, lastSrcOff = 0;
         int[] dstOffsets = new int[nimg];
         int[][] shapes = new int[nimg][];
         int[] desc = new int[DESC];
@@ -188,7 +208,8 @@ public final class BatchLayout {
             PixelBuffer p = r.src();
             ResampleWeights x = r.x(), y = r.y();
             int ch = p.channels(), outW = x.outSize(), outH = y.outSize();
-            desc[D_SRC] = srcOff;
+            boolean shared = needs[i].srcIn(from, i) == 0 && needs[i].src > 0;
+            desc[D_SRC] = shared ? lastSrcOff : srcOff;
             desc[D_INW] = p.width();
             desc[D_INH] = p.height();
             desc[D_CH] = ch;
@@ -211,10 +232,13 @@ public final class BatchLayout {
             wts.put(wtsPos, x.weightTable());
             wts.put(wtsPos + outW * x.taps(), y.weightTable());
             wtsPos += outW * x.taps() + outH * y.taps();
-            src.put(srcOff, p.data());
+            if (!shared) { // one image at several sizes: its pixels go up once per chunk
+                src.put(srcOff, p.data());
+                lastSrcOff = srcOff;
+                srcOff += p.data().length;
+            }
             dstOffsets[i - from] = dstOff;
             shapes[i - from] = new int[]{outW, outH, ch};
-            srcOff += p.data().length;
             midOff += (int) (needs[i].mid / 4);
             dstOff += (int) needs[i].dst;
             hStart += (int) needs[i].hItems;

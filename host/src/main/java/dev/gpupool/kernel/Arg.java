@@ -64,7 +64,7 @@ public sealed interface Arg permits Arg.Scalar, Arg.Buffer {
             return typeName() + " " + value;
         }
 
-        String typeName() {
+        public String typeName() {
             return value instanceof Integer ? "int" : value instanceof Long ? "long" : value instanceof Float ? "float" : "double";
         }
     }
@@ -110,7 +110,7 @@ public sealed interface Arg permits Arg.Scalar, Arg.Buffer {
         }
 
         /** A view of a ByteBuffer argument from its position, at offset 0 (its own position untouched). */
-        ByteBuffer view() {
+        public ByteBuffer view() {
             ByteBuffer b = (ByteBuffer) data;
             return b.slice().order(b.order());
         }

@@ -151,6 +151,15 @@ public final class Kernel {
                 if (params != null && n != params.size()) {
                     throw new IllegalArgumentException("the PTX entry " + name + " takes " + n + " parameters, params(...) declares " + params.size());
                 }
+                if (params != null) {
+                    List<String> types = PtxEntries.paramTypes(cudaPtx, name);
+                    for (int i = 0; i < n; i++) {
+                        if (!PtxEntries.declaredFits(params.get(i), types.get(i))) {
+                            throw new IllegalArgumentException("parameter " + i + " of " + name + " is ." + types.get(i)
+                                    + " in the PTX, but params(...) declares " + PtxEntries.describe(params.get(i)));
+                        }
+                    }
+                }
             }
             return new Kernel(this);
         }
@@ -183,11 +192,13 @@ public final class Kernel {
         return params;
     }
 
-    String openClSource() {
+    /** The OpenCL C source, #includes inlined, or null. */
+    public String openClSource() {
         return openCl;
     }
 
-    String ptx() {
+    /** The PTX text, or null. */
+    public String ptx() {
         return cudaPtx;
     }
 

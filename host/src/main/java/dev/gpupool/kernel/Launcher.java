@@ -6,8 +6,6 @@ import dev.gpupool.Pool;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.function.Supplier;
 
 /** Chooses where a launch runs (see {@link Kernel}) and runs the Java fallback in ranges on the pool's threads. */
 final class Launcher {
@@ -18,38 +16,20 @@ final class Launcher {
     }
 
     static CompletableFuture<LaunchReport> launch(Pool pool, Kernel k, int n, List<Arg> args) {
-        Backend backend = pool.backend();
-        String missing = switch (backend) {
-            case OPENCL -> k.hasOpenCl() ? null : "kernel " + k.name() + " has no OpenCL source";
-            case CUDA -> k.hasCudaPtx() ? null : "kernel " + k.name() + " has no PTX";
-            default -> "";
-        };
+        KernelRunner device = pool.runtime().kernels();
+        String missing = device == null ? "" : device.missingCode(k);
         if (missing == null) { // the device's own code
-            if (n == 0) return CompletableFuture.completedFuture(new LaunchReport(k.name(), backend, pool.device(), 0, null));
-            return backend == Backend.OPENCL
-                    ? pool.submit(() -> context(pool, OpenClKernels.class, () -> OpenClKernels.open(pool)).launch(k, n, args))
-                    : pool.submit(() -> context(pool, CudaKernels.class, () -> CudaKernels.open(pool)).launch(k, n, args));
+            if (n == 0) return CompletableFuture.completedFuture(new LaunchReport(k.name(), pool.backend(), pool.device(), 0, null));
+            return pool.submit(() -> device.launch(k, n, args));
         }
         String note = missing.isEmpty() ? null : missing + "; ran its Java fallback on the pool's threads";
         if (!k.hasCpu()) {
             String why = missing.isEmpty()
-                    ? "kernel " + k.name() + " has no Java fallback, the only code a " + backend.cliName() + " pool runs"
+                    ? "kernel " + k.name() + " has no Java fallback, the only code a " + pool.backend().cliName() + " pool runs"
                     : missing + " and no Java fallback";
             return CompletableFuture.failedFuture(new KernelException(why));
         }
         return runCpu(pool, k, n, args, note);
-    }
-
-    /** The pool's device context for kernels, opened on first use; an open failure is a KernelException. */
-    private static <C extends AutoCloseable> C context(Pool pool, Class<C> type, Supplier<C> open) throws KernelException {
-        try {
-            return pool.resource(type, open);
-        } catch (RejectedExecutionException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new KernelException("cannot open " + pool.backend().cliName() + " device " + pool.deviceIndex() + " for kernels: "
-                    + e.getMessage(), e);
-        }
     }
 
     /** Splits {@code [0, n)} into at most {@code workers} ranges of at least {@link #MIN_CPU_RANGE} items. */

@@ -1,5 +1,6 @@
 package dev.gpupool.thumbnail;
 
+import dev.gpupool.backend.ThumbnailEngine;
 import dev.gpupool.Backend;
 import dev.gpupool.job.AtomicFiles;
 import dev.gpupool.job.StageSpan;

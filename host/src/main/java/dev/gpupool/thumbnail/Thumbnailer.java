@@ -1,5 +1,6 @@
 package dev.gpupool.thumbnail;
 
+import dev.gpupool.backend.ThumbnailEngine;
 import dev.gpupool.Pool;
 import dev.gpupool.codec.DecodeOptions;
 import dev.gpupool.codec.OutputFormat;
@@ -180,7 +181,7 @@ public final class Thumbnailer {
     /** As {@link #run}, with inputs as the command line takes them: paths, http(s) URLs, {@code @FILE} lists. */
     public BatchReport runInputs(List<String> inputs, Path outDir) {
         List<Input> found = new InputScanner(outDir, stdin).scan(inputs);
-        ThumbnailEngine engine = Engines.forPool(pool);
+        ThumbnailEngine engine = pool.runtime().thumbnails(pool);
         int inFlight = Math.max(4, pool.workers() * 4);
         StageTimes stages = new StageTimes(trace != null);
         BatchReport report = new BatchRunner(engine, pool.backend(), pool.device(), spec(), overwrite, inFlight, ioConcurrency, onItem)
@@ -204,6 +205,6 @@ public final class Thumbnailer {
     public PixelBuffer resize(PixelBuffer pixels) {
         BoxSize box = sizes.getFirst();
         FitPlan plan = FitPlan.of(pixels.width(), pixels.height(), box.width(), box.height(), fit, upscale);
-        return Engines.resize(pool, pixels, plan.weightsX(filter, pixels.width()), plan.weightsY(filter, pixels.height()));
+        return pool.runtime().resize(pixels, plan.weightsX(filter, pixels.width()), plan.weightsY(filter, pixels.height()));
     }
 }

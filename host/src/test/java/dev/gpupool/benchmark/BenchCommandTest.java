@@ -1,7 +1,7 @@
 package dev.gpupool.benchmark;
 
 import dev.gpupool.cli.CliRun;
-import dev.gpupool.device.Backends;
+import dev.gpupool.backend.Backends;
 import dev.gpupool.device.ProbeReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

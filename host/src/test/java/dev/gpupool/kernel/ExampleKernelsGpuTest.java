@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
  * Skipped with the probe's reason where there is no CUDA device; {@code -Dgpupool.requireGpu=true}
  * turns the skip into a failure.
  */
-@Tag("gpu")
+@Tag("cuda")
 class ExampleKernelsGpuTest {
     private final ExampleKernelsTest same = new ExampleKernelsTest();
 

@@ -1,6 +1,7 @@
 package dev.gpupool.thumbnail;
 
 import dev.gpupool.Backend;
+import dev.gpupool.backend.device.DeviceEngine;
 import dev.gpupool.Pool;
 import dev.gpupool.TestImages;
 import dev.gpupool.device.DeviceException;
@@ -145,7 +146,7 @@ class ReliabilityTest {
         List<Path> good = goodPhotos(in, 4);
         List<Input> inputs = new InputScanner(out, System.in).scan(List.of(in.toString()));
         Files.delete(good.get(2));
-        BatchReport r = new BatchRunner(Engines.forPool(threads), Backend.CPU_THREADS, "test", Thumbnailer.on(threads).size(64, 64).spec(),
+        BatchReport r = new BatchRunner(threads.runtime().thumbnails(threads), Backend.CPU_THREADS, "test", Thumbnailer.on(threads).size(64, 64).spec(),
                 false, 4, 4, it -> { }).run(inputs, out);
         Map<String, Item> items = byInput(r);
         assertEquals("no such file", items.get(good.get(2).toString()).error());
@@ -207,6 +208,8 @@ class ReliabilityTest {
         final AtomicInteger calls = new AtomicInteger();
         /** After this many calls, throw what a driver losing its device might: not a DeviceException. */
         int crashAfter = Integer.MAX_VALUE;
+        /** After this many calls, fail as a lost device does: with a DeviceException. */
+        int failAfter = Integer.MAX_VALUE;
 
         @Override
         public String deviceName() {
@@ -215,7 +218,9 @@ class ReliabilityTest {
 
         @Override
         public List<PixelBuffer> resize(List<ResizeRequest> batch) throws DeviceException {
-            if (calls.getAndIncrement() >= crashAfter) throw new IllegalStateException("CL_DEVICE_NOT_AVAILABLE");
+            int call = calls.getAndIncrement();
+            if (call >= crashAfter) throw new IllegalStateException("CL_DEVICE_NOT_AVAILABLE");
+            if (call >= failAfter) throw new DeviceException("device lost (test double, after " + failAfter + " calls)");
             images.addAndGet(batch.size());
             List<PixelBuffer> out = new ArrayList<>();
             for (ResizeRequest r : batch) out.add(Resampler.resize(r.src(), r.x(), r.y()));
@@ -242,13 +247,8 @@ class ReliabilityTest {
         goodPhotos(in, 10);
         CountingDevice device = new CountingDevice();
         if (driverThrows) device.crashAfter = 2;
-        else System.setProperty("gpupool.test.failDeviceAfter", "2");
-        DeviceEngine engine;
-        try {
-            engine = new DeviceEngine(threads, device, Backend.OPENCL);
-        } finally {
-            System.clearProperty("gpupool.test.failDeviceAfter");
-        }
+        else device.failAfter = 2;
+        DeviceEngine engine = new DeviceEngine(threads, device, Backend.OPENCL);
         try {
             List<Input> inputs = new InputScanner(out, System.in).scan(List.of(in.toString()));
             // Two in flight at a time: the device gets several small batches, and fails from the third.

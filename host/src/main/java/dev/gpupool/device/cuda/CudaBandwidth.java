@@ -1,6 +1,5 @@
 package dev.gpupool.device.cuda;
 
-import dev.gpupool.device.DeviceException;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUevent;
@@ -31,16 +30,11 @@ public final class CudaBandwidth {
         }
     }
 
-    /** Opens usable device {@code deviceIndex}, measures, closes. */
-    public static Result measure(int deviceIndex, long bytes, int reps) throws DeviceException {
-        validate(bytes, reps);
-        try (CudaResizer r = CudaResizer.open(deviceIndex)) {
-            return r.bandwidth(bytes, reps);
-        }
-    }
+    /** The largest copy measured: JCuda wraps host memory in ByteBuffers, which stop at 2^31 - 1 bytes. */
+    static final long MAX_BYTES = 1L << 30;
 
     static void validate(long bytes, int reps) {
-        if (bytes < 1 || bytes > (1L << 34)) throw new IllegalArgumentException("copy size must be 1 byte .. 16 GiB, not " + bytes);
+        if (bytes < 1 || bytes > MAX_BYTES) throw new IllegalArgumentException("copy size must be 1 byte .. 1 GiB, not " + bytes);
         if (reps < 1 || reps > 10_000) throw new IllegalArgumentException("repetitions must be 1..10000, not " + reps);
     }
 
@@ -50,23 +44,26 @@ public final class CudaBandwidth {
         return (double) bytes * reps / (millis * 1e6);
     }
 
-    /** Runs on the device thread with the context current; frees everything it allocates. */
-    static Result measure(CUstream stream, long bytes, int reps) {
+    /**
+     * Runs on the session's device thread with its context current, on a stream of its own; frees
+     * everything it allocates. Every operation is on that one stream, so they run in order.
+     */
+    static Result measure(CudaSession session, long bytes, int reps) {
+        CudaMemory memory = session.memory();
         Pointer host = null;
         CUdeviceptr a = null, b = null;
         CUevent start = null, stop = null;
+        CUstream stream = new CUstream();
+        check(JCudaDriver.cuStreamCreate(stream, 0x1 /* CU_STREAM_NON_BLOCKING */), "cuStreamCreate");
         try {
-            host = new Pointer();
-            check(JCudaDriver.cuMemHostAlloc(host, bytes, 0), "cuMemHostAlloc(" + bytes + ")");
-            a = new CUdeviceptr();
-            check(JCudaDriver.cuMemAlloc(a, bytes), "cuMemAlloc(" + bytes + ")");
-            b = new CUdeviceptr();
-            check(JCudaDriver.cuMemAlloc(b, bytes), "cuMemAlloc(" + bytes + ")");
+            host = memory.allocPinned(bytes);
+            a = memory.allocDevice(bytes);
+            b = memory.allocDevice(bytes);
             start = new CUevent();
             check(JCudaDriver.cuEventCreate(start, 0), "cuEventCreate");
             stop = new CUevent();
             check(JCudaDriver.cuEventCreate(stop, 0), "cuEventCreate");
-            check(JCudaDriver.cuMemsetD8(a, (byte) 0x5A, bytes), "cuMemsetD8");
+            check(JCudaDriver.cuMemsetD8Async(a, (byte) 0x5A, bytes, stream), "cuMemsetD8Async"); // ordered before the copies
 
             check(JCudaDriver.cuMemcpyHtoDAsync(a, host, bytes, stream), "cuMemcpyHtoDAsync"); // warm-up
             check(JCudaDriver.cuEventRecord(start, stream), "cuEventRecord");
@@ -89,9 +86,10 @@ public final class CudaBandwidth {
             JCudaDriver.cuStreamSynchronize(stream);
             if (start != null) JCudaDriver.cuEventDestroy(start);
             if (stop != null) JCudaDriver.cuEventDestroy(stop);
-            if (a != null) JCudaDriver.cuMemFree(a);
-            if (b != null) JCudaDriver.cuMemFree(b);
-            if (host != null) JCudaDriver.cuMemFreeHost(host);
+            if (a != null) memory.free(a);
+            if (b != null) memory.free(b);
+            if (host != null) memory.free(host);
+            JCudaDriver.cuStreamDestroy(stream);
         }
     }
 }

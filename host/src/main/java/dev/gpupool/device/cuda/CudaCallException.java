@@ -17,6 +17,10 @@ final class CudaCallException extends RuntimeException {
     static final int CUDA_ERROR_UNSUPPORTED_PTX_VERSION = 222;
     static final int CUDA_ERROR_JIT_COMPILATION_DISABLED = 223;
     static final int CUDA_ERROR_NOT_FOUND = 500;
+    static final int CUDA_ERROR_ILLEGAL_ADDRESS = 700;
+    static final int CUDA_ERROR_LAUNCH_TIMEOUT = 702;
+    static final int CUDA_ERROR_LAUNCH_FAILED = 719;
+    static final int CUDA_ERROR_UNKNOWN = 999;
 
     private final int code;
     private final String call;
@@ -38,6 +42,24 @@ final class CudaCallException extends RuntimeException {
     /** Throws unless {@code rc} is CUDA_SUCCESS. */
     static void check(int rc, String call) {
         if (rc != CUDA_SUCCESS) throw new CudaCallException(rc, call);
+    }
+
+    /** The first CudaCallException in {@code t}'s cause chain, or null. */
+    static CudaCallException find(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof CudaCallException e) return e;
+        }
+        return null;
+    }
+
+    /**
+     * A sticky error: the context is corrupt, and every later call in it fails the same way, so it
+     * must be destroyed (illegal address, launch timeout, the hardware faults 714-718, launch failed,
+     * unknown).
+     */
+    boolean poisonsContext() {
+        return code == CUDA_ERROR_ILLEGAL_ADDRESS || code == CUDA_ERROR_LAUNCH_TIMEOUT || (code >= 714 && code <= 718)
+                || code == CUDA_ERROR_LAUNCH_FAILED || code == CUDA_ERROR_UNKNOWN;
     }
 
     boolean outOfMemory() {

@@ -2,7 +2,6 @@ package dev.gpupool.device.cuda;
 
 import dev.gpupool.Backend;
 import dev.gpupool.device.BackendProbe;
-import dev.gpupool.device.DeviceException;
 import dev.gpupool.device.ProbeReport;
 
 import java.lang.foreign.Arena;
@@ -23,10 +22,10 @@ import java.util.List;
  * system property {@code gpupool.cuda.library}) directly, through the FFM API: {@code cuInit}, the
  * driver version, each device's name and compute capability. Loading nothing else, it cannot crash
  * a machine without a GPU, and JCuda's JNI library (which links libcuda) is never touched there.</li>
- * <li>{@link #probe} then really opens the chosen device through the backend
- * ({@link CudaResizer#open(CudaDevice)}: context, {@code cuModuleLoadData} of the PTX, streams) and
- * closes it again, so "usable" means the driver accepted the PTX on that GPU. A driver too old for
- * the PTX ISA, a JCuda library that does not load, or any other failure is the reason it is not.</li>
+ * <li>{@link CudaProvider} then really opens the chosen device's {@link CudaSession} (context, the
+ * PTX loaded, memory allocated, the kernels run and checked), so "usable" means that GPU did real
+ * work. A driver too old for the PTX ISA, a JCuda library that does not load, or any other failure
+ * is the reason it is not. {@link #probe} does the same and closes the session again.</li>
  * </ol>
  */
 public final class CudaProbe implements BackendProbe {
@@ -50,25 +49,11 @@ public final class CudaProbe implements BackendProbe {
     public record Scan(String failure, int driverVersion, List<CudaDevice> usable, List<String> details) {
     }
 
+    /** Probes device {@code deviceIndex} as a pool would (session opened and checked), then closes it. */
     @Override
     public ProbeReport probe(int deviceIndex) {
-        Scan scan = scan();
-        List<String> details = new ArrayList<>(scan.details());
-        if (scan.failure() != null) return ProbeReport.unavailable(Backend.CUDA, "not available: " + scan.failure(), details);
-        if (deviceIndex < 0 || deviceIndex >= scan.usable().size()) {
-            return ProbeReport.unavailable(Backend.CUDA, "not available: device " + deviceIndex + " asked for, "
-                    + scan.usable().size() + " usable", details);
-        }
-        CudaDevice dev = scan.usable().get(deviceIndex);
-        try (CudaResizer r = CudaResizer.open(dev)) {
-            details.add("cuda device " + dev.ordinal() + ": PTX (ISA " + r.ptxIsa() + ", " + r.ptxTarget()
-                    + ") loaded, kernels found, streams created");
-            return new ProbeReport(Backend.CUDA, true, dev.name(), "usable (" + r.deviceName() + ")", details);
-        } catch (DeviceException e) {
-            details.add("cuda device " + dev.ordinal() + ": " + e.getMessage());
-            return ProbeReport.unavailable(Backend.CUDA, "not available: " + e.getMessage(), details);
-        } catch (Throwable t) { // never let a probe take the caller down
-            return ProbeReport.unavailable(Backend.CUDA, "not available: opening " + dev.name() + " failed: " + t, details);
+        try (dev.gpupool.backend.ProbeResult r = new CudaProvider(this).open(new dev.gpupool.backend.ProbeOptions(deviceIndex, 1, true))) {
+            return r.report();
         }
     }
 

@@ -6,8 +6,6 @@ import dev.gpupool.device.DeviceResizer;
 import dev.gpupool.device.ResizeRequest;
 import dev.gpupool.image.PixelBuffer;
 import jcuda.Pointer;
-import jcuda.driver.CUcontext;
-import jcuda.driver.CUdevice;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUevent;
 import jcuda.driver.CUfunction;
@@ -26,8 +24,10 @@ import static dev.gpupool.device.cuda.CudaCallException.check;
  * The batched resize on one CUDA device ({@code kernels/resize.ptx}, built from {@code resize.cu}),
  * through JCuda's driver API only.
  *
- * <p>Every CUDA call runs on the resizer's {@link DeviceThread}, which creates the context, loads the
- * module and owns every stream, event and buffer; {@link #resize} hands it the batch and waits.
+ * <p>A client of the pool's {@link CudaSession}: every CUDA call runs on the session's device thread
+ * in its context; the resizer loads its module through the session's cache and keeps its streams,
+ * events and buffers there (made again when the session replaces a poisoned context).
+ * {@link #resize} hands the batch to that thread and waits.
  * A batch is cut into chunks laid out as {@link BatchLayout} describes (the same layout as the
  * OpenCL backend); each chunk is packed into pinned ({@code cuMemHostAlloc}) staging buffers,
  * uploaded with {@code cuMemcpyHtoDAsync}, resized by one launch per pass for all its images, and
@@ -47,20 +47,19 @@ public final class CudaResizer implements DeviceResizer {
     static final int SLOTS = 3;
     /** Budget cap per slot: chunks of this size already keep any device busy. */
     private static final long SLOT_BUDGET_CAP = 1L << 30;
-    private static final int CU_CTX_SCHED_BLOCKING_SYNC = 0x04;
     private static final int CU_STREAM_NON_BLOCKING = 0x1;
-    private static final int CU_EVENT_DISABLE_TIMING = 0x2;
+    /** The device thread sleeps in cuEventSynchronize (without it, it spins a core per wait); no timing needed. */
+    static final int EVENT_FLAGS = 0x1 /* CU_EVENT_BLOCKING_SYNC */ | 0x2 /* CU_EVENT_DISABLE_TIMING */;
 
+    private final CudaSession session;
     private final CudaDevice device;
-    private final DeviceThread thread;
     private final String ptxIsa;
     private final String ptxTarget;
     private volatile int lastBatchChunks;
-    private volatile boolean closed;
 
     // Owned by the device thread: touched only from tasks running there.
-    private CUcontext context;
-    private CUmodule module;
+    private final Ptx ptx;
+    private int generation = -1;
     private CUfunction kernelH;
     private CUfunction kernelV;
     private final Slot[] slots = new Slot[SLOTS];
@@ -68,97 +67,53 @@ public final class CudaResizer implements DeviceResizer {
     private long maxAlloc = BatchLayout.INT_LIMIT;
     private long slotBudget;
 
-    /** Opens usable device {@code deviceIndex}, numbered as {@link CudaProbe#scan()} lists them. */
-    public static CudaResizer open(int deviceIndex) throws DeviceException {
-        CudaProbe.Scan scan = new CudaProbe().scan();
-        if (scan.failure() != null) throw new DeviceException("CUDA " + scan.failure());
-        if (deviceIndex < 0 || deviceIndex >= scan.usable().size()) {
-            throw new DeviceException("no usable CUDA device #" + deviceIndex + " (" + scan.usable().size() + " usable): "
-                    + String.join("; ", scan.details()));
-        }
-        return open(scan.usable().get(deviceIndex));
-    }
-
-    /** Opens {@code device}: context, module, streams; any failure (JCuda's JNI library included) is a DeviceException. */
-    public static CudaResizer open(CudaDevice device) throws DeviceException {
-        Ptx ptx;
+    /** Made by the session, on its device thread: loads the module, creates the streams. */
+    CudaResizer(CudaSession session) throws DeviceException {
+        this.session = session;
+        this.device = session.device();
         try {
-            ptx = Ptx.load();
+            this.ptx = Ptx.load();
         } catch (java.io.IOException e) {
             throw new DeviceException("CUDA: " + e.getMessage(), e);
         }
-        return new CudaResizer(device, ptx);
-    }
-
-    private CudaResizer(CudaDevice device, Ptx ptx) throws DeviceException {
-        this.device = device;
         this.ptxIsa = ptx.isaVersion();
         this.ptxTarget = ptx.target();
-        this.thread = new DeviceThread("gpupool-cuda-" + device.ordinal(), 16);
-        try {
-            thread.call(() -> {
-                init(ptx);
-                return null;
-            });
-        } catch (Throwable t) {
-            thread.close(this::releaseAll);
-            if (t instanceof DeviceException e) throw e;
-            throw new DeviceException("CUDA: cannot open " + device.label() + ": " + describe(t), t);
-        }
+        bind();
     }
 
-    /** A failure as one line; a JNI library that did not load gets said so plainly. */
-    static String describe(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            // A JNI library that does not link (libcuda.so.1 missing) is UnsatisfiedLinkError the first
-            // time, then NoClassDefFoundError "Could not initialize class" with an ExceptionInInitializerError.
-            if (c instanceof UnsatisfiedLinkError || c instanceof ExceptionInInitializerError || c instanceof NoClassDefFoundError) {
-                return "the JCuda driver library could not be loaded (" + c.toString().lines().findFirst().orElse("") + ")";
-            }
-        }
-        return (t.getMessage() != null ? t.getMessage() : t.toString()).lines().findFirst().orElse(t.toString());
-    }
-
-    private void init(Ptx ptx) throws DeviceException {
-        JCudaDriver.setExceptionsEnabled(false); // return codes are checked here; see CudaCallException
-        check(JCudaDriver.cuInit(0), "cuInit");
-        CUdevice dev = new CUdevice();
-        check(JCudaDriver.cuDeviceGet(dev, device.ordinal()), "cuDeviceGet");
-        long[] mem = new long[1];
-        check(JCudaDriver.cuDeviceTotalMem(mem, dev), "cuDeviceTotalMem");
-        totalMem = mem[0];
+    /** Module, functions and streams in the session's current context (again after a context was replaced). */
+    private void bind() throws DeviceException {
+        if (generation == session.generation()) return;
+        for (int i = 0; i < SLOTS; i++) slots[i] = null; // the old context's handles died with it
+        totalMem = session.totalMem();
         slotBudget = Math.max(BatchLayout.MIN_PIPELINE_CHUNK, Math.min(SLOT_BUDGET_CAP, totalMem / (2L * SLOTS)));
-        CUcontext ctx = new CUcontext();
-        // Blocking sync: the device thread sleeps in cuEventSynchronize instead of spinning a core.
-        check(JCudaDriver.cuCtxCreate(ctx, CU_CTX_SCHED_BLOCKING_SYNC, dev), "cuCtxCreate");
-        context = ctx;
-        CUmodule m = new CUmodule();
-        int rc = JCudaDriver.cuModuleLoadData(m, ptx.image());
-        if (rc != CudaCallException.CUDA_SUCCESS) {
-            CudaCallException e = new CudaCallException(rc, "cuModuleLoadData(" + Ptx.RESOURCE + ")");
+        CUmodule module;
+        try {
+            module = session.module(Ptx.RESOURCE, ptx.image());
+        } catch (CudaCallException e) {
             if (e.ptxNotLoadable()) {
                 throw new DeviceException("CUDA: the driver (CUDA " + CudaProbe.version(device.driverVersion()) + ") cannot load "
                         + Ptx.RESOURCE + " (PTX ISA " + ptx.isaVersion() + ", " + ptx.target() + ", needs a driver for CUDA "
-                        + ptx.minimumDriverCuda() + " or newer) on " + device.name() + ": " + CudaCallException.name(rc), e);
+                        + ptx.minimumDriverCuda() + " or newer) on " + device.name() + ": " + e.getMessage(), e);
             }
             throw e;
         }
-        module = m;
         kernelH = new CUfunction();
         check(JCudaDriver.cuModuleGetFunction(kernelH, module, "gp_resize_h"), "cuModuleGetFunction(gp_resize_h)");
         kernelV = new CUfunction();
         check(JCudaDriver.cuModuleGetFunction(kernelV, module, "gp_resize_v"), "cuModuleGetFunction(gp_resize_v)");
         for (int i = 0; i < SLOTS; i++) {
-            CUstream s = new CUstream();
-            check(JCudaDriver.cuStreamCreate(s, CU_STREAM_NON_BLOCKING), "cuStreamCreate");
+            CUstream st = new CUstream();
+            check(JCudaDriver.cuStreamCreate(st, CU_STREAM_NON_BLOCKING), "cuStreamCreate");
             CUevent ev = new CUevent();
-            int erc = JCudaDriver.cuEventCreate(ev, CU_EVENT_DISABLE_TIMING);
+            int erc = JCudaDriver.cuEventCreate(ev, EVENT_FLAGS);
             if (erc != 0) {
-                JCudaDriver.cuStreamDestroy(s);
+                JCudaDriver.cuStreamDestroy(st);
                 check(erc, "cuEventCreate");
             }
-            slots[i] = new Slot(s, ev);
+            slots[i] = new Slot(st, ev);
         }
+        generation = session.generation();
     }
 
     @Override
@@ -185,7 +140,7 @@ public final class CudaResizer implements DeviceResizer {
 
     /** The platform thread that makes this resizer's CUDA calls. */
     Thread deviceThread() {
-        return thread.thread();
+        return session.deviceThread();
     }
 
     /** Test hook: pretend no buffer may exceed {@code bytes} (forces chunking and the too-large path). */
@@ -197,27 +152,8 @@ public final class CudaResizer implements DeviceResizer {
         });
     }
 
-    /** Pinned host-to-device and device-to-device copy bandwidth of this device (see {@link CudaBandwidth}). */
-    public CudaBandwidth.Result bandwidth(long bytes, int reps) throws DeviceException {
-        CudaBandwidth.validate(bytes, reps);
-        return onDevice(() -> {
-            check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
-            return CudaBandwidth.measure(slots[0].stream, bytes, reps);
-        });
-    }
-
-    private <T> T onDevice(java.util.concurrent.Callable<T> task) throws DeviceException {
-        if (closed) throw new DeviceException("CUDA resizer for " + device.name() + " is closed");
-        try {
-            return thread.call(task);
-        } catch (DeviceException e) {
-            throw e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DeviceException("CUDA: interrupted while waiting for " + device.name(), e);
-        } catch (Throwable t) {
-            throw new DeviceException("CUDA failure on " + device.name() + ": " + describe(t), t);
-        }
+    private <T> T onDevice(CudaSession.Work<T> task) throws DeviceException {
+        return session.call("resizing", task);
     }
 
     // ------------------------------------------------------------------------------------------ batches
@@ -226,11 +162,13 @@ public final class CudaResizer implements DeviceResizer {
     public List<PixelBuffer> resize(List<ResizeRequest> batch) throws DeviceException {
         if (batch.isEmpty()) return List.of();
         List<ResizeRequest> copy = List.copyOf(batch);
-        return onDevice(() -> runBatch(copy));
+        return session.call("resizing " + copy.size() + " images", () -> {
+            bind();
+            return runBatch(copy);
+        });
     }
 
     private List<PixelBuffer> runBatch(List<ResizeRequest> batch) throws DeviceException {
-        check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
         int n = batch.size();
         BatchLayout.Need[] needs = BatchLayout.needs(batch);
         for (int i = 0; i < n; i++) {
@@ -342,26 +280,16 @@ public final class CudaResizer implements DeviceResizer {
         }
     }
 
+    /** The session owns this resizer: it is released when the session closes. */
     @Override
     public void close() {
-        if (closed) return;
-        closed = true;
-        thread.close(this::releaseAll);
     }
 
-    /** Frees everything (on the device thread); safe on a partly opened resizer. */
-    private void releaseAll() {
-        try {
-            if (context != null) JCudaDriver.cuCtxSetCurrent(context);
-            drain();
-            for (Slot s : slots) if (s != null) s.release();
-            if (module != null) JCudaDriver.cuModuleUnload(module);
-            if (context != null) JCudaDriver.cuCtxDestroy(context);
-        } catch (Throwable ignored) {
-            // closing: nothing more to do (and JCuda may not even have loaded)
-        }
-        module = null;
-        context = null;
+    /** Frees the slots' streams, events and buffers (on the device thread, context current). Never throws. */
+    void release() {
+        drain();
+        for (Slot s : slots) if (s != null) s.release();
+        for (int i = 0; i < SLOTS; i++) slots[i] = null;
     }
 
     // ------------------------------------------------------------------------------------------ state
@@ -402,15 +330,13 @@ public final class CudaResizer implements DeviceResizer {
             if (ptr != null && capacity >= Math.max(need, 4)) return;
             long cap = BatchLayout.grow(capacity, need, maxAlloc);
             release();
-            CUdeviceptr p = new CUdeviceptr();
-            check(JCudaDriver.cuMemAlloc(p, cap), "cuMemAlloc(" + cap + ")");
-            ptr = p;
+            ptr = session.memory().allocDevice(cap);
             capacity = cap;
         }
 
         void release() {
             if (ptr != null) {
-                JCudaDriver.cuMemFree(ptr);
+                session.memory().free(ptr);
                 ptr = null;
                 capacity = 0;
             }
@@ -426,15 +352,14 @@ public final class CudaResizer implements DeviceResizer {
             if (ptr != null && buf.capacity() >= Math.max(need, 4)) return;
             long cap = BatchLayout.grow(buf == null ? 0 : buf.capacity(), need, BatchLayout.INT_LIMIT);
             release();
-            Pointer p = new Pointer();
-            check(JCudaDriver.cuMemHostAlloc(p, cap, 0), "cuMemHostAlloc(" + cap + ")");
+            Pointer p = session.memory().allocPinned(cap);
             ptr = p;
             buf = p.getByteBuffer(0, cap).order(ByteOrder.nativeOrder());
         }
 
         void release() {
             if (ptr != null) {
-                JCudaDriver.cuMemFreeHost(ptr);
+                session.memory().free(ptr);
                 ptr = null;
                 buf = null;
             }

@@ -49,6 +49,7 @@ public final class OpenClResizer implements DeviceResizer {
     private final Slot[] slots = new Slot[2];
     private final boolean programFromCache;
     private final Path cacheFile;
+    private final boolean ownsContext;
     private final String cacheNote;
     private final String buildOptions;
     private long maxAlloc;
@@ -77,7 +78,7 @@ public final class OpenClResizer implements DeviceResizer {
     public static OpenClResizer open(OpenClDevice device, Path cacheDir) throws DeviceException {
         try {
             CL.setExceptionsEnabled(true);
-            return new OpenClResizer(device, cacheDir, null);
+            return new OpenClResizer(device, null, cacheDir, null);
         } catch (DeviceException e) {
             throw e;
         } catch (Throwable t) {
@@ -88,18 +89,32 @@ public final class OpenClResizer implements DeviceResizer {
     /** Test hook: builds {@code source} instead of {@code kernels/resize.cl} (to see a build failure). */
     static OpenClResizer openWithSource(OpenClDevice device, Path cacheDir, String source) throws DeviceException {
         CL.setExceptionsEnabled(true);
-        return new OpenClResizer(device, cacheDir, source);
+        return new OpenClResizer(device, null, cacheDir, source);
     }
 
-    private OpenClResizer(OpenClDevice device, Path cacheDir, String sourceOverride) throws DeviceException {
+    /** A client of {@code session}: its context, program cache and device; the session releases the context. */
+    static OpenClResizer onSession(OpenClSession session) throws DeviceException {
+        try {
+            CL.setExceptionsEnabled(true);
+            return new OpenClResizer(session.device(), session.context(), session.cacheDir(), null);
+        } catch (DeviceException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new DeviceException("OpenCL: cannot open " + session.device().label() + ": " + t, t);
+        }
+    }
+
+    /** {@code shared}: the session's context to use (and leave alone on close), or null to create one and own it. */
+    private OpenClResizer(OpenClDevice device, cl_context shared, Path cacheDir, String sourceOverride) throws DeviceException {
         this.device = device;
+        this.ownsContext = shared == null;
         this.maxAlloc = Math.min(device.maxAllocBytes(), BatchLayout.INT_LIMIT);
         this.slotBudget = Math.max(BatchLayout.MIN_PIPELINE_CHUNK, Math.min(SLOT_BUDGET_CAP, device.globalMemBytes() / 4));
         cl_device_id[] devs = {device.device()};
         cl_context ctx = null;
         cl_program prog = null;
         try {
-            ctx = CL.clCreateContext(null, 1, devs, null, null, null);
+            ctx = shared != null ? shared : CL.clCreateContext(null, 1, devs, null, null, null);
             String source = sourceOverride;
             try {
                 if (source == null) source = KernelSource.load("resize.cl");
@@ -129,10 +144,10 @@ public final class OpenClResizer implements DeviceResizer {
             context = ctx;
             program = prog;
         } catch (DeviceException e) {
-            cleanupPartial(ctx, prog);
+            cleanupPartial(ownsContext ? ctx : null, prog);
             throw e;
         } catch (Throwable t) {
-            cleanupPartial(ctx, prog);
+            cleanupPartial(ownsContext ? ctx : null, prog);
             throw new DeviceException("OpenCL: cannot set up " + device.label() + ": " + t, t);
         }
     }
@@ -357,7 +372,7 @@ public final class OpenClResizer implements DeviceResizer {
             CL.clReleaseKernel(kernelH);
             CL.clReleaseKernel(kernelV);
             CL.clReleaseProgram(program);
-            CL.clReleaseContext(context);
+            if (ownsContext) CL.clReleaseContext(context);
         } catch (Throwable ignored) {
             // closing: nothing left to do
         }

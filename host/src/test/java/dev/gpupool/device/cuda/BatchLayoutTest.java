@@ -51,6 +51,30 @@ class BatchLayoutTest {
     }
 
     @Test
+    void oneImageAtSeveralSizesIsUploadedOncePerChunk() {
+        java.util.Random rnd = new java.util.Random(3);
+        dev.gpupool.image.PixelBuffer img = DeviceTestSupport.image(rnd, 300, 200, 3);
+        dev.gpupool.image.PixelBuffer other = DeviceTestSupport.image(rnd, 90, 60, 4);
+        List<ResizeRequest> batch = List.of(
+                DeviceTestSupport.request(img, 128, 128, dev.gpupool.image.Fit.CONTAIN, false, dev.gpupool.image.Filter.LANCZOS3),
+                DeviceTestSupport.request(img, 64, 64, dev.gpupool.image.Fit.CONTAIN, false, dev.gpupool.image.Filter.LANCZOS3),
+                DeviceTestSupport.request(img, 16, 16, dev.gpupool.image.Fit.COVER, false, dev.gpupool.image.Filter.MITCHELL),
+                DeviceTestSupport.request(other, 32, 32, dev.gpupool.image.Fit.CONTAIN, false, dev.gpupool.image.Filter.BOX));
+        BatchLayout.Need[] needs = BatchLayout.needs(batch);
+        BatchLayout.Sizes z = BatchLayout.Sizes.of(needs, 0, 4);
+        assertEquals(300L * 200 * 3 + 90L * 60 * 4, z.src(), "each distinct source once");
+        // A chunk that starts at the second size must carry the pixels again.
+        assertEquals(300L * 200 * 3, BatchLayout.Sizes.of(needs, 1, 3).src());
+        int[] chunks = new int[1];
+        PixelBuffer[] got = packAndEmulate(batch, Long.MAX_VALUE, BatchLayout.INT_LIMIT, chunks);
+        assertEquals(0L, DeviceTestSupport.assertMatchesReference(batch, Arrays.asList(got), 0, "shared source")[0]);
+        // Cut between the sizes: still right.
+        got = packAndEmulate(batch, 300L * 200 * 3 + 1, BatchLayout.INT_LIMIT, chunks);
+        assertTrue(chunks[0] >= 2, "expected the tight target to cut the batch, got " + chunks[0] + " chunk(s)");
+        assertEquals(0L, DeviceTestSupport.assertMatchesReference(batch, Arrays.asList(got), 0, "shared source, cut")[0]);
+    }
+
+    @Test
     void walkingTheDescriptorTablesReproducesTheReferenceBitForBit() {
         List<ResizeRequest> batch = CudaTestSupport.everyFilterFitAndChannelCount(42);
         int[] chunks = new int[1];

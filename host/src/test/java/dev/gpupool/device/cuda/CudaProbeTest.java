@@ -58,13 +58,6 @@ class CudaProbeTest {
         assertFalse(far.usable(), "there is no 100th usable GPU");
     }
 
-    @Test
-    void openWithoutADriverIsADeviceException() {
-        Assumptions.assumeTrue(new CudaProbe().scan().failure() != null, "a CUDA driver is installed here");
-        DeviceException e = assertThrows(DeviceException.class, () -> CudaResizer.open(0));
-        assertTrue(e.getMessage().startsWith("CUDA "), e.getMessage());
-    }
-
     /**
      * Skipping the FFM check and going straight to JCuda where libcuda.so.1 is missing: its JNI library
      * fails to link. That must come back as a DeviceException naming the cause, twice (the second time
@@ -76,7 +69,7 @@ class CudaProbeTest {
                 "a CUDA driver is installed here, so JCuda's library loads; this covers machines without one");
         CudaDevice fake = new CudaDevice(0, "no such GPU", 9, 0, 13000);
         for (int attempt = 0; attempt < 2; attempt++) {
-            DeviceException e = assertThrows(DeviceException.class, () -> CudaResizer.open(fake));
+            DeviceException e = assertThrows(DeviceException.class, () -> CudaSession.open(fake));
             assertTrue(e.getMessage().contains("JCuda driver library could not be loaded"), e.getMessage());
             System.out.println("attempt " + attempt + ": " + e.getMessage());
         }

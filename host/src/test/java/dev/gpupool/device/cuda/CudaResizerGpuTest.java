@@ -30,8 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The CUDA resize against the CPU reference on a real GPU. Skipped, with the probe's reason, where
  * there is none; {@code -Dgpupool.requireGpu=true} turns the skip into a failure.
  */
-@Tag("gpu")
+@Tag("cuda")
 class CudaResizerGpuTest {
+    static CudaSession session;
     static CudaResizer resizer;
 
     /** Each test is skipped with the probe's reason (an abort in @BeforeAll would hide it from the reports). */
@@ -46,13 +47,14 @@ class CudaResizerGpuTest {
         System.out.println("CUDA probe: " + r.reason() + " " + r.details());
         if (!r.usable()) return;
         long t0 = System.nanoTime();
-        resizer = CudaResizer.open(0);
+        session = CudaTestSupport.openSession();
+        resizer = session.resizer();
         System.out.printf("opened %s in %d ms%n", resizer.deviceName(), (System.nanoTime() - t0) / 1_000_000);
     }
 
     @AfterAll
     static void close() {
-        if (resizer != null) resizer.close();
+        if (session != null) session.close();
     }
 
     @Test
@@ -106,7 +108,8 @@ class CudaResizerGpuTest {
 
     @Test
     void smallBuffersSplitTheBatchAndAnImageThatCannotFitIsNamed() throws Exception {
-        try (CudaResizer small = CudaResizer.open(0)) {
+        try (CudaSession own = CudaTestSupport.openSession()) {
+            CudaResizer small = own.resizer();
             assertTrue(small.deviceThread().isAlive() && !small.deviceThread().isVirtual());
             small.limitMaxAllocForTesting(64 << 10);
             Random rnd = new Random(11);
@@ -129,10 +132,13 @@ class CudaResizerGpuTest {
 
     @Test
     void bandwidthMeasurementRuns() throws DeviceException {
-        CudaBandwidth.Result r = resizer.bandwidth(64L << 20, 10);
+        CudaBandwidth.Result r = session.bandwidth(64L << 20, 10);
         System.out.println("bandwidth on " + resizer.deviceName() + ": " + r);
-        assertTrue(r.hostToDeviceGBps() > 1 && r.hostToDeviceGBps() < 1000, "implausible pinned upload rate: " + r);
-        assertTrue(r.deviceToDeviceGBps() > 10 && r.deviceToDeviceGBps() < 20_000, "implausible device copy rate: " + r);
+        assertTrue(r.hostToDeviceGBps() > 0 && r.deviceToDeviceGBps() > 0, r.toString());
+        if (!CudaTestSupport.onFakeDriver(session)) { // the fake's timings are made up
+            assertTrue(r.hostToDeviceGBps() > 1 && r.hostToDeviceGBps() < 1000, "implausible pinned upload rate: " + r);
+            assertTrue(r.deviceToDeviceGBps() > 10 && r.deviceToDeviceGBps() < 20_000, "implausible device copy rate: " + r);
+        }
         // The resizer is still fine afterwards.
         List<ResizeRequest> one = List.of(DeviceTestSupport.request(DeviceTestSupport.image(new Random(1), 64, 48, 4), 16, 16,
                 Fit.CONTAIN, false, Filter.TRIANGLE));
@@ -140,16 +146,17 @@ class CudaResizerGpuTest {
     }
 
     @Test
-    void aClosedResizerRefusesWork() throws DeviceException {
-        CudaResizer r = CudaResizer.open(0);
+    void aClosedSessionRefusesWork() throws DeviceException {
+        CudaSession own = CudaTestSupport.openSession();
+        CudaResizer r = own.resizer();
         Thread t = r.deviceThread();
-        r.close();
+        own.close();
         assertTrue(!t.isAlive(), "close ends the device thread");
         List<ResizeRequest> one = List.of(DeviceTestSupport.request(DeviceTestSupport.image(new Random(1), 8, 8, 1), 4, 4,
                 Fit.FILL, false, Filter.BOX));
         DeviceException e = assertThrows(DeviceException.class, () -> r.resize(one));
         assertTrue(e.getMessage().contains("closed"), e.getMessage());
-        r.close();
+        own.close();
         assertSame(t, r.deviceThread());
     }
 }

@@ -34,6 +34,18 @@ final class CudaTestSupport {
 
 
 
+    /** Opens a session on usable device 0 (after {@link #requireCuda()} said there is one). */
+    static CudaSession openSession() throws dev.gpupool.device.DeviceException {
+        CudaProbe.Scan scan = new CudaProbe().scan();
+        if (scan.failure() != null) throw new dev.gpupool.device.DeviceException("CUDA " + scan.failure());
+        return CudaSession.open(scan.usable().getFirst());
+    }
+
+    /** True when libcuda is gpupool's fake driver (tests/native/fakecuda): its timings are not real. */
+    static boolean onFakeDriver(CudaSession s) {
+        return s.device().name().contains("fake");
+    }
+
     /** Every filter x fit (contain, cover, fill, upscale) x channel count 1..4, on odd-sized images. */
     static List<ResizeRequest> everyFilterFitAndChannelCount(long seed) {
         Random rnd = new Random(seed);

@@ -1,4 +1,6 @@
-package dev.gpupool.kernel;
+package dev.gpupool.device.cuda;
+
+import dev.gpupool.kernel.Arg;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,4 +1,4 @@
-package dev.gpupool.thumbnail;
+package dev.gpupool.backend;
 
 import dev.gpupool.Backend;
 import dev.gpupool.job.ThumbnailRequest;
@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
  * Where the images of a batch are processed: the pool's backend as seen by the batch runner. One
  * engine per pool, made on first use and closed with the pool.
  */
-interface ThumbnailEngine extends AutoCloseable {
+public interface ThumbnailEngine extends AutoCloseable {
     /** The outcome of one job, and where it really ran (a device may hand an image back to the CPU). */
     record Done(ThumbnailResult result, Backend ranOn) {
     }

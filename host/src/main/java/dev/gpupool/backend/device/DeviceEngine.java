@@ -1,7 +1,8 @@
-package dev.gpupool.thumbnail;
+package dev.gpupool.backend.device;
 
 import dev.gpupool.Backend;
 import dev.gpupool.Pool;
+import dev.gpupool.backend.ThumbnailEngine;
 import dev.gpupool.codec.Decoded;
 import dev.gpupool.device.DeviceException;
 import dev.gpupool.device.DeviceResizer;
@@ -30,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * {@link #MAX_DEVICE_FAILURES} device failures everything goes to the CPU; each item's report says
  * where it really ran.
  */
-final class DeviceEngine implements ThumbnailEngine {
+public final class DeviceEngine implements ThumbnailEngine {
     static final int MAX_IMAGES = 32;
     static final long MAX_SOURCE_PIXELS = 96L << 20;
     static final int MAX_DEVICE_FAILURES = 3;
@@ -49,7 +50,7 @@ final class DeviceEngine implements ThumbnailEngine {
                             StageSpan decode, CompletableFuture<Done> done) {
     }
 
-    DeviceEngine(Pool pool, DeviceResizer resizer, Backend backend) {
+    public DeviceEngine(Pool pool, DeviceResizer resizer, Backend backend) {
         this.pool = pool;
         this.resizer = resizer;
         this.backend = backend;
@@ -171,17 +172,7 @@ final class DeviceEngine implements ThumbnailEngine {
         }
     }
 
-    /**
-     * Test-only fault injection: with the system property {@code gpupool.test.failDeviceAfter=N}, every
-     * device call after the first N fails as a lost device would (read once, when the engine starts).
-     */
-    private final int failDeviceAfter = Integer.getInteger("gpupool.test.failDeviceAfter", -1);
-    private int deviceCalls;
-
     private List<PixelBuffer> deviceResize(List<ResizeRequest> send) throws DeviceException {
-        if (failDeviceAfter >= 0 && deviceCalls++ >= failDeviceAfter) {
-            throw new DeviceException("injected device failure (gpupool.test.failDeviceAfter=" + failDeviceAfter + ")");
-        }
         return resizer.resize(send);
     }
 

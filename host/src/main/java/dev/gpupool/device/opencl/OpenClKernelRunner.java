@@ -1,11 +1,11 @@
-package dev.gpupool.kernel;
+package dev.gpupool.device.opencl;
 
 import dev.gpupool.Backend;
-import dev.gpupool.Pool;
-import dev.gpupool.device.opencl.OpenClDevice;
-import dev.gpupool.device.opencl.OpenClProbe;
-import dev.gpupool.device.opencl.ProgramBuild;
-import dev.gpupool.device.opencl.ProgramCache;
+import dev.gpupool.kernel.Arg;
+import dev.gpupool.kernel.Kernel;
+import dev.gpupool.kernel.KernelException;
+import dev.gpupool.kernel.KernelRunner;
+import dev.gpupool.kernel.LaunchReport;
 import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
@@ -23,15 +23,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A pool's OpenCL context for user kernels (a {@link Pool#resource}): the pool's device, one in-order
+ * User kernels on the pool's {@link OpenClSession}: the session's device and context, one in-order
  * queue, and each kernel's program, built once per source (or loaded from the binary cache that the
- * resize backend uses, {@link ProgramCache}, through the same {@link ProgramBuild}). Launches are serialised.
+ * resizer uses, {@link ProgramCache}, through the same {@link ProgramBuild}). Launches are serialised.
  */
-final class OpenClKernels implements AutoCloseable {
+final class OpenClKernelRunner implements KernelRunner, AutoCloseable {
     private final OpenClDevice device;
     private final cl_context context;
     private final cl_command_queue queue;
-    private final ProgramCache cache = new ProgramCache(ProgramCache.defaultDir());
+    private final ProgramCache cache;
     private final String options;
     private final Map<String, Built> built = new HashMap<>();
     private boolean closed;
@@ -39,37 +39,28 @@ final class OpenClKernels implements AutoCloseable {
     private record Built(cl_program program, cl_kernel kernel, int numArgs, boolean fromCache) {
     }
 
-    /** Opens the pool's OpenCL device; failures are thrown unchecked (the pool's resource factory cannot throw). */
-    static OpenClKernels open(Pool pool) {
-        OpenClProbe.Scan scan = new OpenClProbe(pool.requested() == Backend.OPENCL).scan();
-        if (scan.failure() != null) throw new IllegalStateException("OpenCL " + scan.failure());
-        List<OpenClDevice> usable = scan.usable();
-        if (pool.deviceIndex() >= usable.size()) {
-            throw new IllegalStateException("no usable OpenCL device #" + pool.deviceIndex() + ": " + String.join("; ", scan.details()));
-        }
-        return new OpenClKernels(usable.get(pool.deviceIndex()));
-    }
-
     @SuppressWarnings("deprecation") // clCreateCommandQueueWithProperties needs OpenCL 2.0; 1.2 devices exist
-    private OpenClKernels(OpenClDevice device) {
+    OpenClKernelRunner(OpenClSession session) {
         CL.setExceptionsEnabled(true);
-        this.device = device;
-        this.context = CL.clCreateContext(null, 1, new cl_device_id[]{device.device()}, null, null, null);
-        try {
-            this.queue = CL.clCreateCommandQueue(context, device.device(), 0, null);
-        } catch (RuntimeException e) {
-            CL.clReleaseContext(context);
-            throw e;
-        }
+        this.device = session.device();
+        this.context = session.context();
+        this.cache = new ProgramCache(session.cacheDir());
+        this.queue = CL.clCreateCommandQueue(context, device.device(), 0, null);
         // As for resize: no fast-math flags, so float results follow IEEE rounding like Java's.
         this.options = device.correctlyRoundedDivide() ? "-cl-fp32-correctly-rounded-divide-sqrt" : "";
+    }
+
+    @Override
+    public String missingCode(Kernel k) {
+        return k.hasOpenCl() ? null : "kernel " + k.name() + " has no OpenCL source";
     }
 
     String deviceLabel() {
         return device.label();
     }
 
-    synchronized LaunchReport launch(Kernel k, int n, List<Arg> args) throws KernelException {
+    @Override
+    public synchronized LaunchReport launch(Kernel k, int n, List<Arg> args) throws KernelException {
         if (closed) throw new KernelException("the pool's OpenCL context is closed");
         Built b = build(k);
         if (b.numArgs != args.size()) {
@@ -179,7 +170,6 @@ final class OpenClKernels implements AutoCloseable {
             CL.clReleaseProgram(b.program);
         }
         built.clear();
-        CL.clReleaseCommandQueue(queue);
-        CL.clReleaseContext(context);
+        CL.clReleaseCommandQueue(queue); // the context is the session's
     }
 }

@@ -1,7 +1,8 @@
-package dev.gpupool.thumbnail;
+package dev.gpupool.backend.cpu;
 
 import dev.gpupool.Backend;
 import dev.gpupool.Pool;
+import dev.gpupool.backend.ThumbnailEngine;
 import dev.gpupool.job.ThumbnailJob;
 import dev.gpupool.job.ThumbnailRequest;
 

@@ -1,0 +1,40 @@
+package dev.gpupool.backend;
+
+import dev.gpupool.Backend;
+import dev.gpupool.Pool;
+import dev.gpupool.device.ProbeReport;
+import dev.gpupool.image.PixelBuffer;
+import dev.gpupool.image.ResampleWeights;
+import dev.gpupool.kernel.KernelRunner;
+
+/**
+ * A pool's open backend. It owns what the backend needs (for a device, its one device session; for
+ * the {@code cpu} backend, the worker processes) and hands out the clients that use it. One runtime
+ * per pool, opened by the probe that chose it and closed by the pool, after the pool's tasks.
+ * Implementations are thread-safe.
+ */
+public interface BackendRuntime extends AutoCloseable {
+    /** What the probe found: backend, device, reason, details. */
+    ProbeReport report();
+
+    default Backend backend() {
+        return report().backend();
+    }
+
+    default String device() {
+        return report().device();
+    }
+
+    /** The engine that makes {@code pool}'s thumbnails: made on first call, then the same one. */
+    ThumbnailEngine thumbnails(Pool pool);
+
+    /** Runs user kernels on this backend's device; null when it has none (the Java fallback runs). */
+    KernelRunner kernels();
+
+    /** One in-memory resize on this backend (on the CPU when a device cannot take it). */
+    PixelBuffer resize(PixelBuffer src, ResampleWeights x, ResampleWeights y);
+
+    /** Releases everything; idempotent. */
+    @Override
+    void close();
+}

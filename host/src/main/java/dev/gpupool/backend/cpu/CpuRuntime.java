@@ -1,0 +1,63 @@
+package dev.gpupool.backend.cpu;
+
+import dev.gpupool.Pool;
+import dev.gpupool.backend.BackendRuntime;
+import dev.gpupool.backend.ThumbnailEngine;
+import dev.gpupool.device.ProbeReport;
+import dev.gpupool.image.PixelBuffer;
+import dev.gpupool.image.ResampleWeights;
+import dev.gpupool.image.Resampler;
+import dev.gpupool.kernel.KernelRunner;
+
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
+
+/**
+ * The runtime of a CPU backend: no device, so user kernels run their Java fallback and in-memory
+ * resizes run here; the thumbnail engine is made on first use (a {@code cpu} pool that only runs
+ * plain tasks never starts a worker process).
+ */
+final class CpuRuntime implements BackendRuntime {
+    private final ProbeReport report;
+    private final Function<Pool, ThumbnailEngine> engineFactory;
+    private ThumbnailEngine engine; // guarded by this
+    private boolean closed;         // guarded by this
+
+    CpuRuntime(ProbeReport report, Function<Pool, ThumbnailEngine> engineFactory) {
+        this.report = report;
+        this.engineFactory = engineFactory;
+    }
+
+    @Override
+    public ProbeReport report() {
+        return report;
+    }
+
+    @Override
+    public synchronized ThumbnailEngine thumbnails(Pool pool) {
+        if (closed) throw new RejectedExecutionException("pool is closed");
+        if (engine == null) engine = engineFactory.apply(pool);
+        return engine;
+    }
+
+    @Override
+    public KernelRunner kernels() {
+        return null;
+    }
+
+    @Override
+    public PixelBuffer resize(PixelBuffer src, ResampleWeights x, ResampleWeights y) {
+        return Resampler.resize(src, x, y);
+    }
+
+    @Override
+    public void close() {
+        ThumbnailEngine e;
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+            e = engine;
+        }
+        if (e != null) e.close();
+    }
+}
