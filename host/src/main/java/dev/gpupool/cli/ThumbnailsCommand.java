@@ -94,6 +94,7 @@ final class ThumbnailsCommand implements Callable<Integer> {
                 BatchReport r = t.runInputs(inputs, out);
                 progress.close();
                 if (report != null) writeReport(r, err);
+                if (r.elsewhereNote() != null) err.println("gpupool: " + r.elsewhereNote());
                 err.println(r.summary());
                 return r.failed() > 0 ? Main.SOME_FAILED : Main.OK;
             }

@@ -92,6 +92,20 @@ public record BatchReport(String backend, String device, int ok, int failed, int
                 ok, failed, skipped, seconds, imagesPerSecond(), backend);
     }
 
+    /**
+     * Null when every written image ran on the batch's backend; otherwise one line saying how many
+     * did not ("12 of 40 images ran on cpu-threads, not cuda: the device failed"), printed before the
+     * summary so that "on cuda" is never the whole story.
+     */
+    @JsonIgnore
+    public String elsewhereNote() {
+        long elsewhere = items.stream().filter(i -> i.status() == Status.OK && i.backend() != null && !i.backend().equals(backend)).count();
+        if (elsewhere == 0) return null;
+        String where = items.stream().filter(i -> i.status() == Status.OK && i.backend() != null && !i.backend().equals(backend))
+                .map(Item::backend).distinct().collect(java.util.stream.Collectors.joining(", "));
+        return elsewhere + " of " + ok + " images ran on " + where + ", not " + backend + " (the device could not take them; see each item's backend)";
+    }
+
     /** The report as JSON. */
     public String toJson() {
         try {

@@ -260,6 +260,7 @@ class ReliabilityTest {
             assertEquals(device.images.get(), onDevice, "items reported on the device = images the device resized");
             assertTrue(onDevice > 0 && onCpu > 0, onDevice + " on the device, " + onCpu + " on the CPU");
             assertEquals(10, onDevice + onCpu);
+            assertTrue(r.elsewhereNote().startsWith(onCpu + " of 10 images ran on cpu-threads, not opencl"), r.elsewhereNote());
             assertEquals(10, assertOutputsWhole(out).size());
         } finally {
             engine.close();
