@@ -101,6 +101,7 @@ typedef struct fc_op {
     const void *src; /* OP_COPY: read when the op runs, not when it is queued */
     size_t bytes;    /* OP_COPY bytes, OP_MEMSET* element count */
     unsigned value;
+    double ms_per_byte;  /* OP_COPY: the fake clock's cost (timings are not real) */
     struct fc_event *event;       /* OP_RECORD */
     struct fc_stream *wait_on;    /* OP_WAIT: run this stream ... */
     unsigned long long wait_seq;  /* ... up to this op first */

@@ -251,8 +251,10 @@ static CUresult submit(fc_ctx *c, const call_info *ci, fc_op *op) {
     return CUDA_SUCCESS;
 }
 
-static CUresult copy_op(fc_ctx *c, const call_info *ci, void *dst, const void *src, size_t n) {
+/* gbps: the rate the fake clock charges (about PCIe 4 for host copies, HBM for device ones). */
+static CUresult copy_op(fc_ctx *c, const call_info *ci, void *dst, const void *src, size_t n, double gbps) {
     fc_op *op = fc_op_new(OP_COPY);
+    op->ms_per_byte = 1.0 / (gbps * 1e6);
     op->dst = dst;
     op->src = src;
     op->bytes = n;
@@ -266,7 +268,7 @@ static CUresult htod(CUdeviceptr dst, const void *src, size_t n, const call_info
     CUresult rc = fc_need_ctx(&c);
     if (rc == CUDA_SUCCESS && n > 0) rc = fc_device_range(c, dst, n, ci->what, &a);
     if (rc == CUDA_SUCCESS && n > 0 && ci->async) rc = fc_pinned_range(src, n, ci->what);
-    if (rc == CUDA_SUCCESS && n > 0) rc = copy_op(c, ci, backing(a, dst), src, n);
+    if (rc == CUDA_SUCCESS && n > 0) rc = copy_op(c, ci, backing(a, dst), src, n, 20.0);
     if (rc == CUDA_SUCCESS) fc.stat[S_HTOD_BYTES] += (long long) n;
     fc_unlock();
     return rc;
@@ -279,7 +281,7 @@ static CUresult dtoh(void *dst, CUdeviceptr src, size_t n, const call_info *ci) 
     CUresult rc = fc_need_ctx(&c);
     if (rc == CUDA_SUCCESS && n > 0) rc = fc_device_range(c, src, n, ci->what, &a);
     if (rc == CUDA_SUCCESS && n > 0 && ci->async) rc = fc_pinned_range(dst, n, ci->what);
-    if (rc == CUDA_SUCCESS && n > 0) rc = copy_op(c, ci, dst, backing(a, src), n);
+    if (rc == CUDA_SUCCESS && n > 0) rc = copy_op(c, ci, dst, backing(a, src), n, 20.0);
     if (rc == CUDA_SUCCESS) fc.stat[S_DTOH_BYTES] += (long long) n;
     fc_unlock();
     return rc;
@@ -292,7 +294,7 @@ static CUresult dtod(CUdeviceptr dst, CUdeviceptr src, size_t n, const call_info
     CUresult rc = fc_need_ctx(&c);
     if (rc == CUDA_SUCCESS && n > 0) rc = fc_device_range(c, dst, n, ci->what, &a);
     if (rc == CUDA_SUCCESS && n > 0) rc = fc_device_range(c, src, n, ci->what, &b);
-    if (rc == CUDA_SUCCESS && n > 0) rc = copy_op(c, ci, backing(a, dst), backing(b, src), n);
+    if (rc == CUDA_SUCCESS && n > 0) rc = copy_op(c, ci, backing(a, dst), backing(b, src), n, 500.0);
     if (rc == CUDA_SUCCESS) fc.stat[S_DTOD_BYTES] += (long long) n;
     fc_unlock();
     return rc;
