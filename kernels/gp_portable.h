@@ -1,6 +1,9 @@
 /*
  * gp_portable.h: the thin layer that lets one kernel body compile as OpenCL C (1.2) and as CUDA C.
  *
+ * It also compiles as plain C11 (GP_EMULATE_C), for the CPU emulation in the test-only fake CUDA
+ * driver (host/src/test/native/fakecuda): one kernel body, several languages.
+ *
  * A body written against these macros never names a dialect keyword itself:
  *   KERNEL      the entry-point qualifier        GLOBAL   the global address space
  *   DEVICE_FN   a helper inlined into kernels    GP_GID0  the global work-item index, dimension 0
@@ -40,8 +43,26 @@
   #define GP_ROUND(x)  roundf(x)
   #define GP_MIN(a, b) min((a), (b))
   typedef unsigned char gp_u8;
+#elif defined(GP_EMULATE_C)
+  /* ---------------------------------------------------------------- plain C (CPU emulation)
+   * Each entry becomes an ordinary C function; the caller (the fake driver's launch loop) sets the
+   * thread-local block / thread coordinates before each emulated thread. Compile with
+   * -ffp-contract=off -fno-fast-math so that, as on the GPU, nothing is fused or reordered. */
+  #include <math.h>
+  #define GP_C 1
+  extern _Thread_local int gp_emu_block_x, gp_emu_block_dim_x, gp_emu_thread_x;
+  #define KERNEL
+  #define GLOBAL
+  #define DEVICE_FN   static inline
+  #define GP_GID0     (gp_emu_block_x * gp_emu_block_dim_x + gp_emu_thread_x)
+  #define GP_MUL(a, b) ((a) * (b))
+  #define GP_ADD(a, b) ((a) + (b))
+  #define GP_DIV(a, b) ((a) / (b))
+  #define GP_ROUND(x)  roundf(x)
+  #define GP_MIN(a, b) ((a) < (b) ? (a) : (b))
+  typedef unsigned char gp_u8;
 #else
-  #error "gp_portable.h: compile as OpenCL C or CUDA C"
+  #error "gp_portable.h: compile as OpenCL C, CUDA C or C with GP_EMULATE_C"
 #endif
 
 #endif /* GP_PORTABLE_H */
