@@ -287,6 +287,10 @@ public final class CudaResizer implements DeviceResizer {
 
     /** Frees the slots' streams, events and buffers (on the device thread, context current). Never throws. */
     void release() {
+        if (generation != session.generation() || !session.hasContext()) { // its handles died with an old context
+            for (int i = 0; i < SLOTS; i++) slots[i] = null;
+            return;
+        }
         drain();
         for (Slot s : slots) if (s != null) s.release();
         for (int i = 0; i < SLOTS; i++) slots[i] = null;

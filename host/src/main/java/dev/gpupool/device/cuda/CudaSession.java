@@ -189,6 +189,11 @@ public final class CudaSession implements DeviceSession {
         return generation;
     }
 
+    /** Whether a live context exists (not after the session died). Device thread only. */
+    boolean hasContext() {
+        return context != null;
+    }
+
     /** Device memory in bytes. Device thread only. */
     long totalMem() {
         return totalMem;
