@@ -21,7 +21,7 @@ final class Engines {
     static ThumbnailEngine forPool(Pool pool) {
         return switch (pool.backend()) {
             case CPU_THREADS -> pool.resource(ThreadsEngine.class, () -> new ThreadsEngine(pool));
-            case CPU -> pool.resource(ProcessEngine.class, () -> new ProcessEngine(pool.workers()));
+            case CPU -> pool.resource(ProcessEngine.class, () -> new ProcessEngine(pool.workers(), pool.workerClassPath()));
             case OPENCL, CUDA -> pool.resource(DeviceEngine.class, () -> new DeviceEngine(pool, openDevice(pool), pool.backend()));
             default -> throw new IllegalStateException("no engine for " + pool.backend());
         };

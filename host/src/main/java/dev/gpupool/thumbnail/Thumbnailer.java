@@ -183,7 +183,13 @@ public final class Thumbnailer {
         ThumbnailEngine engine = Engines.forPool(pool);
         int inFlight = Math.max(4, pool.workers() * 4);
         StageTimes stages = new StageTimes(trace != null);
-        BatchReport report = new BatchRunner(engine, pool.backend(), pool.device(), spec(), overwrite, inFlight, ioConcurrency, onItem)
+        dev.gpupool.Backend backend = pool.backend();
+        String device = pool.device();
+        if (engine instanceof ProcessEngine pe && pe.fallbackReason() != null) { // worker processes cannot start here
+            backend = dev.gpupool.Backend.CPU_THREADS;
+            device = pe.describe();
+        }
+        BatchReport report = new BatchRunner(engine, backend, device, spec(), overwrite, inFlight, ioConcurrency, onItem)
                 .run(found, outDir, stages);
         if (trace != null) {
             try {
