@@ -6,8 +6,8 @@ import java.io.File;
  * bench/gpu-check.sh's pixel comparison (bench/gpu-bundle.sh compiles it into the bundle):
  *   java -cp .devbundle PixelDiff LIMIT DIR_A DIR_B FILE...
  * For each FILE (a path relative to both directories) that differs it prints the largest difference
- * of one channel (R, G, B, alpha) and how many pixels differ, then the largest over all files; exit status 1 when a file differs by more
- * than LIMIT, has another size, or does not read.
+ * of one channel (R, G, B, alpha) and how many pixels differ, then the largest over all files.
+ * Exit status 1 when a file differs by more than LIMIT, has another size, or does not read.
  */
 public class PixelDiff {
     public static void main(String[] args) throws Exception {

@@ -51,7 +51,9 @@ section() {
 }
 
 s_smi() { command -v nvidia-smi >/dev/null || { skip="nvidia-smi not found"; return 0; }; t nvidia-smi; }
-s_devices() { gp devices; }
+s_devices() { # a GPU check: fails unless the cuda backend is usable
+  gp devices | tee "$work/out/devices.txt" && grep -q '^cuda: usable' "$work/out/devices.txt"
+}
 s_tests() {
   local cp="$b/gpupool.jar:$b/test/gpupool-host-tests.jar" j
   for j in "$b"/test/*.jar; do case $j in *console-standalone*|*host-tests.jar) ;; *) cp+=":$j" ;; esac; done
@@ -90,7 +92,8 @@ s_bench() {
   local backends=cpu,cuda
   if ldconfig -p 2>/dev/null | grep -q 'libnvidia-opencl\.so\.1 '; then backends+=,opencl
   else echo "(no opencl: ldconfig finds no libnvidia-opencl.so.1)"; fi
-  gp bench "$b/photos" --backend "$backends" --rounds 3 --no-peer -o "$work/out/bench"
+  gp bench "$b/photos" --backend "$backends" --rounds 3 --no-peer -o "$work/out/bench" | tee "$work/out/bench.txt" \
+    && ! grep -q 'left out' "$work/out/bench.txt"   # a backend the bench could not use fails the section
 }
 s_sanitizer() {
   local cs; cs=$(command -v compute-sanitizer || find /usr/local/cuda*/bin -name compute-sanitizer 2>/dev/null | head -1)
