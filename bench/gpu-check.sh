@@ -25,7 +25,7 @@ nv=$(ldconfig -p 2>/dev/null | awk '/libcuda\.so\.1 /{print $NF; exit}'); nv=${n
 fake=${GPUPOOL_CHECK_LIBCUDA:-}
 if [ -n "$fake" ]; then
   [ -f "$fake" ] || echo "gpu-check: GPUPOOL_CHECK_LIBCUDA=$fake does not exist" >&2
-  fake=$(readlink -f "$fake"); nv=$(dirname "$fake"); jopts+=("-Dgpupool.cuda.library=$fake")
+  fake=$(readlink -f "$fake"); nv=$(dirname "$fake"); jopts+=("-Dgpupool.cuda.library=$fake" "-Dgpupool.fakecuda=$fake")
 fi
 export LD_LIBRARY_PATH="${nv:+$nv:}$b/lib:/usr/local/nvidia/lib64${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export OCL_ICD_VENDORS="$b/icd" JAVA_HOME=$jre
