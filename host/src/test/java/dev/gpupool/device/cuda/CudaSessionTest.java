@@ -173,12 +173,13 @@ class CudaSessionTest {
 
     @Test
     void bandwidthAndUserKernelsDoNotLeakMemory() throws Exception {
+        long contexts = fake.stat("contexts_live");
         try (CudaSession s = CudaTestSupport.openSession()) {
             long device = fake.stat("device_bytes_live"), pinned = fake.stat("pinned_bytes_live");
             s.bandwidth(1 << 20, 2);
             assertEquals(device, fake.stat("device_bytes_live"));
             assertEquals(pinned, fake.stat("pinned_bytes_live"));
         }
-        assertEquals(0, fake.stat("contexts_live"), "every test closes what it opens");
+        assertEquals(contexts, fake.stat("contexts_live"), "a closed session leaves no context behind");
     }
 }

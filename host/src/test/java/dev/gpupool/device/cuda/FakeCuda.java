@@ -5,7 +5,6 @@ import jcuda.driver.CUdevice;
 import jcuda.driver.JCudaDriver;
 import org.junit.jupiter.api.Assumptions;
 
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -147,11 +146,8 @@ final class FakeCuda {
 
     /** A kernel source file's PTX (under gpupool.kernels.dir), NUL-terminated as cuModuleLoadData wants it. */
     static byte[] ptx(String relative) {
-        try {
-            return nulTerminated(Files.readString(Path.of(System.getProperty("gpupool.kernels.dir", "../kernels"), relative)));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        // From the class path (kernels/ travels in the jar), so the tests also run from a bundle without the sources.
+        return nulTerminated(dev.gpupool.kernel.Kernel.resource(relative));
     }
 
     static byte[] nulTerminated(String text) {
