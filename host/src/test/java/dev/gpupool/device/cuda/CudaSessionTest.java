@@ -119,7 +119,8 @@ class CudaSessionTest {
         fake.set("refuse_ptx", 1);
         ProbeReport r = Backends.probe(Backend.CUDA, 0, 2, true);
         assertFalse(r.usable());
-        assertTrue(r.reason().contains("JIT log") && r.reason().contains("injected"), r.reason());
+        assertTrue(r.reason().contains("JIT refused") && r.reason().contains("JIT log") && r.reason().contains("injected"), r.reason());
+        assertFalse(r.reason().contains("needs a driver for"), "a refused PTX is not blamed on the driver's age: " + r.reason());
     }
 
     @Test
