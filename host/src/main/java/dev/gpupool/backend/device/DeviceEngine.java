@@ -36,6 +36,8 @@ public final class DeviceEngine implements ThumbnailEngine {
     static final long MAX_SOURCE_PIXELS = 96L << 20;
     static final int MAX_DEVICE_FAILURES = 3;
     private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    /** A library does not own standard error: the device-failure note goes to the application's logging. */
+    private static final System.Logger LOG = System.getLogger(DeviceEngine.class.getName());
 
     private final Pool pool;
     private final DeviceResizer resizer;
@@ -140,7 +142,7 @@ public final class DeviceEngine implements ThumbnailEngine {
                     onCpu[i] = true;
                 } else {
                     deviceFailures++;
-                    System.err.println("gpupool: " + backend.cliName() + " device failed (" + e.getMessage() + "); this batch runs on the CPU");
+                    LOG.log(System.Logger.Level.WARNING, "gpupool: " + backend.cliName() + " device failed (" + e.getMessage() + "); this batch runs on the CPU");
                     for (int i : todo) { out[i] = cpuResize(requests.get(i)); onCpu[i] = true; }
                     todo.clear();
                 }

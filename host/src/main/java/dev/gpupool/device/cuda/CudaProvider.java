@@ -37,8 +37,14 @@ public final class CudaProvider implements BackendProvider {
         return 0;
     }
 
+    /** Why CUDA is unusable when JCuda, an optional dependency of gpupool-host, was left out. */
+    static final String NO_JCUDA = "not available: JCuda (org.jcuda:jcuda and org.jcuda:jcuda-natives:linux-x86_64)"
+            + " is not on the class path; add it to use CUDA";
+
     @Override
     public ProbeResult open(ProbeOptions o) {
+        // Before the FFM scan: without JCuda there is nothing to open, and no native code need run.
+        if (!onClassPath("jcuda.driver.JCudaDriver")) return unusable(NO_JCUDA, List.of());
         CudaProbe.Scan scan = probe.scan();
         List<String> details = new ArrayList<>(scan.details());
         if (scan.failure() != null) return unusable("not available: " + scan.failure(), details);
@@ -61,6 +67,15 @@ public final class CudaProvider implements BackendProvider {
         } catch (Throwable t) { // never let a probe take the caller down
             if (session != null) session.close();
             return unusable("not available: opening " + dev.name() + " failed: " + CudaSession.describe(t), details);
+        }
+    }
+
+    static boolean onClassPath(String className) {
+        try {
+            Class.forName(className, false, CudaProvider.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
         }
     }
 

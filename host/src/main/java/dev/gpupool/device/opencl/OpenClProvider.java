@@ -27,8 +27,12 @@ public final class OpenClProvider implements BackendProvider {
         return 10;
     }
 
+    /** Why OpenCL is unusable when JOCL, an optional dependency of gpupool-host, was left out. */
+    static final String NO_JOCL = "not available: JOCL (org.jocl:jocl) is not on the class path; add it to use OpenCL";
+
     @Override
     public ProbeResult open(ProbeOptions o) {
+        if (!onClassPath("org.jocl.CL")) return ProbeResult.unusable(ProbeReport.unavailable(Backend.OPENCL, NO_JOCL, List.of()));
         ProbeReport listed = new OpenClProbe(o.explicit()).probe(o.deviceIndex());
         if (!listed.usable()) return ProbeResult.unusable(listed);
         OpenClDevice d = new OpenClProbe(o.explicit()).scan().usable().get(o.deviceIndex());
@@ -41,6 +45,15 @@ public final class OpenClProvider implements BackendProvider {
         } catch (DeviceException | RuntimeException e) {
             details.add("opencl device " + o.deviceIndex() + ": " + e.getMessage().lines().findFirst().orElse(""));
             return ProbeResult.unusable(ProbeReport.unavailable(Backend.OPENCL, "not available: " + e.getMessage(), List.copyOf(details)));
+        }
+    }
+
+    static boolean onClassPath(String className) {
+        try {
+            Class.forName(className, false, OpenClProvider.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
         }
     }
 }
