@@ -57,10 +57,20 @@ public final class ThumbnailJob {
         for (ResizePlan p : plans) outs.add(Resampler.resize(decoded.pixels(), p.x(), p.y()));
         spans.add(StageSpan.since("resize", t));
         t = StageSpan.nowMicros();
-        for (int i = 0; i < outs.size(); i++) write(outs.get(i), request.outputs().get(i), request.spec());
+        List<ThumbnailResult.Output> written = new ArrayList<>(outs.size());
+        for (int i = 0; i < outs.size(); i++) {
+            PixelBuffer o = outs.get(i);
+            written.add(new ThumbnailResult.Output(o.width(), o.height(), write(o, request.outputs().get(i), request.spec())));
+        }
         spans.add(StageSpan.since("encode", t));
-        PixelBuffer first = outs.getFirst();
-        return new ThumbnailResult(first.width(), first.height(), decoded.warnings(), spans);
+        return result(decoded, written, spans);
+    }
+
+    /** The result of a job whose outputs {@code written} came from {@code decoded}. */
+    public static ThumbnailResult result(Decoded decoded, List<ThumbnailResult.Output> written, List<StageSpan> spans) {
+        ThumbnailResult.Output first = written.getFirst();
+        return new ThumbnailResult(first.width(), first.height(), decoded.warnings(), spans,
+                decoded.format(), decoded.fullWidth(), decoded.fullHeight(), written);
     }
 
     /**
@@ -135,10 +145,19 @@ public final class ThumbnailJob {
         return plans;
     }
 
-    /** Encodes {@code pixels} in the format {@code target}'s extension names and writes it whole or not at all. */
-    public static void write(PixelBuffer pixels, Path target, ThumbnailSpec spec) throws IOException {
-        byte[] data = Codecs.encode(pixels, new EncodeOptions(formatOf(target), spec.quality(), spec.background()));
+    /**
+     * Encodes {@code pixels} in the format {@code target}'s extension names and writes it whole or not at
+     * all; returns the length written.
+     */
+    public static long write(PixelBuffer pixels, Path target, ThumbnailSpec spec) throws IOException {
+        byte[] data = encode(pixels, formatOf(target), spec);
         AtomicFiles.write(target, data);
+        return data.length;
+    }
+
+    /** {@code pixels} encoded as {@code format} with the spec's quality and background. */
+    public static byte[] encode(PixelBuffer pixels, OutputFormat format, ThumbnailSpec spec) throws IOException {
+        return Codecs.encode(pixels, new EncodeOptions(format, spec.quality(), spec.background()));
     }
 
     /** The output format an output path's extension names. */

@@ -28,10 +28,16 @@ import java.util.Locale;
  *                busy up to N seconds per second of wall time, so stages that overlap add up to more than
  *                {@code seconds}
  * @param items   one per input, in input order
+ * @param schema  the version of this report's layout: {@link #SCHEMA} for reports made by this build
+ *                (2: items list every output, with the input's format and size); a report read from a
+ *                file written before versions were numbered says 1
  */
-@JsonPropertyOrder({"backend", "device", "ok", "failed", "skipped", "seconds", "stages", "items"})
+@JsonPropertyOrder({"schema", "backend", "device", "ok", "failed", "skipped", "seconds", "stages", "items"})
 public record BatchReport(String backend, String device, int ok, int failed, int skipped, double seconds,
-                          Map<String, Double> stages, List<Item> items) {
+                          Map<String, Double> stages, List<Item> items, int schema) {
+    /** The report layout this build writes. */
+    public static final int SCHEMA = 2;
+
     /** Made on first use: building an ObjectMapper loads some 370 classes, which a run without --report never needs. */
     private static final class Json {
         static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -40,6 +46,13 @@ public record BatchReport(String backend, String device, int ok, int failed, int
     public BatchReport {
         stages = stages == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(stages));
         items = List.copyOf(items);
+        if (schema <= 0) schema = 1; // read from a report that had no number
+    }
+
+    /** A report in this build's layout ({@link #SCHEMA}). */
+    public BatchReport(String backend, String device, int ok, int failed, int skipped, double seconds,
+                       Map<String, Double> stages, List<Item> items) {
+        this(backend, device, ok, failed, skipped, seconds, stages, items, SCHEMA);
     }
 
     /** {@code ok}, {@code failed} or {@code skipped}. */
@@ -53,24 +66,53 @@ public record BatchReport(String backend, String device, int ok, int failed, int
     }
 
     /**
+     * One output as written.
+     *
+     * @param path   where it was written (as {@link Item#output()} names the first one)
+     * @param size   its bounding box as {@code -s} writes it ({@code 128}, {@code 320x240})
+     * @param width  its width in pixels
+     * @param height its height in pixels
+     * @param bytes  its length in bytes
+     */
+    @JsonPropertyOrder({"path", "size", "width", "height", "bytes"})
+    public record Output(String path, String size, int width, int height, long bytes) {
+    }
+
+    /**
      * One input's fate.
      *
-     * @param input    the input as given (a path or URL)
-     * @param output   the (first) output path, or null when none was planned
-     * @param status   ok, failed or skipped
-     * @param error    the one-line reason when failed, else null
-     * @param backend  where this item really ran ({@code cpu} when a device handed it back), null when skipped early
-     * @param width    width of the (first) output, 0 when none was written
-     * @param height   height of the (first) output
-     * @param millis   time spent on this item
-     * @param warnings what lenient decoding tolerated (omitted from JSON when empty)
+     * @param input       the input as given (a path or URL)
+     * @param output      the (first) output path, or null when none was planned
+     * @param status      ok, failed or skipped
+     * @param error       the one-line reason when failed, else null
+     * @param backend     where this item really ran ({@code cpu} when a device handed it back), null when skipped early
+     * @param width       width of the (first) output, 0 when none was written
+     * @param height      height of the (first) output
+     * @param millis      time spent on this item
+     * @param warnings    what lenient decoding tolerated (omitted from JSON when empty)
+     * @param format      the input's format detected from its content ({@code jpeg}, {@code png}, {@code gif},
+     *                    {@code webp}, ...), null unless the item is ok
+     * @param inputWidth  the input's full width in pixels, upright (after the EXIF orientation when it is
+     *                    applied); 0 unless the item is ok
+     * @param inputHeight the input's full height, upright; 0 unless the item is ok
+     * @param outputs     every output written, one per size in the order of the sizes; empty unless the item
+     *                    is ok (a skipped item's outputs are those of an earlier run, not read again)
      */
-    @JsonPropertyOrder({"input", "output", "status", "error", "backend", "width", "height", "millis", "warnings"})
+    @JsonPropertyOrder({"input", "output", "status", "error", "backend", "width", "height", "millis",
+            "format", "inputWidth", "inputHeight", "outputs", "warnings"})
     public record Item(String input, String output, Status status, String error, String backend,
                        int width, int height, double millis,
-                       @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> warnings) {
+                       @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> warnings,
+                       String format, int inputWidth, int inputHeight, List<Output> outputs) {
         public Item {
             warnings = warnings == null ? List.of() : List.copyOf(warnings);
+            outputs = outputs == null ? List.of() : List.copyOf(outputs);
+        }
+
+        /** An item that says nothing of its input and lists no outputs (the first one's size aside). */
+        public Item(String input, String output, Status status, String error, String backend,
+                    int width, int height, double millis, List<String> warnings) {
+            this(input, output, status, error, backend, width, height, millis, warnings, null, 0, 0, List.of());
         }
 
         @JsonIgnore

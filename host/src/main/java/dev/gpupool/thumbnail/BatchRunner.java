@@ -5,6 +5,7 @@ import dev.gpupool.Backend;
 import dev.gpupool.job.AtomicFiles;
 import dev.gpupool.job.StageSpan;
 import dev.gpupool.job.ThumbnailRequest;
+import dev.gpupool.job.ThumbnailResult;
 import dev.gpupool.job.ThumbnailSpec;
 import dev.gpupool.thumbnail.BatchReport.Item;
 import dev.gpupool.thumbnail.BatchReport.Status;
@@ -110,8 +111,10 @@ final class BatchRunner {
                     List<StageSpan> spans = d.result().spans();
                     if (fetched[0] != null) spans = java.util.stream.Stream.concat(java.util.stream.Stream.of(fetched[0]), spans.stream()).toList();
                     stages.add(in.given(), spans);
+                    ThumbnailResult r = d.result();
                     finish.accept(new Item(in.given(), first, Status.OK, null, d.ranOn().cliName(),
-                            d.result().width(), d.result().height(), millis, d.result().warnings()));
+                            r.width(), r.height(), millis, r.warnings(), r.inputFormat(), r.inputWidth(), r.inputHeight(),
+                            outputs(outputs, r)));
                 }
             });
         }
@@ -127,6 +130,16 @@ final class BatchRunner {
         }
         return new BatchReport(backend.cliName(), device, ok, failed, skipped, Math.round(seconds * 1000) / 1000.0,
                 stages.busySeconds(), List.of(items));
+    }
+
+    /** The report's list of what {@code r} wrote: its paths and sizes are the request's, in the same order. */
+    private List<BatchReport.Output> outputs(List<Path> paths, ThumbnailResult r) {
+        List<BatchReport.Output> out = new java.util.ArrayList<>(r.outputs().size());
+        for (int i = 0; i < r.outputs().size() && i < paths.size(); i++) {
+            ThumbnailResult.Output o = r.outputs().get(i);
+            out.add(new BatchReport.Output(paths.get(i).toString(), spec.sizes().get(i).toString(), o.width(), o.height(), o.bytes()));
+        }
+        return out;
     }
 
     private static void awaitUninterruptibly(CountDownLatch latch) {

@@ -3,6 +3,7 @@ package dev.gpupool.thumbnail;
 import dev.gpupool.backend.ThumbnailEngine;
 import dev.gpupool.Pool;
 import dev.gpupool.codec.DecodeOptions;
+import dev.gpupool.codec.MemoryBudget;
 import dev.gpupool.codec.OutputFormat;
 import dev.gpupool.image.BufferedImages;
 import dev.gpupool.image.Filter;
@@ -10,10 +11,12 @@ import dev.gpupool.image.Fit;
 import dev.gpupool.image.FitPlan;
 import dev.gpupool.image.PixelBuffer;
 import dev.gpupool.job.BoxSize;
+import dev.gpupool.job.MemoryJob;
 import dev.gpupool.job.ThumbnailSpec;
 import dev.gpupool.thumbnail.BatchReport.Item;
 
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,8 +35,16 @@ import java.util.function.Consumer;
  *             .run(List.of(Path.of("photos")), Path.of("thumbs"));
  *     System.out.println(report.summary());            // 30 ok, 0 failed, 0 skipped in 1.20 s ...
  *     BufferedImage small = Thumbnailer.on(pool).size(128, 128).resize(image);
+ *     ThumbnailSet t = Thumbnailer.on(pool).sizes("128,512").fit(Fit.COVER).format(Format.WEBP)
+ *             .thumbnail(imageBytes);                  // bytes in, bytes out
+ *     byte[] small = t.get(0).bytes(), large = t.get(1).bytes();
  * }
  * }</pre>
+ *
+ * Everything a user needs is in {@code dev.gpupool} ({@code Pool}, {@code Backend}) and here: sizes as
+ * ints or strings ({@code "256"}, {@code "320x240"}, {@code "128,512"}), and {@link dev.gpupool.thumbnail.Fit},
+ * {@link dev.gpupool.thumbnail.Filter} and {@link Format}, which mirror the internal enums of
+ * {@code dev.gpupool.image} and {@code dev.gpupool.codec} (the builder still takes those too).
  *
  * Defaults are the command line's: 256x256, {@link Fit#CONTAIN}, {@link Filter#LANCZOS3}, JPEG at
  * quality 85, EXIF orientation applied, never enlarging, strict decoding, outputs up to date skipped.
@@ -65,10 +76,46 @@ public final class Thumbnailer {
         return new Thumbnailer(pool);
     }
 
+    /** One square bounding box of {@code side x side}. */
+    public Thumbnailer size(int side) {
+        return size(side, side);
+    }
+
     /** One bounding box of {@code width x height}. */
     public Thumbnailer size(int width, int height) {
         this.sizes = List.of(new BoxSize(width, height));
         return this;
+    }
+
+    /**
+     * One bounding box as the command line writes it: {@code 256} (a square) or {@code 320x240}.
+     * (One-sided bounds such as {@code 256x} are not supported: every box has both sides.)
+     *
+     * @throws IllegalArgumentException a size that does not parse, or several ({@link #sizes(String...)} takes those)
+     */
+    public Thumbnailer size(String size) {
+        if (size.contains(",")) throw new IllegalArgumentException("one size expected, not '" + size + "' (sizes(...) takes several)");
+        this.sizes = List.of(BoxSize.parse(size));
+        return this;
+    }
+
+    /**
+     * Several bounding boxes as the command line's {@code -s} takes them, one output per box in this order:
+     * {@code sizes("128,512")}, {@code sizes("128", "320x240")}, or both forms mixed.
+     *
+     * @throws IllegalArgumentException no size, or one that does not parse
+     */
+    public Thumbnailer sizes(String... sizes) {
+        List<BoxSize> boxes = new ArrayList<>();
+        for (String s : sizes) for (String one : s.split(",", -1)) boxes.add(BoxSize.parse(one));
+        return sizes(boxes);
+    }
+
+    /** Several square bounding boxes ({@code sizes(128, 512)}), one output per box in this order. */
+    public Thumbnailer sizes(int... sides) {
+        List<BoxSize> boxes = new ArrayList<>(sides.length);
+        for (int side : sides) boxes.add(new BoxSize(side, side));
+        return sizes(boxes);
     }
 
     /** Several bounding boxes: one output per box, from one decode. */
@@ -83,15 +130,45 @@ public final class Thumbnailer {
         return this;
     }
 
+    /** How each image fits its boxes ({@link dev.gpupool.thumbnail.Fit#CONTAIN} by default). */
+    public Thumbnailer fit(dev.gpupool.thumbnail.Fit fit) {
+        return fit(fit.internal());
+    }
+
+    /** {@code contain}, {@code cover} or {@code fill}, as the command line's {@code --fit}. */
+    public Thumbnailer fit(String fit) {
+        return fit(Fit.parse(fit));
+    }
+
     public Thumbnailer filter(Filter filter) {
         this.filter = Objects.requireNonNull(filter);
         return this;
+    }
+
+    /** The resampling filter ({@link dev.gpupool.thumbnail.Filter#LANCZOS3} by default). */
+    public Thumbnailer filter(dev.gpupool.thumbnail.Filter filter) {
+        return filter(filter.internal());
+    }
+
+    /** {@code box}, {@code triangle}, {@code mitchell} or {@code lanczos3}, as the command line's {@code --filter}. */
+    public Thumbnailer filter(String filter) {
+        return filter(Filter.parse(filter));
     }
 
     /** The output format; null keeps each input's format (JPEG and WebP stay, the rest become PNG). */
     public Thumbnailer format(OutputFormat format) {
         this.format = format;
         return this;
+    }
+
+    /** The output format ({@link Format#JPEG} by default); {@link Format#SAME} keeps each input's (JPEG and WebP stay, the rest become PNG). */
+    public Thumbnailer format(Format format) {
+        return format(format.internal());
+    }
+
+    /** {@code jpg}, {@code png}, {@code webp} or {@code same}, as the command line's {@code --format}. */
+    public Thumbnailer format(String format) {
+        return format(Format.parse(format));
     }
 
     /** 1..100, for JPEG and WebP. */
@@ -195,6 +272,45 @@ public final class Thumbnailer {
             }
         }
         return report;
+    }
+
+    /**
+     * One image's bytes in, each size's encoded bytes out, in memory: the batch's job without files
+     * (decoded shrunk on load, fitted, resized on the pool's backend, encoded with this thumbnailer's
+     * format, quality and background), so each thumbnail's bytes are those a batch would write. The
+     * decode and encode run on the calling thread; the resize on the pool's backend (its device for a
+     * GPU pool, the CPU resize in this process for the {@code cpu} and {@code cpu-threads} pools). Many
+     * threads may call it at once on one thumbnailer that is no longer being configured.
+     *
+     * @throws ThumbnailException the image cannot be thumbnailed; the message is the one-line reason a
+     *                            batch gives for it ({@code not a recognised image format ...}, {@code corrupt jpeg: ...})
+     */
+    public ThumbnailSet thumbnail(byte[] image) throws ThumbnailException {
+        Objects.requireNonNull(image, "image");
+        MemoryJob.Result r;
+        try {
+            r = MemoryJob.render(image, spec(), null, pool.runtime()::resize);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new ThumbnailException(Errors.reason(e), e);
+        }
+        List<Thumbnail> out = new ArrayList<>(r.outputs().size());
+        for (MemoryJob.Output o : r.outputs()) {
+            out.add(new Thumbnail(o.box().toString(), o.width(), o.height(), Format.of(o.format()), o.bytes()));
+        }
+        return new ThumbnailSet(r.inputFormat(), r.inputWidth(), r.inputHeight(), out, r.warnings());
+    }
+
+    /**
+     * As {@link #thumbnail(byte[])}, reading the image from {@code in} to its end (not closed here).
+     *
+     * @throws ThumbnailException the image cannot be thumbnailed, or is larger than the memory budget allows
+     * @throws IOException        reading {@code in} failed
+     */
+    public ThumbnailSet thumbnail(InputStream in) throws IOException {
+        long limit = Math.min(Integer.MAX_VALUE - 64L, MemoryBudget.capacity());
+        byte[] bytes = in.readNBytes((int) limit + 1);
+        if (bytes.length > limit) throw new ThumbnailException("file too large (over " + limit + " bytes)", null);
+        return thumbnail(bytes);
     }
 
     /** {@code image} fitted into the first size, in memory. */

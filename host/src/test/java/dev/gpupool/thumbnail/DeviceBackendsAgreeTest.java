@@ -69,8 +69,35 @@ class DeviceBackendsAgreeTest {
                     assertEquals(r.width(), d.width(), tag);
                     assertEquals(r.height(), d.height(), tag);
                     assertTrue(maxDiff(Path.of(d.output()), Path.of(r.output())) <= 1, tag + " " + d.input());
+                    // every output is listed, as the CPU lists it, with the file's real length
+                    assertEquals(2, d.outputs().size(), tag + " " + d);
+                    assertEquals(r.format(), d.format(), tag);
+                    assertEquals(r.inputWidth(), d.inputWidth(), tag);
+                    assertEquals(r.inputHeight(), d.inputHeight(), tag);
+                    for (int k = 0; k < 2; k++) {
+                        BatchReport.Output o = d.outputs().get(k), ro = r.outputs().get(k);
+                        assertEquals(List.of(ro.size(), ro.width(), ro.height()), List.of(o.size(), o.width(), o.height()), tag);
+                        assertEquals(java.nio.file.Files.size(Path.of(o.path())), o.bytes(), tag + " " + o);
+                        assertTrue(maxDiff(Path.of(o.path()), Path.of(ro.path())) <= 1, tag + " " + o);
+                    }
                 }
             }
+        }
+    }
+
+    @Test
+    void bytesInBytesOutRunsOnTheDeviceAndMatchesTheCpuWithinOne() throws Exception {
+        byte[] in = java.nio.file.Files.readAllBytes(inputs.resolve("landscape.jpg"));
+        ThumbnailSet dev = Thumbnailer.on(opencl).sizes("96x64,150").format(Format.PNG).thumbnail(in);
+        ThumbnailSet ref = Thumbnailer.on(cpu).sizes("96x64,150").format(Format.PNG).thumbnail(in);
+        assertEquals(2, dev.thumbnails().size());
+        for (int k = 0; k < 2; k++) {
+            Thumbnail d = dev.get(k), r = ref.get(k);
+            assertEquals(List.of(r.size(), r.width(), r.height()), List.of(d.size(), d.width(), d.height()));
+            BufferedImage x = ImageIO.read(new java.io.ByteArrayInputStream(d.bytes())), y = ImageIO.read(new java.io.ByteArrayInputStream(r.bytes()));
+            assertEquals(d.width(), x.getWidth());
+            assertEquals(d.height(), x.getHeight());
+            assertTrue(maxDiff(x, y) <= 1, d.size());
         }
     }
 
@@ -80,7 +107,10 @@ class DeviceBackendsAgreeTest {
     }
 
     static int maxDiff(Path a, Path b) throws IOException {
-        BufferedImage x = ImageIO.read(a.toFile()), y = ImageIO.read(b.toFile());
+        return maxDiff(ImageIO.read(a.toFile()), ImageIO.read(b.toFile()));
+    }
+
+    static int maxDiff(BufferedImage x, BufferedImage y) {
         assertEquals(x.getWidth(), y.getWidth());
         assertEquals(x.getHeight(), y.getHeight());
         int max = 0;

@@ -2,6 +2,8 @@ package dev.gpupool.spark;
 
 import dev.gpupool.Pool;
 import dev.gpupool.codec.OutputFormat;
+import dev.gpupool.thumbnail.BatchReport;
+import dev.gpupool.job.MemoryJob;
 import dev.gpupool.job.ThumbnailJob;
 import dev.gpupool.job.ThumbnailSpec;
 import org.apache.hadoop.conf.Configuration;
@@ -33,7 +35,18 @@ import java.util.concurrent.Semaphore;
  * finds or replaces complete files only.
  */
 final class PartitionRunner implements FlatMapFunction<Iterator<WorkItem>, Row> {
-    /** The report's columns: the CLI's report item, plus where it ran. */
+    /** One output of an item: {@code BatchReport.Output}'s fields. */
+    static final StructType OUTPUT = new StructType()
+            .add("path", DataTypes.StringType, false)
+            .add("size", DataTypes.StringType, false)
+            .add("width", DataTypes.IntegerType, false)
+            .add("height", DataTypes.IntegerType, false)
+            .add("bytes", DataTypes.LongType, false);
+
+    /**
+     * The report's columns: the CLI's report item (schema {@link BatchReport#SCHEMA}: every output, the
+     * input's format and size), plus where it ran and the schema number.
+     */
     static final StructType SCHEMA = new StructType()
             .add("index", DataTypes.LongType, false)
             .add("input", DataTypes.StringType, false)
@@ -45,7 +58,12 @@ final class PartitionRunner implements FlatMapFunction<Iterator<WorkItem>, Row> 
             .add("height", DataTypes.IntegerType, false)
             .add("millis", DataTypes.DoubleType, false)
             .add("warnings", DataTypes.createArrayType(DataTypes.StringType), false)
-            .add("executor", DataTypes.StringType, true);
+            .add("executor", DataTypes.StringType, true)
+            .add("format", DataTypes.StringType, true)
+            .add("inputWidth", DataTypes.IntegerType, false)
+            .add("inputHeight", DataTypes.IntegerType, false)
+            .add("outputs", DataTypes.createArrayType(OUTPUT, false), false)
+            .add("schema", DataTypes.IntegerType, false);
 
     private static volatile HttpClient http;
 
@@ -104,9 +122,16 @@ final class PartitionRunner implements FlatMapFunction<Iterator<WorkItem>, Row> 
             byte[] bytes = item.isUrl() ? fetch(item.source()) : Outputs.read(item.source(), conf);
             List<OutputFormat> formats = new ArrayList<>();
             for (String o : item.outputs()) formats.add(ThumbnailJob.formatOf(java.nio.file.Path.of(URI.create(o).getPath())));
-            Render.Result r = Render.render(bytes, spec, formats, pool);
-            for (int i = 0; i < r.outputs().size(); i++) Outputs.write(item.outputs().get(i), r.outputs().get(i), conf);
-            return row(item, first, "ok", null, pool.backend().cliName(), r.width(), r.height(), millis(t0), r.warnings(), executor);
+            MemoryJob.Result r = Render.render(bytes, spec, formats, pool);
+            List<Row> outputs = new ArrayList<>(r.outputs().size());
+            for (int i = 0; i < r.outputs().size(); i++) {
+                MemoryJob.Output o = r.outputs().get(i);
+                Outputs.write(item.outputs().get(i), o.bytes(), conf);
+                outputs.add(RowFactory.create(item.outputs().get(i), o.box().toString(), o.width(), o.height(), (long) o.bytes().length));
+            }
+            MemoryJob.Output f = r.outputs().getFirst();
+            return row(item, first, "ok", null, pool.backend().cliName(), f.width(), f.height(), millis(t0), r.warnings(), executor,
+                    r.inputFormat(), r.inputWidth(), r.inputHeight(), outputs);
         } catch (IOException | RuntimeException e) {
             return row(item, first, "failed", InputLister.reason(e), null, 0, 0, millis(t0), List.of(), executor);
         }
@@ -118,8 +143,15 @@ final class PartitionRunner implements FlatMapFunction<Iterator<WorkItem>, Row> 
 
     private static Row row(WorkItem item, String output, String status, String error, String backend, int w, int h,
                            double millis, List<String> warnings, String executor) {
+        return row(item, output, status, error, backend, w, h, millis, warnings, executor, null, 0, 0, List.of());
+    }
+
+    private static Row row(WorkItem item, String output, String status, String error, String backend, int w, int h,
+                           double millis, List<String> warnings, String executor, String format, int inputWidth,
+                           int inputHeight, List<Row> outputs) {
         return RowFactory.create(item.index(), item.given(), output, status, error, backend, w, h, millis,
-                scala.jdk.javaapi.CollectionConverters.asScala(warnings).toSeq(), executor);
+                scala.jdk.javaapi.CollectionConverters.asScala(warnings).toSeq(), executor, format, inputWidth, inputHeight,
+                scala.jdk.javaapi.CollectionConverters.asScala(outputs).toSeq(), BatchReport.SCHEMA);
     }
 
     private static byte[] fetch(String url) throws IOException {

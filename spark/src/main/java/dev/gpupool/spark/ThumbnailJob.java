@@ -35,7 +35,9 @@ public final class ThumbnailJob {
      * What a job did.
      *
      * @param report  one row per input (columns: index, input, output, status, error, backend, width, height,
-     *                millis, warnings, executor), read back from the JSON lines written to {@code reportDir}
+     *                millis, warnings, executor, format, inputWidth, inputHeight, outputs, schema: the CLI report's
+     *                item, where {@code outputs} lists every output as {@code {path, size, width, height, bytes}}),
+     *                read back from the JSON lines written to {@code reportDir}
      * @param backend the backends items ran on, joined with {@code +} ({@code cuda}, {@code cpu-threads})
      */
     public record Result(Dataset<Row> report, String reportDir, long ok, long failed, long skipped, double seconds, String backend) {

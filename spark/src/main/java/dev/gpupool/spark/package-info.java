@@ -7,7 +7,7 @@
  * ({@link dev.gpupool.spark.ExecutorPools}; a CPU pool when none), writing each output whole or not at
  * all and skipping those already up to date, so task retries and speculative copies are harmless
  * ({@link dev.gpupool.spark.Outputs}). The per-item report comes back as a Dataset, written as JSON lines.
- * {@link dev.gpupool.spark.Thumbnails} is the same work as a Spark function (image bytes in, thumbnail
- * bytes out) for users' own Dataset pipelines.
+ * {@link dev.gpupool.spark.Thumbnails} is the same work as a Spark function (image bytes in, every size's
+ * thumbnail bytes out, or the reason the image failed) for users' own Dataset pipelines.
  */
 package dev.gpupool.spark;

@@ -109,6 +109,25 @@ class ThumbnailJobTest {
         Row tall = r.report().filter(col("input").endsWith("sub/tall.png")).first();
         assertEquals(41, (int) tall.<Integer>getAs("width"));
         assertEquals(64, (int) tall.<Integer>getAs("height"));
+        // every output is listed (the CLI report's schema): path, size, real dimensions and length
+        assertEquals("png", tall.getAs("format"));
+        assertEquals(260, (int) tall.<Integer>getAs("inputWidth"));
+        assertEquals(410, (int) tall.<Integer>getAs("inputHeight"));
+        assertEquals(2, (int) tall.<Integer>getAs("schema"));
+        List<Row> outs = tall.getList(tall.fieldIndex("outputs"));
+        assertEquals(2, outs.size());
+        assertEquals(List.of("64", 41, 64), List.of(outs.get(0).getAs("size"), outs.get(0).getAs("width"), outs.get(0).getAs("height")));
+        assertEquals(List.of("100x50", 32, 50), List.of(outs.get(1).getAs("size"), outs.get(1).getAs("width"), outs.get(1).getAs("height")));
+        assertEquals(tall.<String>getAs("output"), outs.get(0).getAs("path"));
+        for (Row ro : outs) {
+            Path file = Path.of(java.net.URI.create(ro.getAs("path")).getPath());
+            assertTrue(file.endsWith(Path.of("sub/tall_" + ro.getAs("size") + ".jpg")), file.toString());
+            assertEquals(Files.size(file), (long) ro.<Long>getAs("bytes"), file.toString());
+            BufferedImage img = ImageIO.read(file.toFile());
+            assertEquals((int) ro.<Integer>getAs("width"), img.getWidth());
+            assertEquals((int) ro.<Integer>getAs("height"), img.getHeight());
+        }
+        assertTrue(bad.getList(bad.fieldIndex("outputs")).isEmpty());
         assertTrue(Files.readString(Files.list(sparkOut.resolve(ThumbnailJob.DEFAULT_REPORT))
                 .filter(p -> p.getFileName().toString().endsWith(".json")).findFirst().orElseThrow()).contains("\"status\":\"ok\""));
 
@@ -165,30 +184,57 @@ class ThumbnailJobTest {
     }
 
     @Test
-    void functionThumbnailsBytesInADataset() throws Exception {
+    void functionGivesEverySizeAndTheReasonForABadImage() throws Exception {
         Dataset<Row> files = spark.read().format("binaryFile").load(photos.resolve("p*.jpg").toString(), photos.resolve("broken.jpg").toString());
-        JobOptions o = JobOptions.defaults().withSizes("48").withFormat("png");
-        List<Row> rows = files.select(col("path"), Thumbnails.udf(o).apply(col("content")).as("thumb")).collectAsList();
+        JobOptions o = JobOptions.defaults().withSizes("48", "100x30").withFormat("png");
+        List<Row> rows = files.select(col("path"), Thumbnails.udf(o).apply(col("content")).as("t")).collectAsList();
         assertEquals(9, rows.size());
         int made = 0;
         for (Row row : rows) {
-            byte[] t = row.getAs("thumb");
+            Row t = row.getAs("t");
+            assertNotNull(t, "never null for an input that has bytes");
             if (row.<String>getAs("path").endsWith("broken.jpg")) {
-                assertNull(t);
+                assertEquals("failed", t.getAs("status"));
+                assertTrue(t.<String>getAs("error").startsWith("not a recognised image format"), t.<String>getAs("error"));
+                assertTrue(t.getList(t.fieldIndex("outputs")).isEmpty());
                 continue;
             }
-            BufferedImage img = ImageIO.read(new ByteArrayInputStream(t));
-            assertEquals(48, Math.max(img.getWidth(), img.getHeight()), row.<String>getAs("path"));
-            assertEquals((byte) 0x89, t[0]); // PNG
+            assertEquals("ok", t.getAs("status"));
+            assertNull(t.getAs("error"));
+            assertEquals("jpeg", t.getAs("format"));
+            List<Row> outs = t.getList(t.fieldIndex("outputs"));
+            assertEquals(List.of("48", "100x30"), outs.stream().map(x -> x.<String>getAs("size")).toList(), row.<String>getAs("path"));
+            for (Row out : outs) {
+                byte[] bytes = out.getAs("bytes");
+                assertEquals("png", out.getAs("format"));
+                assertEquals((byte) 0x89, bytes[0]); // PNG
+                BufferedImage img = ImageIO.read(new ByteArrayInputStream(bytes));
+                assertEquals((int) out.<Integer>getAs("width"), img.getWidth());
+                assertEquals((int) out.<Integer>getAs("height"), img.getHeight());
+            }
+            assertEquals(48, Math.max(outs.get(0).<Integer>getAs("width"), outs.get(0).<Integer>getAs("height")));
+            assertEquals(30, (int) outs.get(1).<Integer>getAs("height"));
             made++;
         }
         assertEquals(8, made);
-        // the same bytes as the job writes for the same options
+        // the same bytes as the job writes for the same options, for every size
         Path out = tmp.resolve("fn");
         ThumbnailJob.run(spark, List.of(photos.resolve("p1.jpg").toString()), out.toString(), null, 1, o, System.in);
-        byte[] viaJob = Files.readAllBytes(out.resolve("p1.png"));
-        byte[] viaFn = Thumbnails.function(o).call(Files.readAllBytes(photos.resolve("p1.jpg")));
-        assertArrayEquals(viaJob, viaFn);
+        Row viaFn = Thumbnails.function(o).call(Files.readAllBytes(photos.resolve("p1.jpg")));
+        List<Row> outs = viaFn.getList(viaFn.fieldIndex("outputs"));
+        assertArrayEquals(Files.readAllBytes(out.resolve("p1_48.png")), (byte[]) outs.get(0).getAs("bytes"));
+        assertArrayEquals(Files.readAllBytes(out.resolve("p1_100x30.png")), (byte[]) outs.get(1).getAs("bytes"));
+        assertNull(Thumbnails.function(o).call(null));
+        // and in SQL
+        Thumbnails.register(spark, "gp_thumb", o);
+        files.createOrReplaceTempView("gp_files");
+        List<Row> sql = spark.sql("SELECT path, gp_thumb(content).status AS s, size(gp_thumb(content).outputs) AS n FROM gp_files").collectAsList();
+        for (Row r : sql) {
+            boolean broken = r.<String>getAs("path").endsWith("broken.jpg");
+            assertEquals(broken ? "failed" : "ok", r.getAs("s"));
+            assertEquals(broken ? 0 : 2, (int) r.<Integer>getAs("n"));
+        }
+        assertEquals(1, sql.stream().filter(r -> r.getAs("s").equals("failed")).count());
     }
 
     @Test

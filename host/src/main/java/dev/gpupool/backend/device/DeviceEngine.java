@@ -162,11 +162,14 @@ public final class DeviceEngine implements ThumbnailEngine {
             StageSpan resize = new StageSpan("resize", resizeStart, each, cpu ? "cpu fallback" : deviceWorker);
             pool.submit(() -> {
                 long w = StageSpan.nowMicros();
-                for (int j = 0; j < n; j++) ThumbnailJob.write(mine.get(j), d.request().outputs().get(j), d.request().spec());
+                List<ThumbnailResult.Output> written = new ArrayList<>(n);
+                for (int j = 0; j < n; j++) {
+                    PixelBuffer px = mine.get(j);
+                    long len = ThumbnailJob.write(px, d.request().outputs().get(j), d.request().spec());
+                    written.add(new ThumbnailResult.Output(px.width(), px.height(), len));
+                }
                 StageSpan encode = StageSpan.since("encode", w);
-                PixelBuffer first = mine.getFirst();
-                return new Done(new ThumbnailResult(first.width(), first.height(), d.decoded().warnings(),
-                        List.of(d.read(), d.decode(), resize, encode)), ranOn);
+                return new Done(ThumbnailJob.result(d.decoded(), written, List.of(d.read(), d.decode(), resize, encode)), ranOn);
             }).whenComplete((v, e) -> {
                 if (e != null) d.done().completeExceptionally(e);
                 else d.done().complete(v);

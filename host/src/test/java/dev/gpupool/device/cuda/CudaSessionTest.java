@@ -87,6 +87,14 @@ class CudaSessionTest {
             BatchReport r = Thumbnailer.on(pool).size(64, 64).run(List.of(in), tmp.resolve("out"));
             assertEquals(3, r.ok(), r.items().toString());
             assertTrue(r.items().stream().allMatch(it -> it.backend().equals("cuda")), r.items().toString());
+            for (BatchReport.Item it : r.items()) { // the device engine reports what it wrote, as the CPU ones do
+                assertEquals(1, it.outputs().size(), it.toString());
+                assertEquals(List.of(it.output(), "64", it.width(), it.height(), java.nio.file.Files.size(Path.of(it.output()))),
+                        List.of(it.outputs().getFirst().path(), it.outputs().getFirst().size(), it.outputs().getFirst().width(),
+                                it.outputs().getFirst().height(), it.outputs().getFirst().bytes()));
+                assertEquals("jpeg", it.format());
+                assertEquals(90, it.inputHeight());
+            }
             int n = 1000;
             float[] x = new float[n], y = new float[n], want = new float[n];
             for (int i = 0; i < n; i++) { x[i] = i * 0.5f; y[i] = 1f / (i + 1); want[i] = y[i]; }
