@@ -49,7 +49,8 @@ enum {
 
 enum { FC_JIT_WALL_TIME = 2, FC_JIT_INFO_LOG_BUFFER = 3, FC_JIT_INFO_LOG_BUFFER_SIZE_BYTES = 4,
        FC_JIT_ERROR_LOG_BUFFER = 5, FC_JIT_ERROR_LOG_BUFFER_SIZE_BYTES = 6 };
-enum { FC_STREAM_NON_BLOCKING = 0x1, FC_EVENT_DISABLE_TIMING = 0x2 };
+enum { FC_STREAM_NON_BLOCKING = 0x1, FC_EVENT_BLOCKING_SYNC = 0x1, FC_EVENT_DISABLE_TIMING = 0x2, FC_CTX_SCHED_MASK = 0x7,
+       FC_CTX_SCHED_BLOCKING_SYNC = 0x4 };
 
 #define FC_MAX_PARAMS 8
 #define FC_MAX_DEVICES 16
@@ -158,7 +159,7 @@ enum { K_OOM_DEVICE_AT, K_OOM_PINNED_AT, K_STICKY_LAUNCH_ERROR, K_STICKY_LAUNCH_
        K_DEVICE_COUNT, K_TOTAL_MEM, K_COMPUTE_CAPABILITY, K_NO_DEVICE, K_NKEYS };
 enum { S_CONTEXTS_CREATED, S_CONTEXTS_LIVE, S_MODULES_LOADED, S_LAUNCHES, S_HTOD_BYTES, S_DTOH_BYTES,
        S_DTOD_BYTES, S_VIOLATIONS, S_DEVICE_BYTES_LIVE, S_PINNED_BYTES_LIVE, S_DEVICE_ALLOCS_LIVE,
-       S_PINNED_ALLOCS_LIVE, S_STREAMS_LIVE, S_EVENTS_LIVE, S_OPS_DEFERRED, S_NSTATS };
+       S_PINNED_ALLOCS_LIVE, S_STREAMS_LIVE, S_EVENTS_LIVE, S_OPS_DEFERRED, S_SPIN_WAITS, S_NSTATS };
 
 typedef struct fc_state {
     int initialized, config_read;
@@ -204,6 +205,7 @@ fc_op *fc_op_new(fc_op_kind kind);
 void fc_enqueue(fc_stream *s, fc_op *op);
 void fc_run_until(fc_stream *s, unsigned long long seq);
 void fc_flush_ctx(fc_ctx *c);
+void fc_count_spin_ctx(const fc_ctx *c);
 void fc_flush_all(void);
 void fc_sync_legacy(fc_ctx *c);
 void fc_drop_queues(fc_ctx *c);

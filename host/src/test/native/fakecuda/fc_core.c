@@ -26,7 +26,7 @@ static const long long key_defaults[K_NKEYS] = {0, 0, 0, 0, 0, 1, 1LL << 30, 80,
 static const char *const stat_names[S_NSTATS] = {
     "contexts_created", "contexts_live", "modules_loaded", "launches", "htod_bytes", "dtoh_bytes",
     "dtod_bytes", "violations", "device_bytes_live", "pinned_bytes_live", "device_allocs_live",
-    "pinned_allocs_live", "streams_live", "events_live", "ops_deferred"};
+    "pinned_allocs_live", "streams_live", "events_live", "ops_deferred", "spin_waits"};
 
 void fc_lock(void) { pthread_mutex_lock(&fc_mutex); }
 void fc_unlock(void) { pthread_mutex_unlock(&fc_mutex); }
@@ -353,6 +353,7 @@ FC_API CUresult cuCtxSynchronize(void) {
     fc_lock();
     fc_ctx *c;
     CUresult rc = fc_need_ctx(&c);
+    if (rc == CUDA_SUCCESS) fc_count_spin_ctx(c);
     if (rc == CUDA_SUCCESS) fc_flush_ctx(c);
     if (rc == CUDA_SUCCESS) rc = c->sticky;
     fc_unlock();

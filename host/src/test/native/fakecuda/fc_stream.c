@@ -194,11 +194,21 @@ FC_API CUresult cuStreamDestroy_v2(CUstream h) {
     return rc;
 }
 
+/*
+ * A real driver spins a CPU core through a wait unless the context was made with
+ * CU_CTX_SCHED_BLOCKING_SYNC (stream and context waits) or the event with CU_EVENT_BLOCKING_SYNC
+ * (event waits): counted as spin_waits, so a test can show the host never burns a core waiting.
+ */
+void fc_count_spin_ctx(const fc_ctx *c) {
+    if ((c->flags & FC_CTX_SCHED_MASK) != FC_CTX_SCHED_BLOCKING_SYNC) fc.stat[S_SPIN_WAITS]++;
+}
+
 FC_API CUresult cuStreamSynchronize(CUstream h) {
     fc_lock();
     fc_ctx *c;
     fc_stream *s = NULL;
     CUresult rc = fc_need_ctx(&c);
+    if (rc == CUDA_SUCCESS) fc_count_spin_ctx(c);
     if (rc == CUDA_SUCCESS) rc = fc_stream_of(c, h, &s);
     if (rc == CUDA_SUCCESS) fc_run_until(s, ~0ULL);
     fc_unlock();
@@ -326,6 +336,7 @@ FC_API CUresult cuEventSynchronize(CUevent h) {
     fc_event *e = NULL;
     CUresult rc = fc_need_ctx(&c);
     if (rc == CUDA_SUCCESS) rc = event_of(c, h, &e);
+    if (rc == CUDA_SUCCESS && !(e->flags & FC_EVENT_BLOCKING_SYNC)) fc.stat[S_SPIN_WAITS]++;
     if (rc == CUDA_SUCCESS) complete_event(e);
     if (rc == CUDA_SUCCESS) rc = c->sticky;
     fc_unlock();

@@ -68,6 +68,7 @@ public final class Pool implements AutoCloseable {
     private final Duration taskTimeout;
     private final Duration shutdownGrace;
     private final List<ProbeReport> probes;
+    private final List<java.nio.file.Path> workerClassPath;
     private final ThreadPoolExecutor executor;
     private final ScheduledExecutorService timer;
     private final Thread shutdownHook;
@@ -81,6 +82,7 @@ public final class Pool implements AutoCloseable {
         this.taskTimeout = b.taskTimeout;
         this.shutdownGrace = b.shutdownGrace;
         this.probes = List.copyOf(selection.probes());
+        this.workerClassPath = b.workerClassPath;
         AtomicInteger n = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(workers, workers, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 r -> daemon(r, "gpupool-worker-" + n.incrementAndGet()));
@@ -120,6 +122,7 @@ public final class Pool implements AutoCloseable {
         private int workers;
         private Duration taskTimeout;
         private Duration shutdownGrace = Duration.ofSeconds(10);
+        private List<java.nio.file.Path> workerClassPath;
 
         private Builder() {
         }
@@ -156,6 +159,15 @@ public final class Pool implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The class path of the {@code cpu} backend's worker JVMs (jars and folders holding gpupool
+         * and its dependencies); null (the default) to use where this JVM loaded them from.
+         */
+        public Builder workerClassPath(List<java.nio.file.Path> classPath) {
+            this.workerClassPath = classPath == null ? null : List.copyOf(classPath);
+            return this;
+        }
+
         /** Probes, binds and starts the pool. */
         public Pool open() {
             Backends.Selection s = Backends.select(backend, device, workers > 0 ? workers : Runtime.getRuntime().availableProcessors());
@@ -181,6 +193,11 @@ public final class Pool implements AutoCloseable {
     /** The device it runs on: "NVIDIA H100 80GB HBM3", "Portable Computing Language: cpu", "2 worker processes". */
     public String device() {
         return runtime.device();
+    }
+
+    /** The class path given to {@link Builder#workerClassPath}, or null. */
+    public List<java.nio.file.Path> workerClassPath() {
+        return workerClassPath;
     }
 
     /** The device index asked for. */

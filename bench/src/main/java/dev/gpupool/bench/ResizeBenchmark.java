@@ -2,7 +2,9 @@ package dev.gpupool.bench;
 
 import dev.gpupool.Backend;
 import dev.gpupool.device.DeviceResizer;
-import dev.gpupool.device.DeviceResizers;
+import dev.gpupool.backend.BackendRuntime;
+import dev.gpupool.backend.Backends;
+import dev.gpupool.backend.device.DeviceRuntime;
 import dev.gpupool.device.ResizeRequest;
 import dev.gpupool.image.Filter;
 import dev.gpupool.image.Fit;
@@ -55,6 +57,7 @@ public class ResizeBenchmark {
     private List<ResizeRequest> batch;
     private double megapixels;
     private DeviceResizer device;
+    private BackendRuntime runtime;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -76,14 +79,15 @@ public class ResizeBenchmark {
         }
         megapixels = count * (double) w * h / 1e6;
         if (!backend.equals("cpu")) {
-            device = DeviceResizers.open(Backend.parse(backend), 0, true);
+            runtime = Backends.select(Backend.parse(backend), 0, 1).runtime(); // the device session a pool would use
+            device = ((DeviceRuntime) runtime).session().resizer();
             device.resize(batch); // program build or cache load, buffers
         }
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        if (device != null) device.close();
+        if (runtime != null) runtime.close();
     }
 
     @Benchmark

@@ -55,7 +55,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * to stop it, so {@code mayInterruptIfRunning} makes no difference (the other tasks that process was
  * running go back to the queue, not counted as crashes).
  *
- * <p>Dead workers are replaced at once. Workers that fail to start, or die, more than
+ * <p>Workers run on the class path this JVM really loaded {@link WorkerMain}, the handler and their
+ * dependencies from (which under {@code mvn exec:java}, an IDE or the module path is not {@code
+ * java.class.path}; see {@link Options#classPath(List)}). Where that class path cannot be rebuilt
+ * (classes from a jar inside a jar, as in a Spring Boot fat jar), {@link #start} throws
+ * {@link WorkerStartException} with the reason, and {@link #workerClassPathProblem} says so beforehand.
+ *
+ * <p>Start-up problems fail fast: until one worker of the pool has become ready, the second worker
+ * that fails to start (exits, cannot be launched, or does not say it is ready within the start
+ * timeout) fails the pool with a {@link WorkerStartException} whose {@link
+ * WorkerStartException#noWorkerStarted()} is true and whose message names the cause in one line
+ * (the first lines the worker JVM printed: "Could not find or load main class ...", "Unrecognized VM
+ * option ..."). Retrying would fail the same way, every time. A caller may then run the work some
+ * other way ({@link #awaitStarted()} tells it before any task is submitted).
+ *
+ * <p>Dead workers are replaced at once. Once a worker has been ready, workers that fail to start, or die, more than
  * {@link Options#maxRestarts(int)} times in a row with no task completing in between fail the pool
  * (a machine that cannot start JVMs, a handler that crashes on everything) instead of looping.
  * Deliberate kills (timeouts, cancellation) do not count.
@@ -106,6 +120,7 @@ public final class ProcessPool implements AutoCloseable {
         private Duration startTimeout = Duration.ofSeconds(60);
         private int maxRestarts = -1;
         private boolean startupCache = true;
+        private List<Path> classPath;
 
         private Options(Class<? extends WorkerHandler> handler) {
             this.handler = Objects.requireNonNull(handler, "handler");
@@ -188,6 +203,21 @@ public final class ProcessPool implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The class path of the worker JVMs (jars and folders holding {@link WorkerMain}, the handler
+         * and what it needs); null (the default) to find it: where this JVM loaded those classes from
+         * ({@code java.class.path} under a plain {@code java -cp}; the class loader's jars under
+         * {@code mvn exec:java} and similar launchers; the module path's jars).
+         */
+        public Options classPath(List<Path> classPath) {
+            this.classPath = classPath == null ? null : List.copyOf(classPath);
+            return this;
+        }
+
+        private WorkerClassPath workerClassPath() {
+            return classPath != null ? WorkerClassPath.of(classPath) : WorkerClassPath.discover(handler);
+        }
+
         private static Duration checkTimeout(Duration timeout) {
             if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
                 throw new IllegalArgumentException("timeout must be positive: " + timeout);
@@ -197,9 +227,9 @@ public final class ProcessPool implements AutoCloseable {
     }
 
     /** A worker process started by {@link #prestart} for the first slot of a pool with options {@code key}. */
-    private record Prestarted(List<Object> key, Process process, Path trainingOutput) {
+    private record Prestarted(List<Object> key, WorkerLauncher.Started started, Path trainingOutput) {
         void discard() {
-            process.destroyForcibly();
+            started.process().destroyForcibly();
             if (trainingOutput != null) WorkerLauncher.discard(trainingOutput);
         }
     }
@@ -209,7 +239,8 @@ public final class ProcessPool implements AutoCloseable {
 
     /** What a prestarted process must match: everything its command line depends on. */
     private static List<Object> prestartKey(Options o) {
-        return List.of(o.handler.getName(), o.jvmOptions, o.startupCache, lanes(o.workers, o.threadsPerProcess, 0));
+        return List.of(o.handler.getName(), o.jvmOptions, o.startupCache, lanes(o.workers, o.threadsPerProcess, 0),
+                o.classPath == null ? List.of() : o.classPath);
     }
 
     private static int lanes(int workers, int threadsPerProcess, int slot) {
@@ -228,9 +259,11 @@ public final class ProcessPool implements AutoCloseable {
      */
     public static void prestart(Options options) {
         try {
-            WorkerLauncher launcher = new WorkerLauncher(options.handler.getName(), options.jvmOptions, options.startupCache);
+            WorkerClassPath cp = options.workerClassPath();
+            if (!cp.usable()) return; // the pool will say why
+            WorkerLauncher launcher = new WorkerLauncher(options.handler.getName(), cp.classPath(), options.jvmOptions, options.startupCache);
             Path training = launcher.trainingOutput();
-            Process p = launcher.start(training, lanes(options.workers, options.threadsPerProcess, 0));
+            WorkerLauncher.Started p = launcher.start(training, lanes(options.workers, options.threadsPerProcess, 0));
             Prestarted old = PRESTARTED.getAndSet(new Prestarted(prestartKey(options), p, training));
             if (old != null) old.discard();
         } catch (IOException | RuntimeException e) {
@@ -241,7 +274,7 @@ public final class ProcessPool implements AutoCloseable {
     /** The pid of the process {@link #prestart} started that no pool has adopted yet, or -1 (for tests). */
     static long prestartedPid() {
         Prestarted p = PRESTARTED.get();
-        return p == null ? -1 : p.process().pid();
+        return p == null ? -1 : p.started().process().pid();
     }
 
     /** Ends the process {@link #prestart} started, if no pool adopted it (the job went elsewhere). */
@@ -297,14 +330,16 @@ public final class ProcessPool implements AutoCloseable {
     private int consecutiveFailures;
     private int stoppedSlots;
     private boolean trainingStarted;
+    private boolean everReady; // a worker of this pool has said it is ready
+    private int startFailuresBeforeReady;
 
-    private ProcessPool(Options o) {
+    private ProcessPool(Options o, WorkerClassPath classPath) {
         this.workers = o.workers;
         this.threadsPerProcess = o.threadsPerProcess;
         this.taskTimeout = o.taskTimeout;
         this.startTimeout = o.startTimeout;
         this.maxRestarts = o.maxRestarts >= 0 ? o.maxRestarts : 2 * o.workers + 8;
-        this.launcher = new WorkerLauncher(o.handler.getName(), o.jvmOptions, o.startupCache);
+        this.launcher = new WorkerLauncher(o.handler.getName(), classPath.classPath(), o.jvmOptions, o.startupCache);
         this.timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "gpupool-process-pool-timer");
             t.setDaemon(true);
@@ -321,6 +356,8 @@ public final class ProcessPool implements AutoCloseable {
      * @throws IllegalArgumentException if the handler class is not public, is abstract, or has no
      *     public no-argument constructor (checked here, so that it does not surface as a pool
      *     failure later)
+     * @throws WorkerStartException (with {@link WorkerStartException#noWorkerStarted()} true) if no
+     *     class path for workers can be built here: see {@link #workerClassPathProblem}
      */
     public static ProcessPool start(Options options) {
         Class<? extends WorkerHandler> h = options.handler;
@@ -333,7 +370,12 @@ public final class ProcessPool implements AutoCloseable {
         } catch (NoSuchMethodException e) {
             throw new IllegalArgumentException("handler has no public no-arg constructor: " + h.getName());
         }
-        ProcessPool pool = new ProcessPool(options);
+        WorkerClassPath classPath = options.workerClassPath();
+        if (!classPath.usable()) {
+            throw new WorkerStartException("worker processes cannot start here: " + classPath.problem(), true);
+        }
+        ProcessPool pool = new ProcessPool(options, classPath);
+        pool.launcher.maintainCache();
         Runtime.getRuntime().addShutdownHook(pool.shutdownHook);
         int processes = processes(pool.workers, pool.threadsPerProcess);
         Prestarted prestarted = PRESTARTED.getAndSet(null);
@@ -357,6 +399,32 @@ public final class ProcessPool implements AutoCloseable {
             t.start();
         }
         return pool;
+    }
+
+    /**
+     * Why worker processes with these options cannot start in this JVM, in one line, or null when a
+     * class path for them can be built (they may still fail to start: {@link #awaitStarted()}).
+     */
+    public static String workerClassPathProblem(Options options) {
+        return options.workerClassPath().problem();
+    }
+
+    /**
+     * Waits until a worker process of this pool is ready (at most the start timeout, plus a retry's
+     * worth), and returns; or throws the pool's failure if it failed first (a start-up failure is a
+     * {@link WorkerStartException} whose {@link WorkerStartException#noWorkerStarted()} is true).
+     * Returns at once if the pool was closed. A caller that would rather run its tasks some other
+     * way than fail them calls this before submitting any.
+     */
+    public void awaitStarted() throws InterruptedException {
+        synchronized (lock) {
+            while (!everReady && state != State.FAILED && state != State.KILLED && stoppedSlots < slots.size()) {
+                lock.wait();
+            }
+            if (!everReady && state == State.FAILED) {
+                throw failure;
+            }
+        }
     }
 
     /** Submits a task with the pool's default timeout. See {@link #submit(byte[], Duration)}. */
@@ -580,6 +648,29 @@ public final class ProcessPool implements AutoCloseable {
         }
     }
 
+    /**
+     * A worker that did not become ready: before any worker of this pool has been ready, a second
+     * such failure is a start-up problem, which fails the pool at once with the reason (retrying
+     * would fail the same way; one retry covers a worker killed from outside as it started);
+     * afterwards, a death like any other.
+     */
+    private void startFailed(String reason) {
+        boolean first;
+        synchronized (lock) {
+            first = !everReady && ++startFailuresBeforeReady >= 2;
+        }
+        if (first) {
+            fail(new WorkerStartException("worker processes cannot start here: " + reason, true));
+        } else {
+            workerFailed(reason);
+        }
+    }
+
+    private static String oneLine(Throwable e) {
+        String m = e.getMessage();
+        return (m == null || m.isBlank() ? e.getClass().getName() : m.strip().replaceAll("\\s*\\R\\s*", " "));
+    }
+
     /** An unexpected worker death; fails the pool once the restart budget is spent. */
     private void workerFailed(String reason) {
         int n;
@@ -631,6 +722,7 @@ public final class ProcessPool implements AutoCloseable {
         // used by this slot's thread only
         Prestarted prestarted; // its first process, already started by prestart(), or null
         Path trainingOutput; // where this process writes the AOT cache at a normal exit, or null
+        WorkerStderr stderr; // the reader of this process's standard error
         DataOutputStream out;
 
         Slot(int index, int lanes) {
@@ -707,9 +799,10 @@ public final class ProcessPool implements AutoCloseable {
         private boolean startWorker() {
             Path training;
             Process p;
+            WorkerLauncher.Started started;
             if (prestarted != null) {
                 training = prestarted.trainingOutput();
-                p = prestarted.process();
+                started = prestarted.started();
                 prestarted = null;
             } else {
                 synchronized (lock) {
@@ -722,12 +815,15 @@ public final class ProcessPool implements AutoCloseable {
                     trainingStarted |= training != null;
                 }
                 try {
-                    p = launcher.start(training, lanes);
+                    started = launcher.start(training, lanes);
                 } catch (IOException | RuntimeException e) {
-                    workerFailed("cannot start a worker JVM: " + e);
+                    if (training != null) WorkerLauncher.discard(training);
+                    startFailed("cannot launch a worker JVM: " + oneLine(e));
                     return false;
                 }
             }
+            p = started.process();
+            stderr = started.stderr();
             synchronized (lock) {
                 process = p;
                 trainingOutput = training;
@@ -759,18 +855,34 @@ public final class ProcessPool implements AutoCloseable {
                 if (reason == Kill.SHUTDOWN) {
                     return false;
                 }
-                workerFailed(reason == Kill.TIMEOUT
+                String printed = reason == Kill.TIMEOUT ? null : stderr.reason();
+                startFailed(reason == Kill.TIMEOUT
                         ? "worker did not start within " + startTimeout
                         : "worker exited with code " + exit + " before it was ready"
-                                + (e instanceof Protocol.ProtocolException ? " (" + e.getMessage() + ")" : ""));
+                                + (e instanceof Protocol.ProtocolException ? " (" + e.getMessage() + ")" : "")
+                                + (printed != null ? ": " + printed : ""));
                 return false;
             }
             if (startTimer != null) startTimer.cancel(false);
             if (hello.status() == Protocol.FATAL) {
                 reap(p);
                 discardProcess();
-                fail(new WorkerStartException(Protocol.utf8(hello.payload())));
+                String why = Protocol.utf8(hello.payload());
+                boolean first;
+                synchronized (lock) {
+                    first = !everReady;
+                }
+                // A handler whose classes are missing from the workers' class path cannot start
+                // there; any other failure to create it is the handler's own.
+                boolean classPath = why.contains("ClassNotFoundException") || why.contains("NoClassDefFoundError");
+                fail(new WorkerStartException(first && classPath ? "worker processes cannot start here: " + why : why,
+                        first && classPath));
                 return false;
+            }
+            stderr.ready();
+            synchronized (lock) {
+                everReady = true;
+                lock.notifyAll();
             }
             Thread r = new Thread(() -> read(p, in), "gpupool-worker-" + index + "-reader");
             r.setDaemon(true);

@@ -42,7 +42,11 @@ final class WorkerLauncher {
     private final Path cache;            // JDK 25 AOT cache file, or null when not used
 
     WorkerLauncher(String handlerClass, List<String> jvmOptions, boolean startupCache) {
-        String classPath = System.getProperty("java.class.path", "");
+        this(handlerClass, System.getProperty("java.class.path", ""), jvmOptions, startupCache);
+    }
+
+    /** Workers on {@code classPath} (see {@link WorkerClassPath}: not always {@code java.class.path}). */
+    WorkerLauncher(String handlerClass, String classPath, List<String> jvmOptions, boolean startupCache) {
         List<String> p = new ArrayList<>();
         p.add(javaExecutable());
         // Workers run a few task threads each and may be numerous: the serial collector starts
@@ -76,7 +80,11 @@ final class WorkerLauncher {
             boolean heap = a.startsWith("-Xmx") || a.startsWith("-Xms") || a.startsWith("-XX:MaxRAMPercentage");
             if ((heap && !callerHeap) || a.startsWith("--enable-native-access")) out.add(a);
         }
-        if (out.stream().noneMatch(a -> a.startsWith("--enable-native-access"))) out.add("--enable-native-access=ALL-UNNAMED");
+        // Workers run on the class path even when this JVM runs on the module path: the modules named
+        // there are unknown to a worker, whose code is all unnamed.
+        if (out.stream().noneMatch(a -> a.startsWith("--enable-native-access") && a.contains("ALL-UNNAMED"))) {
+            out.add("--enable-native-access=ALL-UNNAMED");
+        }
         return out;
     }
 
@@ -109,19 +117,24 @@ final class WorkerLauncher {
         return c;
     }
 
+    /** A started worker process and the reader of its standard error. */
+    record Started(Process process, WorkerStderr stderr) {
+    }
+
     /** Starts a worker that runs up to {@code threads} tasks at once. */
-    Process start(Path trainingOutput, int threads) throws IOException {
-        // The JVM's cache assembly at a training worker's exit logs warnings and a JAVA_TOOL_OPTIONS
-        // line on stderr that mean nothing to a user; that worker's stderr goes to a log beside the
-        // cache instead (its task failures still come back through the protocol).
-        ProcessBuilder.Redirect err = trainingOutput == null ? ProcessBuilder.Redirect.INHERIT
-                : ProcessBuilder.Redirect.to(trainingOutput.resolveSibling(trainingOutput.getFileName() + ".log").toFile());
+    Started start(Path trainingOutput, int threads) throws IOException {
+        // Standard error is read by the pool (WorkerStderr): held back until the worker is ready, so
+        // that a worker that cannot start is explained in one line. The JVM's cache assembly at a
+        // training worker's exit logs warnings and a JAVA_TOOL_OPTIONS line there that mean nothing
+        // to a user: that worker's is dropped once it is ready (its task failures still come back
+        // through the protocol). Nothing goes to a file, so nothing is left behind.
         ProcessBuilder pb = new ProcessBuilder(command(trainingOutput, threads))
                 .redirectInput(ProcessBuilder.Redirect.PIPE)
                 .redirectOutput(ProcessBuilder.Redirect.PIPE)
-                .redirectError(err);
+                .redirectError(ProcessBuilder.Redirect.PIPE);
         MALLOC_TUNING.forEach(pb.environment()::putIfAbsent);
-        return pb.start();
+        Process p = pb.start();
+        return new Started(p, WorkerStderr.follow(p, trainingOutput == null));
     }
 
     /** Where a training worker should write, or null when no cache is wanted or it already exists. */
@@ -138,39 +151,84 @@ final class WorkerLauncher {
         try {
             if (Files.size(trainingOutput) > 0) {
                 Files.move(trainingOutput, cache, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                prune(cache.getParent(), KEEP_CACHES, java.time.Duration.ofDays(1));
+                prune(cache.getParent(), KEEP_CACHES, MAX_CACHE_BYTES, UNUSED_CACHE_AGE, LEFTOVER_AGE);
             }
         } catch (IOException | RuntimeException e) {
             // not written, or another pool won the race: either way workers start fine
         } finally {
             discard(trainingOutput);
-            discard(trainingOutput.resolveSibling(trainingOutput.getFileName() + ".log"));
         }
     }
 
+    /*
+     * Eviction policy of the cache directory (worker-*.aot, 14 to 19 MB each, one per runtime, class
+     * path build and JVM option set): a cache unused for UNUSED_CACHE_AGE goes; of the rest, the
+     * KEEP_CACHES most recently used are kept, newest first, as long as they total MAX_CACHE_BYTES or
+     * less (the newest one alone may exceed it). "Used" is the file's modification time, which a pool sets
+     * when it starts workers from the cache (at most once an hour). Training leftovers (*.tmp*, from
+     * workers that died or were killed, or logs of older versions) go after LEFTOVER_AGE. Applied
+     * when a cache is published and once per cache directory and JVM when a pool starts.
+     */
     /** Worker caches kept in the cache directory: one per jar build and JVM option set in use. */
     static final int KEEP_CACHES = 6;
+    static final long MAX_CACHE_BYTES = 128L << 20;
+    static final java.time.Duration UNUSED_CACHE_AGE = java.time.Duration.ofDays(30);
+    static final java.time.Duration LEFTOVER_AGE = java.time.Duration.ofHours(1);
+
+    private static final java.util.Set<Path> PRUNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
-     * Keeps the cache directory from growing by ~15 MB a build: leaves the {@code keep} newest
-     * {@code worker-*.aot} files, and removes training leftovers ({@code *.tmp*}, from workers that
-     * died or were killed) older than {@code leftoverAge}. A JVM still mapping a removed cache keeps
-     * its mapping. Never throws.
+     * Once per JVM and cache directory: marks this launcher's cache as used and applies the eviction
+     * policy. Cheap (one directory listing); never throws.
      */
+    void maintainCache() {
+        if (cache == null) return;
+        try {
+            if (Files.exists(cache) && System.currentTimeMillis() - modified(cache) > 3_600_000L) {
+                Files.setLastModifiedTime(cache, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+            }
+        } catch (IOException | RuntimeException e) {
+            // a cache we cannot touch may be evicted early: costs a training run, never a failure
+        }
+        if (PRUNED.add(cache.getParent())) {
+            prune(cache.getParent(), KEEP_CACHES, MAX_CACHE_BYTES, UNUSED_CACHE_AGE, LEFTOVER_AGE);
+        }
+    }
+
+    /** {@link #prune(Path, int, long, java.time.Duration, java.time.Duration)} with no size or age limit on caches. */
     static void prune(Path dir, int keep, java.time.Duration leftoverAge) {
+        prune(dir, keep, Long.MAX_VALUE, null, leftoverAge);
+    }
+
+    /**
+     * Applies the eviction policy above to {@code dir}: removes {@code worker-*.aot} files older than
+     * {@code unusedAge} (null: no age limit), then all but the newest {@code keep} that fit in
+     * {@code maxBytes} together (the newest may exceed it alone), and training leftovers older than
+     * {@code leftoverAge}. A JVM still mapping a removed cache keeps its mapping. Never throws.
+     */
+    static void prune(Path dir, int keep, long maxBytes, java.time.Duration unusedAge, java.time.Duration leftoverAge) {
         try (java.util.stream.Stream<Path> files = Files.list(dir)) {
-            long oldLeftover = System.currentTimeMillis() - leftoverAge.toMillis();
+            long now = System.currentTimeMillis();
+            long oldLeftover = now - leftoverAge.toMillis();
             List<Path> caches = new ArrayList<>();
             for (Path p : (Iterable<Path>) files::iterator) {
                 String n = p.getFileName().toString();
                 if (!n.startsWith("worker-")) continue;
                 if (n.endsWith(".aot")) caches.add(p);
-                else if (n.contains(".aot.") && n.contains(".tmp") && Files.getLastModifiedTime(p).toMillis() < oldLeftover) {
+                else if (n.contains(".aot.") && n.contains(".tmp") && modified(p) < oldLeftover) {
                     Files.deleteIfExists(p);
                 }
             }
             caches.sort(java.util.Comparator.comparingLong(WorkerLauncher::modified).reversed());
-            for (Path old : caches.subList(Math.min(keep, caches.size()), caches.size())) Files.deleteIfExists(old);
+            long total = 0;
+            for (int i = 0; i < caches.size(); i++) {
+                Path c = caches.get(i);
+                long size = Files.size(c);
+                total += size;
+                boolean unused = unusedAge != null && modified(c) < now - unusedAge.toMillis();
+                if (i > 0 && (i >= keep || total > maxBytes || unused)) Files.deleteIfExists(c);
+                else if (i == 0 && unused) Files.deleteIfExists(c);
+            }
         } catch (IOException | RuntimeException e) {
             // best effort: a full cache directory costs disk, never a run
         }
@@ -188,6 +246,7 @@ final class WorkerLauncher {
         try {
             Files.deleteIfExists(trainingOutput);
             Files.deleteIfExists(Path.of(trainingOutput + ".config"));
+            Files.deleteIfExists(Path.of(trainingOutput + ".log")); // written by earlier versions
         } catch (IOException | RuntimeException e) {
             // best effort
         }

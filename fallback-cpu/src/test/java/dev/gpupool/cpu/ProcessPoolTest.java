@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -300,6 +301,7 @@ class ProcessPoolTest {
     void cancellingQueuedAndRunningTasks() throws Exception {
         start(1);
         long pid = awaitWorkers(1).get(0);
+        pool.awaitStarted(); // a process that exists is not yet ready: a task sent now would only be queued
         CompletableFuture<byte[]> running = pool.submit(req("sleep:20000"));
         Path never = tmp.resolve("never");
         CompletableFuture<byte[]> queued = pool.submit(req("touch:" + never));
@@ -404,6 +406,34 @@ class ProcessPoolTest {
         Throwable e = failure(pool.submit(req("x")));
         assertInstanceOf(WorkerStartException.class, e);
         assertTrue(e.getMessage().contains("before it was ready"), e.getMessage());
+        // the cause, from the worker JVM's own output, in one line; and at once, not after retries
+        assertTrue(e.getMessage().contains("Unrecognized VM option 'ThisFlagDoesNotExist'"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        assertTrue(((WorkerStartException) e).noWorkerStarted());
+        assertTrue(e.getMessage().startsWith("worker processes cannot start here"), e.getMessage());
+    }
+
+    @Test
+    void awaitStartedNamesWhyWorkersCannotStartBeforeAnyTask() throws Exception {
+        Path empty = Files.createTempDirectory("gpupool-empty-cp");
+        try {
+            pool = ProcessPool.start(ProcessPool.Options.of(ScriptHandler.class).workers(2).threadsPerProcess(1)
+                    .startupCache(false).classPath(List.of(empty)));
+            WorkerStartException e = assertThrows(WorkerStartException.class, pool::awaitStarted);
+            assertTrue(e.noWorkerStarted());
+            assertTrue(e.getMessage().contains("Could not find or load main class dev.gpupool.cpu.WorkerMain"), e.getMessage());
+            assertFalse(e.getMessage().contains("\n"), e.getMessage());
+            assertSame(e, failure(pool.submit(req("x"))), "tasks fail with the same one-line reason");
+        } finally {
+            Files.deleteIfExists(empty);
+        }
+    }
+
+    @Test
+    void awaitStartedReturnsOnceAWorkerIsReady() throws Exception {
+        pool = ProcessPool.start(ProcessPool.Options.of(ScriptHandler.class).workers(1).startupCache(false));
+        pool.awaitStarted();
+        assertEquals(1, pool.workerPids().size());
     }
 
     static final class NotPublicHandler implements WorkerHandler {

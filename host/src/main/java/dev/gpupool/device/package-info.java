@@ -1,7 +1,9 @@
 /**
- * Device backends and their probes. A {@link dev.gpupool.device.BackendProbe} says whether a backend
- * can run here and why not; a {@link dev.gpupool.device.DeviceResizer} applies the shared
- * {@link dev.gpupool.image.ResampleWeights} to batches of images on a device. The CPU implementation
- * in {@code fallback-cpu} is the reference every device is tested against.
+ * What every device backend shares: the {@link dev.gpupool.device.DeviceSession} a pool holds on one
+ * device, the {@link dev.gpupool.device.DeviceResizer} that applies the shared
+ * {@link dev.gpupool.image.ResampleWeights} to batches on it, the chunk layout both kernels read
+ * ({@link dev.gpupool.device.BatchLayout}), and the {@link dev.gpupool.device.SelfCheck} a probe runs
+ * before it calls a device usable. The CPU implementation in {@code fallback-cpu} is the reference
+ * every device is tested against.
  */
 package dev.gpupool.device;

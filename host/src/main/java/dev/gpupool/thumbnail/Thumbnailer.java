@@ -184,6 +184,7 @@ public final class Thumbnailer {
         ThumbnailEngine engine = pool.runtime().thumbnails(pool);
         int inFlight = Math.max(4, pool.workers() * 4);
         StageTimes stages = new StageTimes(trace != null);
+        // Read after the engine exists: a cpu pool whose worker processes cannot start runs on threads and says so.
         BatchReport report = new BatchRunner(engine, pool.backend(), pool.device(), spec(), overwrite, inFlight, ioConcurrency, onItem)
                 .run(found, outDir, stages);
         if (trace != null) {

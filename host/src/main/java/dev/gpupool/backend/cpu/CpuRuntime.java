@@ -15,10 +15,12 @@ import java.util.function.Function;
 /**
  * The runtime of a CPU backend: no device, so user kernels run their Java fallback and in-memory
  * resizes run here; the thumbnail engine is made on first use (a {@code cpu} pool that only runs
- * plain tasks never starts a worker process).
+ * plain tasks never starts a worker process). When the {@code cpu} engine finds that worker
+ * processes cannot start here, the runtime's report becomes {@code cpu-threads}, so the pool, the
+ * report and the summary all say where the work really runs.
  */
 final class CpuRuntime implements BackendRuntime {
-    private final ProbeReport report;
+    private volatile ProbeReport report; // replaced once if a cpu engine falls back to threads
     private final Function<Pool, ThumbnailEngine> engineFactory;
     private ThumbnailEngine engine; // guarded by this
     private boolean closed;         // guarded by this
@@ -36,7 +38,13 @@ final class CpuRuntime implements BackendRuntime {
     @Override
     public synchronized ThumbnailEngine thumbnails(Pool pool) {
         if (closed) throw new RejectedExecutionException("pool is closed");
-        if (engine == null) engine = engineFactory.apply(pool);
+        if (engine == null) {
+            engine = engineFactory.apply(pool);
+            if (engine instanceof ProcessEngine pe && pe.fallbackReason() != null) { // worker JVMs cannot start here
+                report = new ProbeReport(dev.gpupool.Backend.CPU_THREADS, true, pe.describe(), "usable (" + pe.fallbackReason() + ")",
+                        report.details());
+            }
+        }
         return engine;
     }
 

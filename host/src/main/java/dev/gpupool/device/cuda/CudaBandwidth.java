@@ -30,6 +30,8 @@ public final class CudaBandwidth {
         }
     }
 
+    private static final int CU_EVENT_BLOCKING_SYNC = 0x1;
+
     /** The largest copy measured: JCuda wraps host memory in ByteBuffers, which stop at 2^31 - 1 bytes. */
     static final long MAX_BYTES = 1L << 30;
 
@@ -60,9 +62,9 @@ public final class CudaBandwidth {
             a = memory.allocDevice(bytes);
             b = memory.allocDevice(bytes);
             start = new CUevent();
-            check(JCudaDriver.cuEventCreate(start, 0), "cuEventCreate");
+            check(JCudaDriver.cuEventCreate(start, CU_EVENT_BLOCKING_SYNC), "cuEventCreate");
             stop = new CUevent();
-            check(JCudaDriver.cuEventCreate(stop, 0), "cuEventCreate");
+            check(JCudaDriver.cuEventCreate(stop, CU_EVENT_BLOCKING_SYNC), "cuEventCreate"); // timed, and waited on asleep
             check(JCudaDriver.cuMemsetD8Async(a, (byte) 0x5A, bytes, stream), "cuMemsetD8Async"); // ordered before the copies
 
             check(JCudaDriver.cuMemcpyHtoDAsync(a, host, bytes, stream), "cuMemcpyHtoDAsync"); // warm-up

@@ -66,6 +66,11 @@ final class CudaCallException extends RuntimeException {
         return code == CUDA_ERROR_OUT_OF_MEMORY;
     }
 
+    /** The PTX needs a newer driver: its ISA version is unknown to this one, or it has nothing for this GPU. */
+    boolean driverTooOld() {
+        return code == CUDA_ERROR_UNSUPPORTED_PTX_VERSION || code == CUDA_ERROR_NO_BINARY_FOR_GPU;
+    }
+
     /** The driver cannot turn the PTX into code for this GPU: too old a driver, or no JIT. */
     boolean ptxNotLoadable() {
         return code == CUDA_ERROR_UNSUPPORTED_PTX_VERSION || code == CUDA_ERROR_NO_BINARY_FOR_GPU

@@ -91,10 +91,13 @@ public final class CudaResizer implements DeviceResizer {
         try {
             module = session.module(Ptx.RESOURCE, ptx.image());
         } catch (CudaCallException e) {
-            if (e.ptxNotLoadable()) {
+            if (e.driverTooOld()) {
                 throw new DeviceException("CUDA: the driver (CUDA " + CudaProbe.version(device.driverVersion()) + ") cannot load "
                         + Ptx.RESOURCE + " (PTX ISA " + ptx.isaVersion() + ", " + ptx.target() + ", needs a driver for CUDA "
                         + ptx.minimumDriverCuda() + " or newer) on " + device.name() + ": " + e.getMessage(), e);
+            }
+            if (e.ptxNotLoadable()) { // the JIT itself refused it: its log says why
+                throw new DeviceException("CUDA: the driver's JIT refused " + Ptx.RESOURCE + " on " + device.name() + ": " + e.getMessage(), e);
             }
             throw e;
         }

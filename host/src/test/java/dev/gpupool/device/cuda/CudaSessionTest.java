@@ -65,9 +65,16 @@ class CudaSessionTest {
     }
 
     @Test
-    void eventsLetTheDeviceThreadSleepInsteadOfSpinning() {
-        assertEquals(0x1, CudaResizer.EVENT_FLAGS & 0x1, "CU_EVENT_BLOCKING_SYNC");
-        assertEquals(0x4, CudaSession.CU_CTX_SCHED_BLOCKING_SYNC);
+    void theDeviceThreadSleepsThroughEveryWaitInsteadOfSpinningACore() throws Exception {
+        long spins = fake.stat("spin_waits");
+        try (CudaSession s = CudaTestSupport.openSession()) {
+            List<ResizeRequest> b = batch(3);
+            DeviceTestSupport.assertMatchesReference(b, s.resizer().resize(b), 0, "resize");
+            s.bandwidth(1 << 20, 2);
+            float[] y = new float[10];
+            s.kernels().launch(ExampleKernels.saxpy(), 10, List.of(Arg.scalar(10), Arg.scalar(1f), Arg.in(new float[10]), Arg.inOut(y)));
+        }
+        assertEquals(spins, fake.stat("spin_waits"), "waits made without blocking sync (events or context)");
     }
 
     @Test
@@ -119,7 +126,8 @@ class CudaSessionTest {
         fake.set("refuse_ptx", 1);
         ProbeReport r = Backends.probe(Backend.CUDA, 0, 2, true);
         assertFalse(r.usable());
-        assertTrue(r.reason().contains("JIT log") && r.reason().contains("injected"), r.reason());
+        assertTrue(r.reason().contains("JIT refused") && r.reason().contains("JIT log") && r.reason().contains("injected"), r.reason());
+        assertFalse(r.reason().contains("needs a driver for"), "a refused PTX is not blamed on the driver's age: " + r.reason());
     }
 
     @Test

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Packs .devbundle/ (git-ignored) for bench/gpu-check.sh on a machine with an NVIDIA driver but no
+# JDK, no Maven and no network: a jlinked Java 25 runtime, host/target/gpupool.jar, the JUnit console
+# with host's test classes (for the tests tagged cuda), libturbojpeg/libwebp/the OpenCL ICD loader,
+# an ICD entry for NVIDIA's OpenCL, samples/, a few real photos and the check script itself.
+# Run it from the repository root:  bench/gpu-bundle.sh
+#   JDK25=dir      the JDK to build and jlink with (default /usr/lib/jvm/temurin-25*)
+#   PHOTOS=dir     photos to take from (default bench/photos, else bench/photos.sh fetches them)
+#   PHOTO_COUNT=n  how many (default 10, spread over the sizes; at most 24 MiB of them)
+set -euo pipefail
+root=$(git rev-parse --show-toplevel); cd "$root"
+jdk=${JDK25:-$(find /usr/lib/jvm -maxdepth 1 -name "temurin-25*" | sort | head -1)}
+[ -x "$jdk/bin/jlink" ] || { echo "no JDK 25 with jlink found (set JDK25)" >&2; exit 1; }
+export JAVA_HOME=$jdk
+mvnq() { MAVEN_OPTS=${MAVEN_OPTS:---sun-misc-unsafe-memory-access=allow} mvn -B -q "$@"; }
+
+echo "building host/target/gpupool.jar and host's test classes ..."
+mvnq -pl host -am package -DskipTests          # -DskipTests still compiles the tests
+out=.devbundle; rm -rf "$out"; mkdir -p "$out/lib" "$out/icd" "$out/test" "$out/photos"
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+
+# The runtime: gpupool's modules, plus java.sql for the JUnit console (jdeps says so). Left
+# uncompressed by jlink: gzip then packs it smaller (31 MB instead of 37).
+"$jdk/bin/jlink" --add-modules java.base,java.desktop,java.logging,java.net.http,java.sql,jdk.unsupported,java.management,jdk.crypto.ec,jdk.httpserver,jdk.zipfs,jdk.jfr \
+  --strip-debug --no-header-files --no-man-pages --output "$tmp/jre"
+rm -f "$tmp"/jre/lib/server/*.jsa
+strip --strip-unneeded "$tmp"/jre/lib/server/libjvm.so "$tmp"/jre/lib/*.so 2>/dev/null || true
+tar czf "$out/jre.tgz" -C "$tmp" jre
+cp host/target/gpupool.jar "$out/"
+
+# Tests: the JUnit console (platform 1.x for JUnit 5.x), host's test classes, and the test-only
+# dependencies beyond JUnit itself (the runtime ones are in gpupool.jar already).
+junit=$(sed -n 's:.*<junit.version>\(5\.[0-9.]*\)</junit.version>.*:\1:p' pom.xml)
+mvnq dependency:copy -Dartifact="org.junit.platform:junit-platform-console-standalone:1.${junit#5.}" \
+  -DoutputDirectory="$out/test" -Dmdep.stripVersion=true
+"$jdk/bin/jar" --create --file "$out/test/gpupool-host-tests.jar" -C host/target/test-classes .
+mvnq -pl host dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$tmp/test.cp"
+mvnq -pl host dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$tmp/run.cp"
+tr : '\n' < "$tmp/test.cp" | { grep -vxFf <(tr : '\n' < "$tmp/run.cp") || true; } \
+  | { grep -Ev '/(org/junit|org/opentest4j|org/apiguardian)/' || true; } > "$tmp/extra"
+while read -r j; do cp "$j" "$out/test/"; echo "test dependency: ${j##*/}"; done < "$tmp/extra"
+
+# Native libraries as on the lent machines so far: the OpenCL ICD loader and the codecs bound through FFM.
+(cd "$tmp" && apt-get download ocl-icd-libopencl1 >/dev/null 2>&1 && dpkg -x ocl-icd-libopencl1_*.deb x) \
+  && cp -L "$tmp"/x/usr/lib/x86_64-linux-gnu/libOpenCL.so.1 "$out/lib/libOpenCL.so.1" \
+  && cp "$out/lib/libOpenCL.so.1" "$out/lib/libOpenCL.so" \
+  || echo "note: no ICD loader packed (apt-get download ocl-icd-libopencl1 failed)"
+echo libnvidia-opencl.so.1 > "$out/icd/nvidia.icd"
+for l in libturbojpeg.so.0 libwebp.so.7; do
+  if [ -e "/usr/lib/x86_64-linux-gnu/$l" ]; then cp -L "/usr/lib/x86_64-linux-gnu/$l" "$out/lib/$l"
+  else echo "note: $l not found here (apt-get install libturbojpeg0 libwebp7); the bundle decodes without it"; fi
+done
+
+# Images: the samples, and PHOTO_COUNT real photos spread evenly over the sizes, under 24 MiB.
+cp -r samples "$out/samples"
+photos=${PHOTOS:-bench/photos}
+if [ ! -d "$photos" ] || [ -z "$(ls "$photos")" ]; then photos=$tmp/photos; bench/photos.sh "$photos"; fi
+mapfile -t all < <(find "$photos" -maxdepth 1 -name '*.jpg' -printf '%s %p\n' | sort -n | cut -d' ' -f2-)
+n=${PHOTO_COUNT:-10}; budget=$((24 << 20)); used=0
+for ((i = 0; i < n && ${#all[@]} > 0; i++)); do
+  f=${all[$((i * ${#all[@]} / n))]}; s=$(stat -c %s "$f")
+  ((used + s <= budget)) || continue
+  cp "$f" "$out/photos/"; used=$((used + s))
+done
+
+cp bench/gpu-check.sh "$out/"
+# Compiled here: the runtime has no jdk.compiler, so no single-file source launch there.
+"$jdk/bin/javac" --release 25 -d "$out" bench/PixelDiff.java
+echo "packed $out: $(du -sh "$out" | cut -f1) ($(find "$out/photos" -type f | wc -l) photos, $((used >> 20)) MiB of them)"
+du -sh "$out"/* | sort -h
+echo "on the GPU machine: carry [\".devbundle\"], command: bash .devbundle/gpu-check.sh"

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# One-command GPU check for a machine with an NVIDIA driver but no JDK, no Maven and no network.
+# It runs from the bundle that bench/gpu-bundle.sh packs (.devbundle/):
+#   bash .devbundle/gpu-check.sh        or        bash bench/gpu-check.sh .devbundle
+# Sections (each bounded by `timeout`, all together by GPUPOOL_CHECK_BUDGET seconds, default 280):
+# nvidia-smi, gpupool devices, the tests tagged cuda, selftest --backend cuda, thumbnails on cuda vs
+# cpu-threads (bytes and pixels), bench cpu,cuda[,opencl], compute-sanitizer memcheck. A failing
+# section never stops the others; the last line counts them. Without a GPU, against the fake driver:
+#   GPUPOOL_CHECK_LIBCUDA=/tmp/fakecuda/libcuda.so.1 bash bench/gpu-check.sh .devbundle
+set -uo pipefail
+b=${1:-$(dirname "${BASH_SOURCE[0]}")}
+[ -f "$b/jre.tgz" ] || b=.devbundle
+[ -f "$b/jre.tgz" ] || { echo "gpu-check: no bundle (jre.tgz) at ${1:-$b}; pack one with bench/gpu-bundle.sh" >&2; exit 2; }
+b=$(cd "$b" && pwd)
+work=${GPUPOOL_CHECK_WORK:-/tmp/gpcheck}; rm -rf "$work/out"; mkdir -p "$work/out"
+deadline=$((SECONDS + ${GPUPOOL_CHECK_BUDGET:-280}))
+
+# The runtime, unpacked once per bundle; the bundle's libraries, then the driver's, on the library path.
+jre=$work/jre-$(cksum < "$b/jre.tgz" | cut -d' ' -f1)
+[ -x "$jre/bin/java" ] || { mkdir -p "$jre" && tar xzf "$b/jre.tgz" -C "$jre" --strip-components=1; } \
+  || { echo "gpu-check: cannot unpack $b/jre.tgz into $jre" >&2; exit 2; }
+java=$jre/bin/java
+jopts=(--enable-native-access=ALL-UNNAMED)
+nv=$(ldconfig -p 2>/dev/null | awk '/libcuda\.so\.1 /{print $NF; exit}'); nv=${nv:+$(dirname "$nv")}
+fake=${GPUPOOL_CHECK_LIBCUDA:-}
+if [ -n "$fake" ]; then
+  [ -f "$fake" ] || echo "gpu-check: GPUPOOL_CHECK_LIBCUDA=$fake does not exist" >&2
+  fake=$(readlink -f "$fake"); nv=$(dirname "$fake"); jopts+=("-Dgpupool.cuda.library=$fake" "-Dgpupool.fakecuda=$fake")
+fi
+export LD_LIBRARY_PATH="${nv:+$nv:}$b/lib:/usr/local/nvidia/lib64${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+export OCL_ICD_VENDORS="$b/icd" JAVA_HOME=$jre
+echo "gpu-check: bundle $b, java $("$java" -version 2>&1 | head -1), libcuda ${fake:-${nv:-not found by ldconfig}}"
+
+passed=0 failed=0 skipped=0 results=() notes=()
+# t CMD...: CMD under timeout, with what is left of the current section's budget.
+t() { local left=$((end - SECONDS)); ((left > 0)) || return 124; timeout -k 5 "$left" "$@"; }
+gp() { t "$java" "${jopts[@]}" -jar "$b/gpupool.jar" "$@"; }
+# section NAME BUDGET FUNCTION: runs FUNCTION (which may set skip=REASON), prints and counts its status.
+section() {
+  local name=$1 budget=$2 rc t0=$SECONDS; skip=
+  end=$((SECONDS + budget)); ((end > deadline)) && end=$deadline
+  printf '\n===== %s (budget %ss) =====\n' "$name" "$((end - SECONDS))"
+  if ((end - SECONDS < 5)); then skip="no time left of the check's budget"; rc=0; else "$3"; rc=$?; fi
+  local status
+  if [ -n "$skip" ]; then status="SKIP ($skip)"; skipped=$((skipped + 1))
+  elif ((rc == 0)); then status=PASS; passed=$((passed + 1))
+  elif ((rc == 124 || rc == 137)); then status="FAIL (timed out, exit $rc)"; failed=$((failed + 1))
+  else status="FAIL (exit $rc)"; failed=$((failed + 1)); fi
+  printf -- '----- %s: %s in %ss\n' "$name" "$status" "$((SECONDS - t0))"
+  results+=("$name: $status")
+}
+
+s_smi() { command -v nvidia-smi >/dev/null || { skip="nvidia-smi not found"; return 0; }; t nvidia-smi; }
+s_devices() { # a GPU check: fails unless the cuda backend is usable
+  gp devices | tee "$work/out/devices.txt" && grep -q '^cuda: usable' "$work/out/devices.txt"
+}
+s_tests() {
+  local cp="$b/gpupool.jar:$b/test/gpupool-host-tests.jar" j
+  for j in "$b"/test/*.jar; do case $j in *console-standalone*|*host-tests.jar) ;; *) cp+=":$j" ;; esac; done
+  t "$java" "${jopts[@]}" -Dgpupool.requireGpu=true -jar "$b/test/junit-platform-console-standalone.jar" execute \
+    --disable-banner --disable-ansi-colors --details=tree --fail-if-no-tests --class-path "$cp" \
+    --scan-class-path "$b/test/gpupool-host-tests.jar" --include-tag cuda
+}
+s_selftest() {
+  gp selftest --backend cuda | tee "$work/out/selftest.txt"; local rc=$?
+  notes+=("$(grep -h -m1 'limits:' "$work/out/selftest.txt")" "$(grep -h -m1 'max difference' "$work/out/selftest.txt")")
+  return "$rc"
+}
+s_thumbnails() {
+  local o=$work/out rc=0 be f same=0 differ=()
+  for be in cuda cpu-threads; do
+    echo "$be: JPEG, then PNG"
+    gp thumbnails "$b/samples" "$b/photos" --backend "$be" -o "$o/$be" || rc=1
+    gp thumbnails "$b/samples" "$b/photos" --backend "$be" -f png -o "$o/$be-png" || rc=1
+  done
+  ((rc == 0)) || { echo "a thumbnails run failed; compared what was written"; }
+  [ -d "$o/cuda" ] || return 1
+  echo "JPEGs, cuda against cpu-threads, byte for byte:"
+  while read -r f; do
+    if cmp -s "$o/cuda/$f" "$o/cpu-threads/$f"; then same=$((same + 1)); else differ+=("$f"); echo "  differs: $f"; fi
+  done < <(cd "$o/cuda" && find . -type f | sort)
+  echo "bytes: ${same} identical, ${#differ[@]} differ"
+  notes+=("thumbnails: $same identical JPEGs, ${#differ[@]} differ")
+  # Lossless copies say how far apart the resized pixels are (JPEG re-encoding would blur that).
+  mapfile -t pngs < <(cd "$o/cuda-png" 2>/dev/null && find . -type f | sort)
+  ((${#pngs[@]})) || return 1
+  t "$java" -cp "$b" PixelDiff 1 "$o/cuda-png" "$o/cpu-threads-png" "${pngs[@]}" | tee "$o/pixels.txt" || rc=1
+  notes+=("$(tail -1 "$o/pixels.txt")")
+  return "$rc"
+}
+s_bench() {
+  local backends=cpu,cuda
+  if ldconfig -p 2>/dev/null | grep -q 'libnvidia-opencl\.so\.1 '; then backends+=,opencl
+  else echo "(no opencl: ldconfig finds no libnvidia-opencl.so.1)"; fi
+  gp bench "$b/photos" --backend "$backends" --rounds 3 --no-peer -o "$work/out/bench" | tee "$work/out/bench.txt" \
+    && ! grep -q 'left out' "$work/out/bench.txt"   # a backend the bench could not use fails the section
+}
+s_sanitizer() {
+  local cs; cs=$(command -v compute-sanitizer || find /usr/local/cuda*/bin -name compute-sanitizer 2>/dev/null | head -1)
+  [ -n "$cs" ] || { skip="compute-sanitizer not found"; return 0; }
+  t "$cs" --tool memcheck --target-processes all --error-exitcode 99 "$java" "${jopts[@]}" -jar "$b/gpupool.jar" \
+    thumbnails --backend cuda -j 1 "$b/samples/plasma-landscape.jpg" "$b/samples/disc-alpha.png" -o "$work/out/sanitizer"
+}
+
+section "nvidia-smi" 15 s_smi
+section "gpupool devices" 40 s_devices
+section "tests tagged cuda (JUnit, -Dgpupool.requireGpu=true)" 90 s_tests
+section "selftest --backend cuda" 40 s_selftest
+section "thumbnails: cuda vs cpu-threads" 60 s_thumbnails
+section "bench on real photos" 60 s_bench
+section "compute-sanitizer memcheck" 90 s_sanitizer
+
+printf '\n===== summary =====\n'
+printf '%s\n' "${results[@]}"
+for n in "${notes[@]}"; do [ -n "$n" ] && echo "note: $n"; done
+echo "gpu-check: $passed passed, $failed failed, $skipped skipped of ${#results[@]} sections in ${SECONDS}s"
+((failed == 0))
