@@ -30,11 +30,12 @@ tarball=dist/$name-linux-x86_64.tar.gz
 #                    empty; kept so that a build on an older 2x JDK still gets it)
 #   jdk.unsupported  sun.misc.Signal, which jline (the progress bar's terminal) loads reflectively
 #                    for window resizes
-# (jdk.zipfs and jdk.management are not needed: gpupool opens no zip file system and uses only
-# java.lang.management.)
+#   jdk.zipfs        the "jar" file system: not gpupool's, but the GPU check (bench/gpu-check.sh) runs
+#                    the JUnit console on this runtime, and it scans test jars through it (~100 kB)
+# (jdk.management is not needed: gpupool uses only java.lang.management.)
 say "finding the modules the jar needs (jdeps) ..."
 deps=$("$jdk/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 25 "$jar")
-modules=$(printf '%s\n' "${deps//,/$'\n'}" java.base jdk.crypto.ec jdk.unsupported | sed '/^$/d' | sort -u | paste -sd, -)
+modules=$(printf '%s\n' "${deps//,/$'\n'}" java.base jdk.crypto.ec jdk.unsupported jdk.zipfs | sed '/^$/d' | sort -u | paste -sd, -)
 say "modules: $modules"
 
 stage=dist/.stage; rm -rf "$stage"; mkdir -p "$stage/$name/bin" "$stage/$name/lib"
