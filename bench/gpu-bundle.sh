@@ -62,6 +62,8 @@ for ((i = 0; i < n && ${#all[@]} > 0; i++)); do
   cp "$f" "$out/photos/"; used=$((used + s))
 done
 
+# The kernel sources and PTX (112 kB): the fake driver's tests read them from gpupool.kernels.dir.
+cp -r kernels "$out/kernels"
 cp bench/gpu-check.sh "$out/"
 # Compiled here: the runtime has no jdk.compiler, so no single-file source launch there.
 "$jdk/bin/javac" --release 25 -d "$out" bench/PixelDiff.java

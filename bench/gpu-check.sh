@@ -59,7 +59,7 @@ s_devices() { # a GPU check: fails unless the cuda backend is usable
 s_tests() {
   local cp="$jar:$b/test/gpupool-host-tests.jar" j
   for j in "$b"/test/*.jar; do case $j in *console-standalone*|*host-tests.jar) ;; *) cp+=":$j" ;; esac; done
-  t "$java" "${jopts[@]}" -Dgpupool.requireGpu=true -jar "$b/test/junit-platform-console-standalone.jar" execute \
+  t "$java" "${jopts[@]}" -Dgpupool.requireGpu=true -Dgpupool.kernels.dir="$b/kernels" -jar "$b/test/junit-platform-console-standalone.jar" execute \
     --disable-banner --disable-ansi-colors --details=tree --fail-if-no-tests --class-path "$cp" \
     --scan-class-path "$b/test/gpupool-host-tests.jar" --include-tag cuda
 }
