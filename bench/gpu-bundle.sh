@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Packs .devbundle/ (git-ignored) for bench/gpu-check.sh on a machine with an NVIDIA driver but no
-# JDK, no Maven and no network: a jlinked Java 25 runtime, host/target/gpupool.jar, the JUnit console
+# JDK, no Maven and no network: the binary distribution (gpupool.tar.gz, from ./gpupool dist), the JUnit console
 # with host's test classes (for the tests tagged cuda), libturbojpeg/libwebp/the OpenCL ICD loader,
 # an ICD entry for NVIDIA's OpenCL, samples/, a few real photos and the check script itself.
 # Run it from the repository root:  bench/gpu-bundle.sh
@@ -19,14 +19,13 @@ mvnq -pl host -am package -DskipTests          # -DskipTests still compiles the 
 out=.devbundle; rm -rf "$out"; mkdir -p "$out/lib" "$out/icd" "$out/test" "$out/photos"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
-# The runtime: gpupool's modules, plus java.sql for the JUnit console (jdeps says so). Left
-# uncompressed by jlink: gzip then packs it smaller (31 MB instead of 37).
-"$jdk/bin/jlink" --add-modules java.base,java.desktop,java.logging,java.net.http,java.sql,jdk.unsupported,java.management,jdk.crypto.ec,jdk.httpserver,jdk.zipfs,jdk.jfr \
-  --strip-debug --no-header-files --no-man-pages --output "$tmp/jre"
-rm -f "$tmp"/jre/lib/server/*.jsa
-strip --strip-unneeded "$tmp"/jre/lib/server/libjvm.so "$tmp"/jre/lib/*.so 2>/dev/null || true
-tar czf "$out/jre.tgz" -C "$tmp" jre
-cp host/target/gpupool.jar "$out/"
+# gpupool itself: the binary distribution (./gpupool dist: a jlinked runtime, the jar, the start-up
+# cache, bin/gpupool), so that the GPU check runs what users download. The JUnit console below runs
+# on its runtime too: java.sql, which it needs, is among gpupool's modules.
+JAVA_HOME=$jdk ./gpupool dist
+tarballs=(dist/gpupool-*-linux-x86_64.tar.gz)
+[ ${#tarballs[@]} -eq 1 ] || { echo "expected one dist/gpupool-*-linux-x86_64.tar.gz, found ${#tarballs[@]}" >&2; exit 1; }
+cp "${tarballs[0]}" "$out/gpupool.tar.gz"
 
 # Tests: the JUnit console (platform 1.x for JUnit 5.x), host's test classes, and the test-only
 # dependencies beyond JUnit itself (the runtime ones are in gpupool.jar already).
@@ -63,6 +62,8 @@ for ((i = 0; i < n && ${#all[@]} > 0; i++)); do
   cp "$f" "$out/photos/"; used=$((used + s))
 done
 
+# The kernel sources and PTX (112 kB): the fake driver's tests read them from gpupool.kernels.dir.
+cp -r kernels "$out/kernels"
 cp bench/gpu-check.sh "$out/"
 # Compiled here: the runtime has no jdk.compiler, so no single-file source launch there.
 "$jdk/bin/javac" --release 25 -d "$out" bench/PixelDiff.java

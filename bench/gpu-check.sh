@@ -9,17 +9,18 @@
 #   GPUPOOL_CHECK_LIBCUDA=/tmp/fakecuda/libcuda.so.1 bash bench/gpu-check.sh .devbundle
 set -uo pipefail
 b=${1:-$(dirname "${BASH_SOURCE[0]}")}
-[ -f "$b/jre.tgz" ] || b=.devbundle
-[ -f "$b/jre.tgz" ] || { echo "gpu-check: no bundle (jre.tgz) at ${1:-$b}; pack one with bench/gpu-bundle.sh" >&2; exit 2; }
+[ -f "$b/gpupool.tar.gz" ] || b=.devbundle
+[ -f "$b/gpupool.tar.gz" ] || { echo "gpu-check: no bundle (gpupool.tar.gz) at ${1:-$b}; pack one with bench/gpu-bundle.sh" >&2; exit 2; }
 b=$(cd "$b" && pwd)
 work=${GPUPOOL_CHECK_WORK:-/tmp/gpcheck}; rm -rf "$work/out"; mkdir -p "$work/out"
 deadline=$((SECONDS + ${GPUPOOL_CHECK_BUDGET:-280}))
 
-# The runtime, unpacked once per bundle; the bundle's libraries, then the driver's, on the library path.
-jre=$work/jre-$(cksum < "$b/jre.tgz" | cut -d' ' -f1)
-[ -x "$jre/bin/java" ] || { mkdir -p "$jre" && tar xzf "$b/jre.tgz" -C "$jre" --strip-components=1; } \
-  || { echo "gpu-check: cannot unpack $b/jre.tgz into $jre" >&2; exit 2; }
-java=$jre/bin/java
+# The binary distribution (runtime, jar, bin/gpupool), unpacked once per bundle; the bundle's
+# libraries, then the driver's, on the library path.
+dist=$work/dist-$(cksum < "$b/gpupool.tar.gz" | cut -d' ' -f1)
+[ -x "$dist/bin/gpupool" ] || { rm -rf "$dist" && mkdir -p "$dist" && tar xzf "$b/gpupool.tar.gz" -C "$dist" --strip-components=1; } \
+  || { echo "gpu-check: cannot unpack $b/gpupool.tar.gz into $dist" >&2; exit 2; }
+jre=$dist/runtime java=$dist/runtime/bin/java jar=$dist/lib/gpupool.jar
 jopts=(--enable-native-access=ALL-UNNAMED)
 nv=$(ldconfig -p 2>/dev/null | awk '/libcuda\.so\.1 /{print $NF; exit}'); nv=${nv:+$(dirname "$nv")}
 fake=${GPUPOOL_CHECK_LIBCUDA:-}
@@ -34,7 +35,8 @@ echo "gpu-check: bundle $b, java $("$java" -version 2>&1 | head -1), libcuda ${f
 passed=0 failed=0 skipped=0 results=() notes=()
 # t CMD...: CMD under timeout, with what is left of the current section's budget.
 t() { local left=$((end - SECONDS)); ((left > 0)) || return 124; timeout -k 5 "$left" "$@"; }
-gp() { t "$java" "${jopts[@]}" -jar "$b/gpupool.jar" "$@"; }
+# gpupool as users run it: the distribution's launcher (start-up cache and all), the options through JAVA_OPTS.
+gp() { JAVA_OPTS="${jopts[*]}${JAVA_OPTS:+ $JAVA_OPTS}" t "$dist/bin/gpupool" "$@"; }
 # section NAME BUDGET FUNCTION: runs FUNCTION (which may set skip=REASON), prints and counts its status.
 section() {
   local name=$1 budget=$2 rc t0=$SECONDS; skip=
@@ -55,9 +57,9 @@ s_devices() { # a GPU check: fails unless the cuda backend is usable
   gp devices | tee "$work/out/devices.txt" && grep -q '^cuda: usable' "$work/out/devices.txt"
 }
 s_tests() {
-  local cp="$b/gpupool.jar:$b/test/gpupool-host-tests.jar" j
+  local cp="$jar:$b/test/gpupool-host-tests.jar" j
   for j in "$b"/test/*.jar; do case $j in *console-standalone*|*host-tests.jar) ;; *) cp+=":$j" ;; esac; done
-  t "$java" "${jopts[@]}" -Dgpupool.requireGpu=true -jar "$b/test/junit-platform-console-standalone.jar" execute \
+  t "$java" "${jopts[@]}" -Dgpupool.requireGpu=true -Dgpupool.kernels.dir="$b/kernels" -jar "$b/test/junit-platform-console-standalone.jar" execute \
     --disable-banner --disable-ansi-colors --details=tree --fail-if-no-tests --class-path "$cp" \
     --scan-class-path "$b/test/gpupool-host-tests.jar" --include-tag cuda
 }
@@ -98,7 +100,7 @@ s_bench() {
 s_sanitizer() {
   local cs; cs=$(command -v compute-sanitizer || find /usr/local/cuda*/bin -name compute-sanitizer 2>/dev/null | head -1)
   [ -n "$cs" ] || { skip="compute-sanitizer not found"; return 0; }
-  t "$cs" --tool memcheck --target-processes all --error-exitcode 99 "$java" "${jopts[@]}" -jar "$b/gpupool.jar" \
+  t "$cs" --tool memcheck --target-processes all --error-exitcode 99 "$java" "${jopts[@]}" -jar "$jar" \
     thumbnails --backend cuda -j 1 "$b/samples/plasma-landscape.jpg" "$b/samples/disc-alpha.png" -o "$work/out/sanitizer"
 }
 
