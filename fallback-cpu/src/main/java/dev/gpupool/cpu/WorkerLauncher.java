@@ -78,13 +78,12 @@ final class WorkerLauncher {
         boolean callerHeap = callerOptions.stream().anyMatch(o -> o.startsWith("-Xmx") || o.startsWith("-XX:MaxRAM"));
         for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             boolean heap = a.startsWith("-Xmx") || a.startsWith("-Xms") || a.startsWith("-XX:MaxRAMPercentage");
-            if ((heap && !callerHeap) || a.startsWith("--enable-native-access")) out.add(a);
+            if (heap && !callerHeap) out.add(a);
         }
-        // Workers run on the class path even when this JVM runs on the module path: the modules named
-        // there are unknown to a worker, whose code is all unnamed.
-        if (out.stream().noneMatch(a -> a.startsWith("--enable-native-access") && a.contains("ALL-UNNAMED"))) {
-            out.add("--enable-native-access=ALL-UNNAMED");
-        }
+        // Workers run on the class path even when this JVM runs on the module path, so all their code is
+        // unnamed: ALL-UNNAMED is what they need, and module names given to this JVM
+        // (--enable-native-access=dev.gpupool,...) would only make each worker warn "Unknown module".
+        out.add("--enable-native-access=ALL-UNNAMED");
         return out;
     }
 
