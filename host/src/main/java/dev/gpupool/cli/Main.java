@@ -11,7 +11,8 @@ import java.util.Properties;
 /** Entry point of gpupool.jar. */
 @Command(name = "gpupool", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "GPU-accelerated batch thumbnailing and task pool for the JVM.",
-        subcommands = {ThumbnailsCommand.class, DevicesCommand.class, SelftestCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ThumbnailsCommand.class, DevicesCommand.class, SelftestCommand.class, BenchCommand.class, SparkCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit statuses of the contract. */
     static final int OK = 0, SOME_FAILED = 1, USAGE = 2, CANNOT_RUN = 3;
@@ -30,6 +31,11 @@ public final class Main implements Runnable {
     /** Runs the command line and returns the exit status (for tests and embedding). */
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        // @FILE is gpupool's list of inputs, one a line (InputScanner), never a file of options: picocli's
+        // own expansion would read --report=... or -o lines from a list as options, split names with
+        // spaces, and hang on @/dev/zero.
+        cl.setExpandAtFiles(false);
+        cl.setParameterExceptionHandler(Main::usageError);
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
             if (e instanceof dev.gpupool.BackendUnavailableException) {
                 line.getErr().println("gpupool: " + e.getMessage());
@@ -40,9 +46,29 @@ public final class Main implements Runnable {
         return cl.execute(args);
     }
 
+    /**
+     * A usage error in two lines on standard error, the reason and where to read more (as GNU tools do),
+     * instead of the reason and the whole usage help: {@code gpupool thumbnails: Missing required option...}
+     * then {@code Try 'gpupool thumbnails --help' for more information.} A mistyped option's likely
+     * meaning joins the first line. Exit status 2.
+     */
+    static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine line = e.getCommandLine();
+        String name = line.getCommandSpec().qualifiedName();
+        String message = e.getMessage();
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            message += " (did you mean " + String.join(" or ", u.getSuggestions().stream().limit(3).toList()) + "?)";
+        }
+        java.io.PrintWriter err = line.getErr();
+        err.println(name + ": " + message);
+        err.println("Try '" + name + " --help' for more information.");
+        err.flush();
+        return USAGE;
+    }
+
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed: thumbnails, devices, selftest, bench (see --help)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed: thumbnails, devices, selftest, bench, spark");
     }
 
     /** The version from the build. */

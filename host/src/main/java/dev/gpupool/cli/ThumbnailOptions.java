@@ -37,7 +37,9 @@ import java.util.List;
  * (not its meaning) with a resource bundle whose key is the option's long name without dashes.
  */
 public final class ThumbnailOptions {
-    @Option(names = {"-s", "--size"}, order = 10, paramLabel = "N|WxH[,...]", split = ",", description = "Bounding box(es) (default: 256).")
+    @Option(names = {"-s", "--size"}, order = 10, paramLabel = "SIZE", split = ",", splitSynopsisLabel = ",",
+            description = "Bounding box: N (NxN), WxH, Wx (width only) or xH (height only); several, comma-separated, "
+                    + "each make an output from one decode (default: 256).")
     List<String> sizes = List.of("256");
 
     @Option(names = "--fit", order = 11, paramLabel = "MODE", description = "contain, cover or fill (default: contain).")

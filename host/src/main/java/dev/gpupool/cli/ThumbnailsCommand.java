@@ -4,6 +4,9 @@ import dev.gpupool.Backend;
 import dev.gpupool.Pool;
 import dev.gpupool.thumbnail.BatchReport;
 import dev.gpupool.backend.cpu.ProcessEngine;
+import dev.gpupool.codec.OutputFormat;
+import dev.gpupool.job.BoxSize;
+import dev.gpupool.thumbnail.OutputNames;
 import dev.gpupool.thumbnail.Thumbnailer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,6 +16,7 @@ import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -20,25 +24,41 @@ import java.util.concurrent.Callable;
 /** {@code gpupool thumbnails}: resize a batch of images (see the contract for every option). */
 @Command(name = "thumbnails", sortOptions = false,
         description = {"Resize a batch of images.",
-                "INPUT: a file; a directory (walked recursively); an http:// or https:// URL; @FILE, one INPUT a line (@- reads standard input).",
-                "Outputs mirror their input's path under --out; up-to-date outputs are skipped (use --overwrite)."},
-        footer = {"", "Output formats: jpg (libjpeg-turbo, else ImageIO), png, webp (libwebp when installed).",
+                "INPUT: a file; a directory (walked recursively); an http:// or https:// URL; - (one image from standard input); "
+                        + "@FILE, one INPUT a line (@- reads standard input).",
+                "Outputs mirror their input's path under -o DIR, or are named by a template; up-to-date outputs are skipped (use --overwrite)."},
+        // Help text is a format string to picocli: %%s prints %s.
+        footer = {"", "Examples:",
+                "  gpupool thumbnails photos/ -o thumbs          thumbs/a.jpg, thumbs/sub/b.jpg",
+                "  gpupool thumbnails *.jpg -o tn_%%s.jpg         tn_a.jpg... here (vipsthumbnail)",
+                "  gpupool thumbnails photos/ -s 128,512 -o 'small/{size}/{name}.{ext}'",
+                "  gpupool thumbnails big.png -s 64 -f webp -o - > small.webp",
+                "  curl -s https://example.com/a.jpg | gpupool thumbnails - -o - > a.jpg",
+                "  find photos -name '*.png' | gpupool thumbnails @- -o thumbs --report -",
+                "",
+                "-o TEMPLATE: %%s or {name} is the input's name without extension, {size} the size, {ext} the "
+                        + "format's extension; relative to the current directory, or absolute. A template ending in .jpg, "
+                        + ".png or .webp sets the format, else .{ext} is added. With several sizes and no {size}, "
+                        + "_SIZE goes before the extension.",
+                "-o -: the output of one INPUT, at one size, to standard output (then --report needs a file).",
+                "Output formats: jpg (libjpeg-turbo, else ImageIO), png, webp (libwebp when installed).",
                 "Exit status: 0 all ok or skipped, 1 some inputs failed, 2 usage error, 3 nothing could run."})
 final class ThumbnailsCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "INPUT", arity = "1..*", description = "Files, directories, URLs, @FILE lists.")
+    @Parameters(paramLabel = "INPUT", arity = "1..*", description = "Files, directories, URLs, - (standard input), @FILE lists.")
     List<String> inputs;
 
-    @Option(names = {"-o", "--out"}, order = 1, required = true, paramLabel = "DIR", description = "Output directory (required).")
-    Path out;
+    @Option(names = {"-o", "--out"}, order = 1, required = true, paramLabel = "DIR|TEMPLATE|-",
+            description = "Output directory, name template (tn_%%s.jpg, {name}_{size}.{ext}) or - for standard output (required).")
+    String out;
 
     @Mixin
     ThumbnailOptions thumbnail;
 
-    @Option(names = "--report", order = 22, paramLabel = "FILE", description = "Write the JSON report here.")
-    Path report;
+    @Option(names = "--report", order = 22, paramLabel = "FILE|-", description = "Write the JSON report here (- for standard output).")
+    String report;
 
     @Option(names = "--trace", order = 23, paramLabel = "FILE", description = "Write a Chrome trace-event JSON timeline of every stage of every image (open it in Perfetto).")
     Path trace;
@@ -79,34 +99,142 @@ final class ThumbnailsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintStream err = System.err;
+        Path stdoutDir = null;
         try {
             thumbnail.validate();
+            Target target = target();
             Pool pool = thumbnail.openPool();
             // A prestarted worker is of no use to another backend; on failures Main ends it anyway.
             if (pool.backend() != Backend.CPU) ProcessEngine.cancelPrestart();
             Thumbnailer t = thumbnail.thumbnailer(pool).trace(trace);
+            if (target.format != null) t.format(target.format);
             try (pool; Progress progress = Progress.forTerminal(err)) {
+                t.onListed(progress::total);
                 t.onItem(item -> {
                     if (item.status() == BatchReport.Status.FAILED) progress.println("FAILED " + item.input() + ": " + item.error());
                     else for (String w : item.warnings()) progress.println("WARNING " + item.input() + ": " + w);
                     progress.step();
                 });
-                BatchReport r = t.runInputs(inputs, out);
-                progress.close();
+                BatchReport r;
+                if (target.toStdout) {
+                    stdoutDir = Files.createTempDirectory("gpupool-stdout-");
+                    r = t.runInputs(inputs, stdoutDir);
+                } else if (target.template) {
+                    r = t.runTemplate(inputs, out);
+                } else {
+                    r = t.runInputs(inputs, Path.of(out));
+                }
+                progress.close(); // erased: nothing of it stays above the summary
+                boolean written = true;
+                if (target.toStdout) {
+                    written = copyToStdout(r, err);
+                    r = outputsAre(r, "-");
+                }
                 if (report != null) writeReport(r, err);
                 if (r.elsewhereNote() != null) err.println("gpupool: " + r.elsewhereNote());
                 err.println(r.summary());
-                return r.failed() > 0 ? Main.SOME_FAILED : Main.OK;
+                return r.failed() > 0 || !written ? Main.SOME_FAILED : Main.OK;
             }
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } finally {
+            if (stdoutDir != null) deleteTree(stdoutDir);
+        }
+    }
+
+    /**
+     * What {@code -o} names, checked before anything runs (each rule broken is a usage error):
+     * {@code -o -} takes exactly one INPUT that is not a directory or a list, and one size, and leaves
+     * standard output to the image ({@code --report -} is refused); standard input is read by one of
+     * {@code -} and {@code @-} at most; a template must be one {@link OutputNames#template} accepts, and an
+     * explicit {@code -f} must agree with its literal extension.
+     */
+    private record Target(boolean toStdout, boolean template, OutputFormat format) {
+    }
+
+    private Target target() {
+        long stdinReaders = inputs.stream().filter(a -> a.equals("-") || a.equals("@-")).count();
+        if (stdinReaders > 1) throw new IllegalArgumentException("standard input can be read once: give one of - and @-, once");
+        if (out.equals("-")) {
+            if (thumbnail.sizes().size() != 1) {
+                throw new IllegalArgumentException("-o - writes one image to standard output: give one size, not " + thumbnail.sizes().size());
+            }
+            String only = inputs.size() == 1 ? inputs.getFirst() : null;
+            if (only == null || only.startsWith("@") || !only.equals("-") && isDirectory(only)) {
+                throw new IllegalArgumentException("-o - writes one image to standard output: give exactly one INPUT (a file, a URL or -), "
+                        + (only == null ? "not " + inputs.size() : "not a " + (only.startsWith("@") ? "list" : "directory")));
+            }
+            if ("-".equals(report)) {
+                throw new IllegalArgumentException("-o - and --report - would both write to standard output: give --report a file");
+            }
+            return new Target(true, false, null);
+        }
+        if (!OutputNames.isTemplate(out)) return new Target(false, false, null);
+        OutputFormat fixed = OutputNames.templateFormat(out);
+        if (fixed != null && spec.commandLine().getParseResult().hasMatchedOption("--format")
+                && !thumbnail.format().equalsIgnoreCase(fixed.extension()) && !(fixed == OutputFormat.JPEG && thumbnail.format().equalsIgnoreCase("jpeg"))) {
+            throw new IllegalArgumentException("-o " + out + " writes " + fixed.extension() + " but --format says " + thumbnail.format()
+                    + ": leave one out, or end the template in .{ext}");
+        }
+        List<BoxSize> sizes = thumbnail.sizes().stream().map(BoxSize::parse).toList();
+        OutputNames.template(out, sizes, fixed); // its usage errors, before any work
+        return new Target(false, true, fixed);
+    }
+
+    private static boolean isDirectory(String arg) {
+        try {
+            return Files.isDirectory(Path.of(arg));
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
+    }
+
+    /** The single output of {@code -o -}, made in a temporary directory, to standard output; false when it could not be. */
+    private static boolean copyToStdout(BatchReport r, PrintStream err) {
+        BatchReport.Item item = r.items().getFirst();
+        if (item.status() != BatchReport.Status.OK) return true; // its FAILED line says why
+        PrintStream stdout = System.out;
+        try {
+            stdout.write(Files.readAllBytes(Path.of(item.output())));
+        } catch (IOException e) {
+            err.println("gpupool: cannot write to standard output: " + e.getMessage());
+            return false;
+        }
+        stdout.flush();
+        if (stdout.checkError()) {
+            err.println("gpupool: cannot write to standard output");
+            return false;
+        }
+        return true;
+    }
+
+    /** The report with every planned output named {@code output} ({@code -}: standard output, not the temporary it went through). */
+    private static BatchReport outputsAre(BatchReport r, String output) {
+        List<BatchReport.Item> items = r.items().stream().map(i -> i.output() == null ? i
+                : new BatchReport.Item(i.input(), output, i.status(), i.error(), i.backend(), i.width(), i.height(), i.millis(), i.warnings())).toList();
+        return new BatchReport(r.backend(), r.device(), r.ok(), r.failed(), r.skipped(), r.seconds(), r.stages(), items);
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException | java.io.UncheckedIOException ignored) {
+            // a temporary directory left behind is the system's to clean
         }
     }
 
     private void writeReport(BatchReport r, PrintStream err) {
+        if (report.equals("-")) {
+            PrintStream stdout = System.out;
+            stdout.println(r.toJson());
+            stdout.flush();
+            return;
+        }
         try {
-            r.writeJson(report);
-        } catch (IOException e) {
+            r.writeJson(Path.of(report));
+        } catch (IOException | java.nio.file.InvalidPathException e) {
             err.println("gpupool: cannot write the report to " + report + ": " + e.getMessage());
         }
     }

@@ -54,14 +54,19 @@ final class BatchRunner {
 
     /** Runs the batch; every finished image's spans go to {@code stages}. */
     BatchReport run(List<Input> inputs, Path outDir, StageTimes stages) {
+        return run(inputs, new OutputNames(outDir, spec.sizes(), spec.format()), stages);
+    }
+
+    /**
+     * Runs the batch into the outputs {@code names} makes (an output directory, or a template's); every
+     * finished image's spans go to {@code stages}. Temporaries left by a killed run are removed first:
+     * under the whole output directory, or for a template only in the directories this batch writes to
+     * (its root may be the current directory, which is not walked).
+     */
+    BatchReport run(List<Input> inputs, OutputNames names, StageTimes stages) {
         long start = System.nanoTime();
-        try {
-            AtomicFiles.cleanLeftovers(outDir);
-        } catch (IOException | java.io.UncheckedIOException ignored) {
-            // a leftover we cannot remove (or a folder the walk cannot read) does no harm: a
-            // temporary is never taken for an output
-        }
-        OutputNames names = new OutputNames(outDir, spec.sizes(), spec.format());
+        java.util.Set<Path> cleaned = new java.util.HashSet<>();
+        if (!names.isTemplate()) cleanLeftovers(names.root(), true);
         Item[] items = new Item[inputs.size()];
         Semaphore inFlight = new Semaphore(maxInFlight);
         CountDownLatch pending = new CountDownLatch(inputs.size());
@@ -84,6 +89,9 @@ final class BatchRunner {
                 finish.accept(failed(in.given(), null, e.getMessage(), 0));
                 continue;
             }
+            if (names.isTemplate()) {
+                for (Path o : outputs) if (cleaned.add(o.getParent())) cleanLeftovers(o.getParent(), false);
+            }
             String first = outputs.getFirst().toString();
             if (!overwrite && upToDate(in, outputs)) {
                 finish.accept(new Item(in.given(), first, Status.SKIPPED, null, null, 0, 0, 0, List.of()));
@@ -100,7 +108,7 @@ final class BatchRunner {
                         .thenCompose(bytes -> engine.submit(new ThumbnailRequest(in.given(), null, bytes, outputs, spec)));
             } else {
                 inFlight.acquireUninterruptibly();
-                done = engine.submit(new ThumbnailRequest(in.given(), in.file(), null, outputs, spec));
+                done = engine.submit(new ThumbnailRequest(in.given(), in.file(), in.bytes(), outputs, spec));
             }
             done.whenComplete((d, e) -> {
                 inFlight.release();
@@ -140,6 +148,22 @@ final class BatchRunner {
             out.add(new BatchReport.Output(paths.get(i).toString(), spec.sizes().get(i).toString(), o.width(), o.height(), o.bytes()));
         }
         return out;
+    }
+
+    /** Removes gpupool's temporaries in {@code dir} (and under it when {@code deep}); what cannot be removed stays. */
+    private static void cleanLeftovers(Path dir, boolean deep) {
+        try {
+            if (deep) {
+                AtomicFiles.cleanLeftovers(dir);
+            } else if (Files.isDirectory(dir)) {
+                try (var ds = Files.newDirectoryStream(dir, "*" + AtomicFiles.TEMP_MARK + "*")) {
+                    for (Path p : ds) if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException ignored) {
+            // a leftover we cannot remove (or a folder the walk cannot read) does no harm: a
+            // temporary is never taken for an output
+        }
     }
 
     private static void awaitUninterruptibly(CountDownLatch latch) {
@@ -188,8 +212,12 @@ final class BatchRunner {
         return f;
     }
 
-    /** Every output exists and is no older than a file input (a URL's outputs only need to exist). */
+    /**
+     * Every output exists and is no older than a file input (a URL's outputs only need to exist);
+     * standard input's outputs are never up to date (nothing says what it held before).
+     */
     private static boolean upToDate(Input in, List<Path> outputs) {
+        if (in.bytes() != null) return false;
         try {
             FileTime source = in.file() != null ? Files.getLastModifiedTime(in.file()) : null;
             for (Path o : outputs) {

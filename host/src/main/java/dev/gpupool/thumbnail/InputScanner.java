@@ -1,9 +1,7 @@
 package dev.gpupool.thumbnail;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -25,15 +23,21 @@ import java.util.Set;
  * directory is walked recursively (sorted by name; a file there is an input when its name has an
  * image extension or its content starts like an image; temporaries of gpupool and the output
  * directory itself are passed over; symbolic-link loops and unreadable directories are reported as failed inputs, not followed); an {@code http(s)://} URL is
- * an input; {@code @FILE} reads one INPUT a line ({@code @-}: standard input; blank lines and lines
- * starting with {@code #} are ignored). Anything else becomes a failed input with the reason.
+ * an input; {@code -} is one image read from standard input; {@code @FILE} reads one INPUT a line
+ * ({@code @-}: standard input; blank lines and lines starting with {@code #} are ignored; bounded, see
+ * {@link #readList(String, List, long, int)}). Standard input is read once at most, by the first of
+ * {@code -} and {@code @-}. Anything else becomes a failed input with the reason.
  */
 public final class InputScanner {
     static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "jpe", "jfif", "png", "gif", "bmp", "dib",
             "webp", "tif", "tiff");
 
+    /** The most read from standard input for the INPUT {@code -}: 256 MiB, as for a URL's body. */
+    static final long MAX_STDIN_BYTES = 256L << 20;
+
     private final Path outputDir;
     private final InputStream stdin;
+    private String stdinReadBy; // the argument that read standard input, once it has
 
     /** @param outputDir never walked into (so a rerun does not take its own outputs as inputs) */
     public InputScanner(Path outputDir, InputStream stdin) {
@@ -50,22 +54,125 @@ public final class InputScanner {
         return out;
     }
 
+    /** The most a list ({@code @FILE}) may hold: 64 MiB, and 64 KiB on one line. */
+    static final long MAX_LIST_BYTES = 64L << 20;
+    static final int MAX_LINE_BYTES = 64 << 10;
+
     private void readList(String arg, List<Input> out) {
+        readList(arg, out, MAX_LIST_BYTES, MAX_LINE_BYTES);
+    }
+
+    /**
+     * Reads a list, one INPUT a line (UTF-8; a trailing CR is dropped with the rest of the surrounding
+     * blanks), bounded: a list larger than {@code maxBytes}, a line longer than {@code maxLine} bytes, or
+     * a device (such as {@code /dev/zero}, which never ends) fails as one input with the reason, instead of
+     * hanging or filling memory. Regular files and pipes ({@code @<(find ...)}) are read.
+     */
+    void readList(String arg, List<Input> out, long maxBytes, int maxLine) {
         String name = arg.substring(1);
-        try (BufferedReader r = name.equals("-")
-                ? new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8))
-                : Files.newBufferedReader(Path.of(name), StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                String t = line.strip();
-                if (!t.isEmpty() && !t.startsWith("#")) add(t, out);
+        List<String> lines = new ArrayList<>();
+        try (InputStream in = name.equals("-") ? stdinOnce(arg) : openList(Path.of(name))) {
+            java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+            byte[] buf = new byte[8192];
+            long total = 0;
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                total += n;
+                if (total > maxBytes) throw new IOException("larger than " + maxBytes + " bytes");
+                for (int i = 0; i < n; i++) {
+                    if (buf[i] == '\n') {
+                        lines.add(decode(line));
+                        line.reset();
+                    } else {
+                        line.write(buf[i]);
+                        if (line.size() > maxLine) throw new IOException("line " + (lines.size() + 1) + " is longer than " + maxLine + " bytes");
+                    }
+                }
             }
-        } catch (IOException | java.io.UncheckedIOException e) {
+            if (line.size() > 0) lines.add(decode(line));
+        } catch (IOException | java.io.UncheckedIOException | IllegalArgumentException e) {
             out.add(Input.failed(arg, "cannot read the input list: " + reason(e)));
+            return;
+        }
+        for (String l : lines) {
+            String t = l.strip();
+            if (!t.isEmpty() && !t.startsWith("#")) add(t, out);
         }
     }
 
+    private static String decode(java.io.ByteArrayOutputStream line) throws IOException {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(line.toByteArray())).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IOException("not UTF-8 text");
+        }
+    }
+
+    /** A list file to read: a regular file or a pipe; a directory, a device or a socket is refused. */
+    private static InputStream openList(Path p) throws IOException {
+        BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+        if (a.isDirectory()) throw new IOException("is a directory");
+        if (!a.isRegularFile() && !isPipe(p)) throw new IOException("not a regular file or a pipe");
+        return Files.newInputStream(p);
+    }
+
+    private static boolean isPipe(Path p) {
+        try {
+            int mode = (Integer) Files.getAttribute(p, "unix:mode");
+            return (mode & 0170000) == 0010000; // S_IFIFO
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Standard input for {@code arg}, which may be read once per batch (by {@code -} or {@code @-}); not
+     * closed after.
+     */
+    private InputStream stdinOnce(String arg) throws IOException {
+        if (stdinReadBy != null) throw new IOException("standard input was already read for " + stdinReadBy);
+        stdinReadBy = arg;
+        return new java.io.FilterInputStream(stdin) {
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    /**
+     * The INPUT {@code -}: one image read whole from standard input (at most {@link #MAX_STDIN_BYTES};
+     * {@code --max-pixels} applies when it is decoded). Its outputs are named {@code stdin.EXT}.
+     */
+    private void addStdin(List<Input> out) {
+        byte[] data;
+        try (InputStream in = stdinOnce("-")) {
+            data = in.readNBytes((int) MAX_STDIN_BYTES + 1);
+        } catch (IOException e) {
+            out.add(Input.failed("-", "cannot read standard input: " + reason(e)));
+            return;
+        }
+        if (data.length > MAX_STDIN_BYTES) out.add(Input.failed("-", "standard input is larger than " + MAX_STDIN_BYTES + " bytes"));
+        else if (data.length == 0) out.add(Input.failed("-", "standard input is empty"));
+        else out.add(new Input("-", null, null, "stdin" + sniffedExtension(data), null, data));
+    }
+
+    /** {@code .jpg}, {@code .png}, ... as the bytes start, or nothing (so {@code --format same} keeps JPEG and WebP). */
+    static String sniffedExtension(byte[] h) {
+        int n = Math.min(h.length, MAGIC_LENGTH);
+        if (!looksLikeImage(h, n)) return "";
+        if ((h[0] & 0xFF) == 0xFF) return ".jpg";
+        if ((h[0] & 0xFF) == 0x89) return ".png";
+        if (h[0] == 'G') return ".gif";
+        if (h[0] == 'B') return ".bmp";
+        if (h[0] == 'R') return ".webp";
+        return ".tif";
+    }
+
     private void add(String arg, List<Input> out) {
+        if (arg.equals("-")) {
+            addStdin(out);
+            return;
+        }
         int colon = arg.indexOf("://");
         if (colon > 0 && arg.substring(0, colon).matches("[A-Za-z][A-Za-z0-9+.-]*")) {
             addUrl(arg, out);

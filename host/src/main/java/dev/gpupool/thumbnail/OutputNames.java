@@ -37,7 +37,12 @@ public final class OutputNames {
     private final Path outDir; // null: names only, placed by the caller
     private final List<BoxSize> sizes;
     private final OutputFormat format; // null: same as the input
+    private final List<String> pattern; // literals, and the placeholders NAME, SIZE, EXT
+    private final boolean template;
     private final Set<String> taken = new HashSet<>();
+
+    // Placeholders in a pattern (compared by identity, so a literal "{name}" can never be taken for one).
+    private static final String NAME = new String("{name}"), SIZE = new String("{size}"), EXT = new String("{ext}");
 
     /**
      * Names placed under a local directory.
@@ -47,16 +52,169 @@ public final class OutputNames {
      * @param format the output format, or null to keep each input's ({@link #sameFormat})
      */
     public OutputNames(Path outDir, List<BoxSize> sizes, OutputFormat format) {
-        this.outDir = outDir.toAbsolutePath().normalize();
-        this.sizes = List.copyOf(sizes);
-        this.format = format;
+        this(outDir.toAbsolutePath().normalize(), sizes, format, directoryPattern(sizes), false);
     }
 
     /** Names only, for {@link #outputsFor(String, Function)}; {@link #outputsFor(Input)} is refused. */
     public OutputNames(List<BoxSize> sizes, OutputFormat format) {
-        this.outDir = null;
+        this(null, sizes, format, directoryPattern(sizes), false);
+    }
+
+    private OutputNames(Path outDir, List<BoxSize> sizes, OutputFormat format, List<String> pattern, boolean template) {
+        this.outDir = outDir;
         this.sizes = List.copyOf(sizes);
         this.format = format;
+        this.pattern = pattern;
+        this.template = template;
+    }
+
+    /** {@code NAME.EXT}, or {@code NAME_SIZE.EXT} for several sizes. */
+    private static List<String> directoryPattern(List<BoxSize> sizes) {
+        return sizes.size() == 1 ? List.of(NAME, ".", EXT) : List.of(NAME, "_", SIZE, ".", EXT);
+    }
+
+    /** True when {@code -o}'s value is a name template rather than a directory: it contains {@code %s} or '{'. */
+    public static boolean isTemplate(String out) {
+        return out.contains("%s") || out.contains("{");
+    }
+
+    /**
+     * Names made by a template ({@code -o tn_%s.jpg}, {@code -o thumbs/{name}_{size}.{ext}}), relative to
+     * the current directory or absolute:
+     * <ul>
+     *   <li>{@code %s} and {@code {name}} are the input's relative name (as in the class comment) without its
+     *       extension, so a directory's tree is mirrored; {@code {size}} is the size ({@code 128},
+     *       {@code 320x240}); {@code {ext}} the output format's extension. Any other {@code {...}} is
+     *       refused, as is a template without {@code %s} or {@code {name}} (every input would get the same
+     *       name);</li>
+     *   <li>the template's last segment decides the format when it ends in a literal {@code .jpg},
+     *       {@code .jpeg}, {@code .png} or {@code .webp} ({@link #templateFormat}); one ending in another
+     *       image extension ({@code .tif}, {@code .gif}, ...) is refused; otherwise {@code .{ext}} is added;</li>
+     *   <li>several sizes and no {@code {size}}: {@code _{size}} goes before the extension, as in a directory
+     *       ({@code tn_a_128.jpg});</li>
+     *   <li>the directories before the first placeholder's segment are the names' root, used as given
+     *       ({@code ../thumbs/%s.jpg} writes into {@code ../thumbs}); what the placeholders make is
+     *       {@linkplain #confine confined} under it, so no input's name (a list's {@code ../../x.jpg}) can lead
+     *       a write elsewhere, and no write goes through a symbolic link under it; uniqueness ({@code ~2})
+     *       applies to the name.</li>
+     * </ul>
+     *
+     * @throws IllegalArgumentException a template that breaks these rules, with a message naming {@code -o}
+     */
+    public static OutputNames template(String template, List<BoxSize> sizes, OutputFormat format) {
+        if (!isTemplate(template)) throw new IllegalArgumentException("-o " + template + " is not a template (no %s or {...})");
+        int first = firstPlaceholder(template);
+        int slash = template.lastIndexOf('/', first);
+        Path root = Path.of(slash < 0 ? "." : slash == 0 ? "/" : template.substring(0, slash));
+        String rest = template.substring(slash + 1);
+        List<String> parts = tokens(rest, template);
+        if (!parts.contains(NAME)) {
+            throw new IllegalArgumentException("-o " + template + ": a template needs %s or {name}, or every input gets the same name");
+        }
+        String last = rest.substring(rest.lastIndexOf('/') + 1);
+        if (!last.contains("{ext}") && templateFormat(template) == null) {
+            int dot = last.lastIndexOf('.');
+            String ext = dot < 0 ? "" : last.substring(dot + 1);
+            if (InputScanner.IMAGE_EXTENSIONS.contains(ext.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("-o " + template + ": gpupool writes .jpg, .png or .webp, not ." + ext);
+            }
+            parts = new ArrayList<>(parts);
+            parts.addAll(List.of(".", EXT));
+        }
+        if (sizes.size() > 1 && !parts.contains(SIZE)) {
+            // before the extension: the last "." among the last segment's literals
+            parts = new ArrayList<>(parts);
+            boolean placed = false;
+            for (int i = parts.size() - 1; i >= 0 && !placed; i--) {
+                String p = parts.get(i);
+                if (isPlaceholder(p)) continue;
+                int dot = p.lastIndexOf('.');
+                if (dot > p.lastIndexOf('/')) {
+                    parts.remove(i);
+                    List<String> split = new ArrayList<>(List.of(p.substring(0, dot), "_", SIZE, p.substring(dot)));
+                    split.removeIf(String::isEmpty);
+                    parts.addAll(i, split);
+                    placed = true;
+                } else if (p.contains("/")) {
+                    break; // the last segment has no literal extension
+                }
+            }
+            if (!placed) parts.addAll(List.of("_", SIZE));
+        }
+        return new OutputNames(root.toAbsolutePath().normalize(), sizes, format, List.copyOf(parts), true);
+    }
+
+    /**
+     * The format a template's literal extension names ({@code tn_%s.jpg}: JPEG), or null when it has none
+     * (or writes {@code {ext}}), or when {@code out} is not a template.
+     */
+    public static OutputFormat templateFormat(String out) {
+        if (!isTemplate(out)) return null;
+        String last = out.substring(out.lastIndexOf('/') + 1);
+        if (last.contains("{ext}")) return null;
+        int dot = last.lastIndexOf('.');
+        if (dot < 0) return null;
+        String ext = last.substring(dot + 1);
+        if (ext.contains("{") || ext.contains("%s")) return null;
+        return switch (ext.toLowerCase(Locale.ROOT)) {
+            case "jpg", "jpeg" -> OutputFormat.JPEG;
+            case "png" -> OutputFormat.PNG;
+            case "webp" -> OutputFormat.WEBP;
+            default -> null;
+        };
+    }
+
+    private static int firstPlaceholder(String t) {
+        int a = t.indexOf("%s"), b = t.indexOf('{');
+        return a < 0 ? b : b < 0 ? a : Math.min(a, b);
+    }
+
+    private static boolean isPlaceholder(String part) {
+        return part == NAME || part == SIZE || part == EXT;
+    }
+
+    private static List<String> tokens(String rest, String template) {
+        List<String> parts = new ArrayList<>();
+        StringBuilder lit = new StringBuilder();
+        for (int i = 0; i < rest.length(); ) {
+            String ph = null;
+            int next = i;
+            if (rest.startsWith("%s", i)) {
+                ph = NAME;
+                next = i + 2;
+            } else if (rest.charAt(i) == '{') {
+                int close = rest.indexOf('}', i);
+                if (close < 0) throw new IllegalArgumentException("-o " + template + ": a '{' without '}' (placeholders: %s, {name}, {size}, {ext})");
+                ph = switch (rest.substring(i, close + 1)) {
+                    case "{name}" -> NAME;
+                    case "{size}" -> SIZE;
+                    case "{ext}" -> EXT;
+                    default -> throw new IllegalArgumentException("-o " + template + ": unknown placeholder " + rest.substring(i, close + 1)
+                            + " (placeholders: %s, {name}, {size}, {ext})");
+                };
+                next = close + 1;
+            }
+            if (ph == null) {
+                lit.append(rest.charAt(i++));
+                continue;
+            }
+            if (!lit.isEmpty()) parts.add(lit.toString());
+            lit.setLength(0);
+            parts.add(ph);
+            i = next;
+        }
+        if (!lit.isEmpty()) parts.add(lit.toString());
+        return parts;
+    }
+
+    /** Where the names are placed: the output directory, or a template's root; null when names only. */
+    public Path root() {
+        return outDir;
+    }
+
+    /** True when the names come from a template ({@link #template}). */
+    public boolean isTemplate() {
+        return template;
     }
 
     /**
@@ -86,7 +244,7 @@ public final class OutputNames {
             List<T> placed = new ArrayList<>(sizes.size());
             boolean free = true;
             for (BoxSize s : sizes) {
-                String name = confine(sizes.size() == 1 ? base + "." + ext : base + "_" + s + "." + ext);
+                String name = confine(render(base, s, ext));
                 placed.add(place.apply(name));
                 if (taken.contains(name)) free = false;
                 names.add(name);
@@ -96,6 +254,24 @@ public final class OutputNames {
                 return placed;
             }
         }
+    }
+
+    /**
+     * The pattern with {@code stem}'s last segment for each name placeholder, and its directories (those of
+     * a file found in a walked directory) at the start of the first name placeholder's segment:
+     * {@code tn_%s.jpg} makes {@code sub/tn_b.jpg} of {@code sub/b}, as {@code {name}.{ext}} makes
+     * {@code sub/b.jpg}.
+     */
+    private String render(String stem, BoxSize size, String ext) {
+        int slash = stem.lastIndexOf('/');
+        String dirs = stem.substring(0, slash + 1), name = stem.substring(slash + 1);
+        StringBuilder b = new StringBuilder();
+        int insertAt = -1;
+        for (String p : pattern) {
+            if (p == NAME && insertAt < 0) insertAt = b.lastIndexOf("/") + 1;
+            b.append(p == NAME ? name : p == SIZE ? size.toString() : p == EXT ? ext : p);
+        }
+        return b.insert(insertAt, dirs).toString();
     }
 
     /**

@@ -64,6 +64,7 @@ public final class Thumbnailer {
     private boolean overwrite;
     private int ioConcurrency = 64;
     private Consumer<Item> onItem = item -> { };
+    private java.util.function.IntConsumer onListed = n -> { };
     private InputStream stdin = System.in;
     private Path trace;
 
@@ -229,6 +230,15 @@ public final class Thumbnailer {
     }
 
     /**
+     * Called once per run with the number of inputs, when they have been listed (directories walked,
+     * lists read) and before the first one is processed; each then finishes through {@link #onItem}.
+     */
+    public Thumbnailer onListed(java.util.function.IntConsumer listener) {
+        this.onListed = Objects.requireNonNull(listener);
+        return this;
+    }
+
+    /**
      * Also write a Chrome trace-event JSON timeline of every stage of every image to {@code file}
      * (open it in Perfetto, ui.perfetto.dev, or chrome://tracing); null (the default) for none.
      */
@@ -237,7 +247,7 @@ public final class Thumbnailer {
         return this;
     }
 
-    /** Where {@code @-} reads its list of inputs (standard input by default). */
+    /** Where {@code @-} reads its list of inputs, and {@code -} its image (standard input by default). */
     public Thumbnailer stdin(InputStream in) {
         this.stdin = Objects.requireNonNull(in);
         return this;
@@ -255,15 +265,33 @@ public final class Thumbnailer {
         return runInputs(args, outDir);
     }
 
-    /** As {@link #run}, with inputs as the command line takes them: paths, http(s) URLs, {@code @FILE} lists. */
+    /**
+     * As {@link #run}, with inputs as the command line takes them: paths, http(s) URLs, {@code @FILE} lists,
+     * {@code -} for one image from {@link #stdin}.
+     */
     public BatchReport runInputs(List<String> inputs, Path outDir) {
-        List<Input> found = new InputScanner(outDir, stdin).scan(inputs);
+        return runInputs(inputs, new OutputNames(outDir, sizes, format));
+    }
+
+    /**
+     * As {@link #runInputs(List, Path)}, with outputs named by a template ({@code thumbs/tn_%s.jpg},
+     * {@code {name}_{size}.{ext}}; see {@link OutputNames#template}) instead of placed in a directory.
+     *
+     * @throws IllegalArgumentException a template {@link OutputNames#template} refuses
+     */
+    public BatchReport runTemplate(List<String> inputs, String template) {
+        return runInputs(inputs, OutputNames.template(template, sizes, format));
+    }
+
+    private BatchReport runInputs(List<String> inputs, OutputNames names) {
+        List<Input> found = new InputScanner(names.root(), stdin).scan(inputs);
+        onListed.accept(found.size());
         ThumbnailEngine engine = pool.runtime().thumbnails(pool);
         int inFlight = Math.max(4, pool.workers() * 4);
         StageTimes stages = new StageTimes(trace != null);
         // Read after the engine exists: a cpu pool whose worker processes cannot start runs on threads and says so.
         BatchReport report = new BatchRunner(engine, pool.backend(), pool.device(), spec(), overwrite, inFlight, ioConcurrency, onItem)
-                .run(found, outDir, stages);
+                .run(found, names, stages);
         if (trace != null) {
             try {
                 TraceWriter.write(trace, stages.traced());

@@ -1,8 +1,11 @@
 package dev.gpupool.cli;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * One in-process run of the command line, as the tests see it: the exit status and what it printed.
@@ -18,16 +21,29 @@ public record CliRun(int status, String out, String err) {
         return lines[lines.length - 1];
     }
 
+    /** The lines on standard error. */
+    public List<String> errLines() {
+        return err.isEmpty() ? List.of() : List.of(err.split("\n"));
+    }
+
     /** Runs {@code gpupool args...} in this JVM with standard output and error captured; one run at a time. */
-    public static synchronized CliRun gpupool(String... args) {
+    public static CliRun gpupool(String... args) {
+        return gpupoolWithStdin(new byte[0], args);
+    }
+
+    /** As {@link #gpupool}, with {@code stdin} as standard input. */
+    public static synchronized CliRun gpupoolWithStdin(byte[] stdin, String... args) {
         PrintStream oldOut = System.out, oldErr = System.err;
+        InputStream oldIn = System.in;
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         try {
+            System.setIn(new ByteArrayInputStream(stdin));
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
             int status = Main.run(args);
             return new CliRun(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
+            System.setIn(oldIn);
             System.setOut(oldOut);
             System.setErr(oldErr);
         }

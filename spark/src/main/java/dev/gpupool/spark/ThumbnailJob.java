@@ -58,7 +58,8 @@ public final class ThumbnailJob {
     /** The command line, on the session its {@code --master} (or spark-submit) names; returns the exit status. */
     public static int run(String... args) {
         JobCommand cmd = new JobCommand();
-        CommandLine cl = new CommandLine(cmd).setCaseInsensitiveEnumValuesAllowed(true);
+        // @FILE is a list of inputs that InputLister reads, one a line; never a file of options for picocli.
+        CommandLine cl = new CommandLine(cmd).setCaseInsensitiveEnumValuesAllowed(true).setExpandAtFiles(false);
         JobOptions options;
         try {
             CommandLine.ParseResult pr = cl.parseArgs(args);
@@ -66,7 +67,7 @@ public final class ThumbnailJob {
             options = cmd.options(cl);
         } catch (CommandLine.ParameterException e) {
             System.err.println("gpupool spark: " + e.getMessage());
-            e.getCommandLine().usage(System.err);
+            System.err.println("Try 'gpupool spark --help' for more information."); // two lines, as gpupool thumbnails
             return 2;
         }
         SparkConf conf = new SparkConf();
