@@ -50,6 +50,11 @@ final class OpenClKernelRunner implements KernelRunner, AutoCloseable {
         this.options = device.correctlyRoundedDivide() ? "-cl-fp32-correctly-rounded-divide-sqrt" : "";
     }
 
+    /** The context this client runs in (the session's, when it is one's client). */
+    cl_context context() {
+        return context;
+    }
+
     @Override
     public String missingCode(Kernel k) {
         return k.hasOpenCl() ? null : "kernel " + k.name() + " has no OpenCL source";

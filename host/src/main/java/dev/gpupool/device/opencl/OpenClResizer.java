@@ -166,6 +166,11 @@ public final class OpenClResizer implements DeviceResizer {
         }
     }
 
+    /** The context this client runs in (the session's, when it is one's client). */
+    cl_context context() {
+        return context;
+    }
+
     @Override
     public String deviceName() {
         return "OpenCL: " + device.label();
