@@ -18,8 +18,10 @@ class ProgressTest {
         p.total(4);
         p.step();
         String drawn = "";
-        for (long end = System.nanoTime() + 20_000_000_000L; System.nanoTime() < end && !drawn.contains(")"); Thread.sleep(50)) {
-            drawn = bytes.toString(StandardCharsets.UTF_8); // the first update (on a busy machine, not at once)
+        // Wait for a redraw that shows the total (the bar may first draw before it knows it, "0/?"; on a
+        // busy machine the next update is not at once).
+        for (long end = System.nanoTime() + 20_000_000_000L; System.nanoTime() < end && !drawn.contains("1/4"); Thread.sleep(50)) {
+            drawn = bytes.toString(StandardCharsets.UTF_8);
         }
         assertTrue(drawn.contains("1/4"), "the total, once listed:\n" + drawn);
         assertTrue(drawn.matches("(?s).*\\(\\d+:\\d\\d:\\d\\d / \\d+:\\d\\d:\\d\\d\\).*"), "elapsed / ETA:\n" + drawn);
