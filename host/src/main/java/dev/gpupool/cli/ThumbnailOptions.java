@@ -38,8 +38,10 @@ import java.util.List;
  */
 public final class ThumbnailOptions {
     @Option(names = {"-s", "--size"}, order = 10, paramLabel = "SIZE", split = ",", splitSynopsisLabel = ",",
-            description = "Bounding box: N (NxN), WxH, Wx (width only) or xH (height only); several, comma-separated, "
-                    + "each make an output from one decode (default: 256).")
+            description = "Bounding box: N (NxN), WxH, Wx (width only, any height) or xH (height only, any width); "
+                    + "with a free side every --fit bounds the given side only, aspect kept. Several, comma-separated, "
+                    + "each make an output from one decode, named NAME_SIZE.EXT (e.g. -s 128,256x,x64: a_128.jpg, "
+                    + "a_256x.jpg, a_x64.jpg) (default: 256).")
     List<String> sizes = List.of("256");
 
     @Option(names = "--fit", order = 11, paramLabel = "MODE", description = "contain, cover or fill (default: contain).")
@@ -114,7 +116,7 @@ public final class ThumbnailOptions {
      * checks than the parsers' and {@link ThumbnailSpec}'s own (for values that did not come through
      * {@link #validate()}, e.g. rebuilt on a Spark executor).
      *
-     * @param sizes      {@code N} or {@code WxH} each, at least one
+     * @param sizes      {@code N}, {@code WxH}, {@code Wx} or {@code xH} each, at least one
      * @param format     {@code jpg}, {@code png}, {@code webp} ({@link OutputFormat#parse}) or {@code same}
      *                   (any case: {@link ThumbnailSpec#format()} null)
      * @param background 0xRRGGBB; higher bits are ignored

@@ -82,15 +82,16 @@ public final class Thumbnailer {
         return size(side, side);
     }
 
-    /** One bounding box of {@code width x height}. */
+    /** One bounding box of {@code width x height}; one side may be 0, free ({@code size(256, 0)} is {@code "256x"}). */
     public Thumbnailer size(int width, int height) {
         this.sizes = List.of(new BoxSize(width, height));
         return this;
     }
 
     /**
-     * One bounding box as the command line writes it: {@code 256} (a square) or {@code 320x240}.
-     * (One-sided bounds such as {@code 256x} are not supported: every box has both sides.)
+     * One bounding box as the command line writes it: {@code 256} (a square), {@code 320x240}, {@code 256x}
+     * (width 256, any height) or {@code x256} (height 256, any width; a box with a free side bounds the
+     * other side only, whatever the fit).
      *
      * @throws IllegalArgumentException a size that does not parse, or several ({@link #sizes(String...)} takes those)
      */
@@ -102,7 +103,7 @@ public final class Thumbnailer {
 
     /**
      * Several bounding boxes as the command line's {@code -s} takes them, one output per box in this order:
-     * {@code sizes("128,512")}, {@code sizes("128", "320x240")}, or both forms mixed.
+     * {@code sizes("128,512")}, {@code sizes("128", "320x240", "256x", "x256")}, or both forms mixed.
      *
      * @throws IllegalArgumentException no size, or one that does not parse
      */

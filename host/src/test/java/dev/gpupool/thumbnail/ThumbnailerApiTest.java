@@ -59,7 +59,11 @@ class ThumbnailerApiTest {
                 Thumbnailer.on(pool).sizes("64, 100x50", "9").spec().sizes());
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> Thumbnailer.on(pool).sizes("128,abc"));
         assertTrue(bad.getMessage().contains("'abc'"), bad.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Thumbnailer.on(pool).size("256x"), "one-sided bounds are not supported");
+        // one-sided bounds: width only, height only (the free side is 0)
+        assertEquals(List.of(new BoxSize(256, 0)), Thumbnailer.on(pool).size("256x").spec().sizes());
+        assertEquals(List.of(new BoxSize(256, 0), new BoxSize(0, 256)), Thumbnailer.on(pool).sizes("256x,x256").spec().sizes());
+        assertEquals(List.of(new BoxSize(0, 64)), Thumbnailer.on(pool).size(0, 64).spec().sizes());
+        assertThrows(IllegalArgumentException.class, () -> Thumbnailer.on(pool).size("x"));
         assertThrows(IllegalArgumentException.class, () -> Thumbnailer.on(pool).size("128,512"), "size takes one");
         assertThrows(IllegalArgumentException.class, () -> Thumbnailer.on(pool).sizes(new int[0]));
     }

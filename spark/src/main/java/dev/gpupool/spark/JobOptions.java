@@ -14,7 +14,7 @@ import java.util.List;
  * int, boolean, boolean, int, long, boolean)}, the CLI's own translation). Build one with {@link #defaults()} and the
  * withers, or from a command line's {@link ThumbnailOptions} with {@link #of}.
  *
- * @param sizes     bounding boxes as the CLI writes them ({@code 256}, {@code 320x240})
+ * @param sizes     bounding boxes as the CLI writes them ({@code 256}, {@code 320x240}, {@code 256x}, {@code x256})
  * @param format    {@code jpg}, {@code png}, {@code webp} or {@code same}
  * @param backend   {@code auto}, {@code cuda}, {@code opencl}, {@code cpu} or {@code cpu-threads}
  * @param workers   threads of each executor's pool; 0: the executor's cores
