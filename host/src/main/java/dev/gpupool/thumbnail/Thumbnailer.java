@@ -10,6 +10,7 @@ import dev.gpupool.image.Filter;
 import dev.gpupool.image.Fit;
 import dev.gpupool.image.FitPlan;
 import dev.gpupool.image.PixelBuffer;
+import dev.gpupool.codec.Subsample;
 import dev.gpupool.job.BoxSize;
 import dev.gpupool.job.MemoryJob;
 import dev.gpupool.job.ThumbnailSpec;
@@ -61,6 +62,9 @@ public final class Thumbnailer {
     private int background = 0xFFFFFF;
     private long maxPixels = DecodeOptions.DEFAULT_MAX_PIXELS;
     private boolean lenient;
+    private boolean progressive;
+    private Subsample subsample = Subsample.AUTO;
+    private boolean lossless;
     private boolean overwrite;
     private int ioConcurrency = 64;
     private Consumer<Item> onItem = item -> { };
@@ -180,6 +184,33 @@ public final class Thumbnailer {
         return this;
     }
 
+    /**
+     * JPEG outputs progressive (SOF2: a coarse whole image first, refined by later scans; libjpeg gives
+     * them optimised Huffman tables, usually a few percent smaller than baseline) instead of baseline
+     * (off by default, as the command line's {@code --progressive}). Other formats ignore it.
+     */
+    public Thumbnailer progressive(boolean progressive) {
+        this.progressive = progressive;
+        return this;
+    }
+
+    /**
+     * JPEG chroma subsampling, as the command line's {@code --subsample}: {@code 420}, {@code 422},
+     * {@code 444} or {@code auto} (the default: 4:4:4 at quality 90 and above, else 4:2:0, as libvips).
+     *
+     * @throws IllegalArgumentException anything else
+     */
+    public Thumbnailer subsample(String subsample) {
+        this.subsample = Subsample.parse(subsample);
+        return this;
+    }
+
+    /** WebP outputs lossless, every pixel kept, quality not used (off by default; {@code --lossless}). Other formats ignore it. */
+    public Thumbnailer lossless(boolean lossless) {
+        this.lossless = lossless;
+        return this;
+    }
+
     /** Allow outputs larger than their input (off by default). */
     public Thumbnailer upscale(boolean upscale) {
         this.upscale = upscale;
@@ -256,7 +287,8 @@ public final class Thumbnailer {
 
     /** The spec every image of a run gets. */
     public ThumbnailSpec spec() {
-        return new ThumbnailSpec(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient);
+        return new ThumbnailSpec(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient,
+                progressive, subsample, lossless);
     }
 
     /** Thumbnails every image found in {@code inputs} (files and directories) into {@code outDir}. */
