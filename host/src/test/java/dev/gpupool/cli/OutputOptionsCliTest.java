@@ -18,7 +18,7 @@ import static dev.gpupool.cli.CliRun.gpupool;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The everyday output options end to end: one-sided sizes, JPEG encoding choices, lossless WebP. */
-class OutputOptionsCliTest {
+public class OutputOptionsCliTest {
     @TempDir
     Path tmp;
 
@@ -102,7 +102,7 @@ class OutputOptionsCliTest {
     }
 
     /** The first SOF segment: {@code [marker, ncomp, then (H<<4|V) per component]}, parsed from the bytes. */
-    static int[] sof(byte[] j) {
+    public static int[] sof(byte[] j) {
         assertTrue((j[0] & 0xFF) == 0xFF && (j[1] & 0xFF) == 0xD8, "not a JPEG");
         for (int i = 2; i + 4 <= j.length; ) {
             int m = j[i + 1] & 0xFF, len = (j[i + 2] & 0xFF) << 8 | (j[i + 3] & 0xFF);

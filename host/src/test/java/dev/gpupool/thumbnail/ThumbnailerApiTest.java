@@ -95,6 +95,26 @@ class ThumbnailerApiTest {
         }
     }
 
+    /** One-sided sizes and the encoding choices in memory, read back by the SOF segment and the JDK/TwelveMonkeys readers. */
+    @Test
+    void oneSidedSizesAndEncodingChoicesInMemory() throws Exception {
+        ThumbnailSet t = Thumbnailer.on(pool).sizes("200x,x100").progressive(true).subsample("444").thumbnail(jpeg);
+        Thumbnail w = t.get(0), h = t.get(1);
+        assertEquals(List.of("200x", 200, 125), List.of(w.size(), w.width(), w.height()));
+        assertEquals(List.of("x100", 160, 100), List.of(h.size(), h.width(), h.height()));
+        for (Thumbnail x : t.thumbnails()) {
+            assertArrayEquals(new int[]{0xC2, 3, 0x11, 0x11, 0x11}, dev.gpupool.cli.OutputOptionsCliTest.sof(x.bytes()), x.size());
+            assertEquals(x.width(), decode(x.bytes()).getWidth());
+        }
+        Thumbnail base = Thumbnailer.on(pool).size(64).subsample("422").thumbnail(jpeg).first();
+        assertArrayEquals(new int[]{0xC0, 3, 0x21, 0x11, 0x11}, dev.gpupool.cli.OutputOptionsCliTest.sof(base.bytes()));
+        Thumbnail png = Thumbnailer.on(pool).size(64).format(Format.PNG).thumbnail(jpeg).first();
+        Thumbnail webp = Thumbnailer.on(pool).size(64).format(Format.WEBP).lossless(true).thumbnail(jpeg).first();
+        BufferedImage p = decode(png.bytes()), l = decode(webp.bytes());
+        for (int y = 0; y < p.getHeight(); y++) for (int x = 0; x < p.getWidth(); x++) assertEquals(p.getRGB(x, y), l.getRGB(x, y));
+        assertThrows(IllegalArgumentException.class, () -> Thumbnailer.on(pool).subsample("411"));
+    }
+
     @Test
     void bytesInEverySizesBytesOutDecodingToTheirDimensions() throws Exception {
         ThumbnailSet t = Thumbnailer.on(pool).sizes("128,320x240").thumbnail(jpeg);
