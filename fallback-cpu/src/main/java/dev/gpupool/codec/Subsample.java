@@ -8,9 +8,10 @@ import java.util.Locale;
  */
 public enum Subsample {
     /**
-     * 4:4:4 at quality 90 and above, else 4:2:0: libvips' default ({@code VIPS_FOREIGN_SUBSAMPLE_AUTO}; its
-     * vips2jpeg.c turns chroma subsampling off when the mode is auto and {@code Q >= 90}), on the reasoning
-     * that whoever asks for that quality wants sharp colour edges more than the ~30% bytes 4:2:0 saves.
+     * 4:4:4 at quality 90 and above, else 4:2:0: libvips' default for jpegsave's {@code subsample_mode}
+     * ({@code VIPS_FOREIGN_SUBSAMPLE_AUTO}, documented as "prevent subsampling when quality &gt;= 90"),
+     * on the reasoning that whoever asks for that quality wants sharp colour edges more than the bytes
+     * 4:2:0 saves.
      */
     AUTO,
     /** Chroma halved both ways (TJSAMP_420): the smallest files; the encoder's default before these options. */
