@@ -13,7 +13,7 @@ class BoxSizeTest {
         assertEquals(new BoxSize(256, 0), BoxSize.parse("256x"));
         assertEquals(new BoxSize(0, 256), BoxSize.parse("x256"));
         assertEquals(new BoxSize(0, 256), BoxSize.parse(" X256 "));
-        for (String s : new String[]{"256", "320x240", "256x", "x256", "256x256".replace("256x256", "256")}) {
+        for (String s : new String[]{"256", "320x240", "256x", "x256"}) {
             assertEquals(s, BoxSize.parse(s).toString());
         }
         assertEquals("256", BoxSize.parse("256x256").toString());
