@@ -244,10 +244,11 @@ public final class Codecs {
     /**
      * Encodes {@code pixels} (8-bit sRGB, 1 to 4 channels) as a fresh file without metadata.
      *
-     * <p>JPEG: libjpeg-turbo (ImageIO when missing) at {@code quality}, 4:2:0 chroma subsampling for
-     * colour, grey stays a 1-component JPEG; alpha is flattened onto {@code options.background()}
+     * <p>JPEG: libjpeg-turbo (ImageIO when missing) at {@code quality}, baseline or progressive, chroma
+     * subsampled as {@code options.subsample()} for colour, grey stays a 1-component JPEG; alpha is flattened onto {@code options.background()}
      * (grey with alpha stays grey when the background is grey). PNG: ImageIO with fast deflate, alpha
-     * and grey kept. WebP: libwebp's lossy encoder at {@code quality}, alpha kept; fails with an
+     * and grey kept. WebP: libwebp's lossy encoder at {@code quality}, or its lossless one
+     * with {@code options.lossless()}, alpha kept; fails with an
      * {@link IOException} naming the missing Debian package when libwebp is not installed.
      */
     public static byte[] encode(PixelBuffer pixels, EncodeOptions options) throws IOException {
@@ -289,7 +290,7 @@ public final class Codecs {
             case 2 -> expandGrey(px, true);
             default -> px;
         };
-        return LibWebP.INSTANCE.encode(rgb.data(), rgb.width(), rgb.height(), rgb.channels(), options.quality());
+        return LibWebP.INSTANCE.encode(rgb.data(), rgb.width(), rgb.height(), rgb.channels(), options.quality(), options.lossless());
     }
 
     static PixelBuffer expandGrey(PixelBuffer px, boolean alpha) {

@@ -7,6 +7,7 @@ import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
+import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -72,11 +73,23 @@ final class JpegCodec {
     static byte[] encode(PixelBuffer px, EncodeOptions o) throws IOException {
         px = flatten(px, o.background());
         TurboJpeg tj = TurboJpeg.INSTANCE;
+        boolean grey = px.channels() == 1;
         if (tj.available) {
-            boolean grey = px.channels() == 1;
+            int samp = grey ? TurboJpeg.TJSAMP_GRAY : switch (o.subsample().at(o.quality())) {
+                case S444 -> TurboJpeg.TJSAMP_444;
+                case S422 -> TurboJpeg.TJSAMP_422;
+                default -> TurboJpeg.TJSAMP_420;
+            };
+            int flags = TurboJpeg.TJFLAG_ACCURATEDCT | (o.progressive() ? TurboJpeg.TJFLAG_PROGRESSIVE : 0);
             return tj.compress(px.data(), px.width(), px.height(), grey ? TurboJpeg.TJPF_GRAY : TurboJpeg.TJPF_RGB,
-                    px.channels(), grey ? TurboJpeg.TJSAMP_GRAY : TurboJpeg.TJSAMP_420, o.quality());
+                    px.channels(), samp, o.quality(), flags);
         }
+        return encodeImageIO(px, o);
+    }
+
+    /** The encoder fallback when libturbojpeg is missing: ImageIO's JPEG writer, same options, {@code px} without alpha. */
+    static byte[] encodeImageIO(PixelBuffer px, EncodeOptions o) throws IOException {
+        boolean grey = px.channels() == 1;
         Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("jpeg");
         if (!writers.hasNext()) throw new IOException("no JPEG encoder on this build");
         ImageWriter writer = writers.next();
@@ -86,11 +99,40 @@ final class JpegCodec {
             ImageWriteParam p = writer.getDefaultWriteParam();
             p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
             p.setCompressionQuality(o.quality() / 100f);
-            writer.write(null, new IIOImage(BufferedImages.toImage(px), null, null), p);
+            if (o.progressive()) p.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
+            java.awt.image.BufferedImage img = BufferedImages.toImage(px);
+            IIOMetadata meta = grey ? null : sampling(writer, img, p, o.subsample().lumaFactors(o.quality()));
+            writer.write(null, new IIOImage(img, null, meta), p);
         } finally {
             writer.dispose();
         }
         return bytes.toByteArray();
+    }
+
+    /**
+     * The ImageIO writer's default metadata with the luma component's sampling factors set to {@code luma}
+     * (chroma stays 1x1): the JDK writer takes chroma subsampling from the SOF node of its metadata tree.
+     * Null (the writer's default, 4:2:0) where the tree is not the JDK's.
+     */
+    private static IIOMetadata sampling(ImageWriter writer, java.awt.image.BufferedImage img, ImageWriteParam p, int[] luma) {
+        try {
+            IIOMetadata meta = writer.getDefaultImageMetadata(javax.imageio.ImageTypeSpecifier.createFromRenderedImage(img), p);
+            String f = "javax_imageio_jpeg_image_1.0";
+            org.w3c.dom.Node tree = meta.getAsTree(f);
+            org.w3c.dom.NodeList comps = ((org.w3c.dom.Element) tree).getElementsByTagName("componentSpec");
+            if (comps.getLength() != 3) return null;
+            org.w3c.dom.Element y = (org.w3c.dom.Element) comps.item(0);
+            y.setAttribute("HsamplingFactor", Integer.toString(luma[0]));
+            y.setAttribute("VsamplingFactor", Integer.toString(luma[1]));
+            for (int i = 1; i < 3; i++) {
+                ((org.w3c.dom.Element) comps.item(i)).setAttribute("HsamplingFactor", "1");
+                ((org.w3c.dom.Element) comps.item(i)).setAttribute("VsamplingFactor", "1");
+            }
+            meta.setFromTree(f, tree);
+            return meta;
+        } catch (javax.imageio.metadata.IIOInvalidTreeException | RuntimeException e) {
+            return null;
+        }
     }
 
     /**

@@ -14,18 +14,21 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-/** libwebp's simple encoding API ({@code WebPEncodeRGB}, {@code WebPEncodeRGBA}, {@code WebPFree}) through FFM. */
+/**
+ * libwebp's simple encoding API ({@code WebPEncodeRGB}, {@code WebPEncodeRGBA}, their lossless
+ * {@code WebPEncodeLosslessRGB}, {@code WebPEncodeLosslessRGBA}, and {@code WebPFree}) through FFM.
+ */
 final class LibWebP {
     static final LibWebP INSTANCE = load();
 
     final boolean available;
     final String description;
-    private final MethodHandle encodeRgb, encodeRgba, free;
+    private final MethodHandle encodeRgb, encodeRgba, losslessRgb, losslessRgba, free;
 
     private LibWebP(String why) {
         available = false;
         description = why;
-        encodeRgb = encodeRgba = free = null;
+        encodeRgb = encodeRgba = losslessRgb = losslessRgba = free = null;
     }
 
     private LibWebP(SymbolLookup lib, String name) throws Throwable {
@@ -35,6 +38,10 @@ final class LibWebP {
         Linker.Option critical = Linker.Option.critical(true);
         encodeRgb = linker.downcallHandle(lib.find("WebPEncodeRGB").orElseThrow(), enc, critical);
         encodeRgba = linker.downcallHandle(lib.find("WebPEncodeRGBA").orElseThrow(), enc, critical);
+        // size_t WebPEncodeLosslessRGB(const uint8_t* rgb, int width, int height, int stride, uint8_t** output)
+        FunctionDescriptor lossless = FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
+        losslessRgb = linker.downcallHandle(lib.find("WebPEncodeLosslessRGB").orElseThrow(), lossless, critical);
+        losslessRgba = linker.downcallHandle(lib.find("WebPEncodeLosslessRGBA").orElseThrow(), lossless, critical);
         free = linker.downcallHandle(lib.find("WebPFree").orElseThrow(), FunctionDescriptor.ofVoid(ADDRESS));
         MethodHandle version = linker.downcallHandle(lib.find("WebPGetEncoderVersion").orElseThrow(), FunctionDescriptor.of(JAVA_INT));
         int v = (int) version.invokeExact();
@@ -56,11 +63,25 @@ final class LibWebP {
 
     /** Lossy WebP of RGB (3 channels) or RGBA (4 channels) pixels at {@code quality} 1..100. */
     byte[] encode(byte[] px, int w, int h, int channels, int quality) throws IOException {
+        return encode(px, w, h, channels, quality, false);
+    }
+
+    /**
+     * WebP of RGB (3 channels) or RGBA (4 channels) pixels: lossy at {@code quality} 1..100, or with
+     * {@code lossless} libwebp's lossless encoder (every visible pixel kept, quality not used).
+     */
+    byte[] encode(byte[] px, int w, int h, int channels, int quality, boolean lossless) throws IOException {
         if (!available) throw new IOException("cannot write WebP: " + description);
         long[] out = new long[1];
         try {
-            MethodHandle mh = channels == 4 ? encodeRgba : encodeRgb;
-            long size = (long) mh.invokeExact(MemorySegment.ofArray(px), w, h, w * channels, (float) quality, MemorySegment.ofArray(out));
+            long size;
+            if (lossless) {
+                MethodHandle mh = channels == 4 ? losslessRgba : losslessRgb;
+                size = (long) mh.invokeExact(MemorySegment.ofArray(px), w, h, w * channels, MemorySegment.ofArray(out));
+            } else {
+                MethodHandle mh = channels == 4 ? encodeRgba : encodeRgb;
+                size = (long) mh.invokeExact(MemorySegment.ofArray(px), w, h, w * channels, (float) quality, MemorySegment.ofArray(out));
+            }
             if (size == 0 || out[0] == 0) throw new IOException("WebP encoding failed (" + w + "x" + h + ")");
             return MemorySegment.ofAddress(out[0]).reinterpret(size).toArray(JAVA_BYTE);
         } catch (IOException e) {

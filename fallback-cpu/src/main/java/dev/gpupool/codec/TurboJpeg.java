@@ -25,7 +25,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 final class TurboJpeg {
     // Pixel formats, subsamplings, colour spaces, flags and error codes of turbojpeg.h (2.x).
     static final int TJPF_RGB = 0, TJPF_GRAY = 6, TJPF_CMYK = 11;
-    static final int TJSAMP_420 = 2, TJSAMP_GRAY = 3;
+    static final int TJSAMP_444 = 0, TJSAMP_422 = 1, TJSAMP_420 = 2, TJSAMP_GRAY = 3;
     static final int TJCS_RGB = 0, TJCS_YCbCr = 1, TJCS_GRAY = 2, TJCS_CMYK = 3, TJCS_YCCK = 4;
     static final int TJFLAG_ACCURATEDCT = 4096, TJFLAG_STOPONWARNING = 8192, TJFLAG_PROGRESSIVE = 16384;
     static final int TJERR_WARNING = 0;
@@ -40,6 +40,8 @@ final class TurboJpeg {
     private final int[][] scalingFactors; // {num, denom}, as the library reports them
     private final ConcurrentLinkedQueue<MemorySegment> decompressors = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<MemorySegment> compressors = new ConcurrentLinkedQueue<>();
+    /** Compressors that have written a progressive JPEG: reused for progressive output only (see compress). */
+    private final ConcurrentLinkedQueue<MemorySegment> progressiveCompressors = new ConcurrentLinkedQueue<>();
     private final AtomicInteger pooled = new AtomicInteger();
     private static final int MAX_POOLED = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
 
@@ -221,7 +223,8 @@ final class TurboJpeg {
     /** As above, with TurboJPEG {@code flags} (tests make progressive JPEGs with {@link #TJFLAG_PROGRESSIVE}). */
     byte[] compress(byte[] src, int w, int h, int pixelFormat, int channels, int subsamp, int quality, int flags)
             throws java.io.IOException {
-        MemorySegment handle = borrow(compressors, false);
+        boolean progressive = (flags & TJFLAG_PROGRESSIVE) != 0;
+        MemorySegment handle = borrow(progressive ? progressiveCompressors : compressors, false);
         long[] out = new long[2]; // unsigned char *jpegBuf (library-allocated), unsigned long jpegSize
         try {
             MemorySegment o = MemorySegment.ofArray(out);
@@ -245,9 +248,8 @@ final class TurboJpeg {
                 throw new IllegalStateException(e);
             }
             // TurboJPEG 2.1 keeps a progressive script on the handle: later baseline output from it
-            // would be corrupt, so such a handle is destroyed, not pooled.
-            if (handle != null && (flags & TJFLAG_PROGRESSIVE) != 0) discard(handle);
-            else if (handle != null) giveBack(compressors, handle);
+            // would be corrupt, so such a handle goes back to a pool of its own, for progressive output only.
+            if (handle != null) giveBack(progressive ? progressiveCompressors : compressors, handle);
         }
     }
 

@@ -13,11 +13,25 @@ public record FitPlan(int srcWidth, int srcHeight, int outWidth, int outHeight,
     /**
      * The plan for fitting {@code srcWidth x srcHeight} into {@code boxWidth x boxHeight}.
      *
+     * <p>One side of the box may be 0, "free" ({@code 256x}, {@code x256}): only the other side is
+     * bounded, and every fit then behaves as {@link Fit#CONTAIN} (scaled to that side, aspect kept):
+     * with nothing to crop or stretch against, cover and fill have no other meaning. This is what
+     * vipsthumbnail's {@code --size 256x} gives without a crop (the free side is an unbounded box,
+     * VIPS_MAX_COORD); rather than refusing {@code --fit cover -s 256x}, we make it contain.
+     *
      * @param upscale when false, the output is never larger than the source in either dimension
      */
     public static FitPlan of(int srcWidth, int srcHeight, int boxWidth, int boxHeight, Fit fit, boolean upscale) {
-        if (srcWidth < 1 || srcHeight < 1 || boxWidth < 1 || boxHeight < 1) {
-            throw new IllegalArgumentException("sizes must be positive: " + srcWidth + "x" + srcHeight + " into " + boxWidth + "x" + boxHeight);
+        if (srcWidth < 1 || srcHeight < 1 || boxWidth < 0 || boxHeight < 0 || (boxWidth == 0 && boxHeight == 0)) {
+            throw new IllegalArgumentException("sizes must be positive (one side of the box may be 0, free): "
+                    + srcWidth + "x" + srcHeight + " into " + boxWidth + "x" + boxHeight);
+        }
+        if (boxWidth == 0 || boxHeight == 0) {
+            double s = boxWidth == 0 ? (double) boxHeight / srcHeight : (double) boxWidth / srcWidth;
+            if (!upscale) s = Math.min(s, 1.0);
+            int w = boxWidth == 0 ? clampRound(srcWidth * s, 65535) : clampRound(srcWidth * s, boxWidth);
+            int h = boxHeight == 0 ? clampRound(srcHeight * s, 65535) : clampRound(srcHeight * s, boxHeight);
+            return new FitPlan(srcWidth, srcHeight, w, h, 0, 0, srcWidth, srcHeight);
         }
         double sx = (double) boxWidth / srcWidth, sy = (double) boxHeight / srcHeight;
         switch (fit) {

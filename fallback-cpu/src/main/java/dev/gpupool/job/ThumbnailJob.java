@@ -155,9 +155,9 @@ public final class ThumbnailJob {
         return data.length;
     }
 
-    /** {@code pixels} encoded as {@code format} with the spec's quality and background. */
+    /** {@code pixels} encoded as {@code format} with the spec's quality, background and encoding choices. */
     public static byte[] encode(PixelBuffer pixels, OutputFormat format, ThumbnailSpec spec) throws IOException {
-        return Codecs.encode(pixels, new EncodeOptions(format, spec.quality(), spec.background()));
+        return Codecs.encode(pixels, spec.encodeOptions(format));
     }
 
     /** The output format an output path's extension names. */

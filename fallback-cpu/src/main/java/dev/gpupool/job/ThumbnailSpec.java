@@ -1,6 +1,8 @@
 package dev.gpupool.job;
 
 import dev.gpupool.codec.DecodeOptions;
+import dev.gpupool.codec.EncodeOptions;
+import dev.gpupool.codec.Subsample;
 import dev.gpupool.codec.OutputFormat;
 import dev.gpupool.image.Filter;
 import dev.gpupool.image.Fit;
@@ -20,10 +22,21 @@ import java.util.List;
  * @param background 0xRRGGBB that alpha is flattened onto for JPEG
  * @param maxPixels  refuse images declaring more pixels, before decoding
  * @param lenient    keep what decodes of a damaged image instead of failing it
+ * @param progressive JPEG outputs progressive (see {@link EncodeOptions#progressive()})
+ * @param subsample   JPEG chroma subsampling ({@link Subsample#AUTO}: 4:4:4 at quality &gt;= 90, else 4:2:0)
+ * @param lossless    WebP outputs lossless (see {@link EncodeOptions#lossless()})
  */
 public record ThumbnailSpec(List<BoxSize> sizes, Fit fit, Filter filter, OutputFormat format, int quality,
-                            boolean upscale, boolean autoRotate, int background, long maxPixels, boolean lenient) {
+                            boolean upscale, boolean autoRotate, int background, long maxPixels, boolean lenient,
+                            boolean progressive, Subsample subsample, boolean lossless) {
+    /** Baseline JPEG with chroma as {@link Subsample#AUTO}, lossy WebP. */
+    public ThumbnailSpec(List<BoxSize> sizes, Fit fit, Filter filter, OutputFormat format, int quality,
+                         boolean upscale, boolean autoRotate, int background, long maxPixels, boolean lenient) {
+        this(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, false, Subsample.AUTO, false);
+    }
+
     public ThumbnailSpec {
+        java.util.Objects.requireNonNull(subsample, "subsample");
         sizes = List.copyOf(sizes);
         if (sizes.isEmpty()) throw new IllegalArgumentException("at least one size is needed");
         if (quality < 1 || quality > 100) throw new IllegalArgumentException("quality must be 1..100, not " + quality);
@@ -34,6 +47,11 @@ public record ThumbnailSpec(List<BoxSize> sizes, Fit fit, Filter filter, OutputF
     public static ThumbnailSpec defaults() {
         return new ThumbnailSpec(List.of(new BoxSize(256, 256)), Fit.CONTAIN, Filter.LANCZOS3, OutputFormat.JPEG, 85,
                 false, true, 0xFFFFFF, DecodeOptions.DEFAULT_MAX_PIXELS, false);
+    }
+
+    /** How to encode an output of {@code format} with this spec's quality, background and encoding choices. */
+    public EncodeOptions encodeOptions(OutputFormat format) {
+        return new EncodeOptions(format, quality, background, progressive, subsample, lossless);
     }
 
     /** The output format for an input whose content was detected as {@code inputFormat}. */

@@ -28,6 +28,21 @@ class FitPlanTest {
         assertPlan(FitPlan.of(4000, 3000, 300, 100, Fit.CONTAIN, true), 133, 100, 0, 0, 4000, 3000);
     }
 
+    /** {@code 256x} and {@code x256}: the free side (0) follows the aspect ratio, in every fit; never enlarged unless asked. */
+    @Test
+    void oneSidedBoxes() {
+        for (Fit fit : Fit.values()) {
+            assertPlan(FitPlan.of(4000, 1000, 256, 0, fit, false), 256, 64, 0, 0, 4000, 1000);
+            assertPlan(FitPlan.of(4000, 1000, 0, 256, fit, false), 1024, 256, 0, 0, 4000, 1000);
+            assertPlan(FitPlan.of(100, 50, 256, 0, fit, false), 100, 50, 0, 0, 100, 50);
+            assertPlan(FitPlan.of(100, 50, 0, 256, fit, false), 100, 50, 0, 0, 100, 50);
+            assertPlan(FitPlan.of(100, 50, 256, 0, fit, true), 256, 128, 0, 0, 100, 50);
+            assertPlan(FitPlan.of(100, 50, 0, 256, fit, true), 512, 256, 0, 0, 100, 50);
+            assertPlan(FitPlan.of(1, 60000, 256, 0, fit, true), 256, 65535, 0, 0, 1, 60000); // free side capped at 65535
+        }
+        assertThrows(IllegalArgumentException.class, () -> FitPlan.of(100, 100, 0, 0, Fit.CONTAIN, false));
+    }
+
     @Test
     void cover() {
         assertPlan(FitPlan.of(4000, 3000, 256, 256, Fit.COVER, true), 256, 256, 500, 0, 3000, 3000);
@@ -155,6 +170,8 @@ class FitPlanTest {
     @Test
     void rejectsEmptySizes() {
         assertThrows(IllegalArgumentException.class, () -> FitPlan.of(0, 10, 10, 10, Fit.CONTAIN, true));
-        assertThrows(IllegalArgumentException.class, () -> FitPlan.of(10, 10, 10, 0, Fit.COVER, true));
+        // a 0 side of the box is a free side (256x, x256; see oneSidedBoxes), but not both, nor a negative one
+        assertThrows(IllegalArgumentException.class, () -> FitPlan.of(10, 10, 0, 0, Fit.COVER, true));
+        assertThrows(IllegalArgumentException.class, () -> FitPlan.of(10, 10, 10, -1, Fit.COVER, true));
     }
 }

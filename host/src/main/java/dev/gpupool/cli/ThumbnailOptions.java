@@ -4,6 +4,7 @@ import dev.gpupool.Backend;
 import dev.gpupool.Pool;
 import dev.gpupool.codec.DecodeOptions;
 import dev.gpupool.codec.OutputFormat;
+import dev.gpupool.codec.Subsample;
 import dev.gpupool.image.Filter;
 import dev.gpupool.image.Fit;
 import dev.gpupool.job.BoxSize;
@@ -20,8 +21,8 @@ import java.util.List;
  * batch ({@code gpupool thumbnails}, {@code gpupool spark}) so that they have the same names, defaults and
  * checks: {@code -s/--size}, {@code --fit}, {@code --filter}, {@code -f/--format}, {@code -q/--quality},
  * {@code --upscale}, {@code --no-rotate}, {@code --background}, {@code --backend}, {@code --device},
- * {@code -j/--workers}, {@code --io-concurrency}, {@code --overwrite}, {@code --max-pixels},
- * {@code --lenient}.
+ * {@code -j/--workers}, {@code --io-concurrency}, {@code --progressive}, {@code --subsample}, {@code --lossless},
+ * {@code --overwrite}, {@code --max-pixels}, {@code --lenient}.
  *
  * <p>Picocli only parses; {@link #validate()} (which {@link #spec()} and {@link #thumbnailer} call first)
  * checks the values, in this order, and throws {@link IllegalArgumentException} with the message a user
@@ -29,17 +30,19 @@ import java.util.List;
  * ({@link BoxSize#parse}), the backend ({@link Backend#parse}), quality 1..100, max-pixels &gt;= 1,
  * io-concurrency &gt;= 1, workers &gt;= 1 when given, device &gt;= 0, the background (hex {@code RRGGBB},
  * an optional leading {@code #}), the format ({@code same} or {@link OutputFormat#parse}), the fit
- * ({@link Fit#parse}) and the filter ({@link Filter#parse}).
+ * ({@link Fit#parse}), the filter ({@link Filter#parse}) and the subsampling ({@link Subsample#parse}).
  *
  * <p>Option order in usage help: these options carry {@code order} 10 to 32 (size .. io-concurrency are
- * 10..21, overwrite, max-pixels, lenient are 30..32), so a command with {@code sortOptions = false} places
+ * 10..21, progressive, subsample, lossless 25..27, overwrite, max-pixels, lenient are 30..32), so a command with {@code sortOptions = false} places
  * its own options around them with its own {@code order}s. A command may reword an option's description
  * (not its meaning) with a resource bundle whose key is the option's long name without dashes.
  */
 public final class ThumbnailOptions {
     @Option(names = {"-s", "--size"}, order = 10, paramLabel = "SIZE", split = ",", splitSynopsisLabel = ",",
-            description = "Bounding box: N (NxN), WxH, Wx (width only) or xH (height only); several, comma-separated, "
-                    + "each make an output from one decode (default: 256).")
+            description = "Bounding box: N (NxN), WxH, Wx (width only, any height) or xH (height only, any width); "
+                    + "with a free side every --fit bounds the given side only, aspect kept. Several, comma-separated, "
+                    + "each make an output from one decode, named NAME_SIZE.EXT (e.g. -s 128,256x,x64: a_128.jpg, "
+                    + "a_256x.jpg, a_x64.jpg) (default: 256).")
     List<String> sizes = List.of("256");
 
     @Option(names = "--fit", order = 11, paramLabel = "MODE", description = "contain, cover or fill (default: contain).")
@@ -51,8 +54,22 @@ public final class ThumbnailOptions {
     @Option(names = {"-f", "--format"}, order = 13, paramLabel = "FMT", description = "jpg, png, webp or same (default: jpg).")
     String format = "jpg";
 
-    @Option(names = {"-q", "--quality"}, order = 14, paramLabel = "1..100", description = "JPEG/WebP quality (default: 85).")
+    @Option(names = {"-q", "--quality"}, order = 14, paramLabel = "1..100", description = "JPEG and lossy WebP quality, "
+            + "higher is larger and closer to the source: JPEG on libjpeg's scale, WebP on libwebp's (calibrated to look "
+            + "alike, not identical); e.g. -q 90 (default: 85).")
     int quality = 85;
+
+    @Option(names = "--progressive", order = 25, description = "Progressive JPEG (coarse image first, then refined; "
+            + "optimised Huffman tables, usually smaller), e.g. -f jpg --progressive (default: baseline).")
+    boolean progressive;
+
+    @Option(names = "--subsample", order = 26, paramLabel = "MODE", description = "JPEG chroma subsampling: 420, 422, 444, "
+            + "or auto = 444 at quality >= 90 else 420 (as libvips), e.g. --subsample 444 (default: auto).")
+    String subsample = "auto";
+
+    @Option(names = "--lossless", order = 27, description = "Lossless WebP: every pixel kept, --quality not used, "
+            + "e.g. -f webp --lossless (default: lossy).")
+    boolean lossless;
 
     @Option(names = "--upscale", order = 15, description = "Allow enlarging images smaller than the box.")
     boolean upscale;
@@ -101,12 +118,14 @@ public final class ThumbnailOptions {
         parseFormat(format);
         Fit.parse(fit);
         Filter.parse(filter);
+        Subsample.parse(subsample);
     }
 
     /** What {@link #validate() valid} options make of every image. */
     public ThumbnailSpec spec() {
         validate();
-        return spec(sizes, fit, filter, format, quality, upscale, !noRotate, background(), maxPixels, lenient);
+        return spec(sizes, fit, filter, format, quality, upscale, !noRotate, background(), maxPixels, lenient,
+                progressive, subsample, lossless);
     }
 
     /**
@@ -114,7 +133,7 @@ public final class ThumbnailOptions {
      * checks than the parsers' and {@link ThumbnailSpec}'s own (for values that did not come through
      * {@link #validate()}, e.g. rebuilt on a Spark executor).
      *
-     * @param sizes      {@code N} or {@code WxH} each, at least one
+     * @param sizes      {@code N}, {@code WxH}, {@code Wx} or {@code xH} each, at least one
      * @param format     {@code jpg}, {@code png}, {@code webp} ({@link OutputFormat#parse}) or {@code same}
      *                   (any case: {@link ThumbnailSpec#format()} null)
      * @param background 0xRRGGBB; higher bits are ignored
@@ -122,10 +141,21 @@ public final class ThumbnailOptions {
      */
     public static ThumbnailSpec spec(List<String> sizes, String fit, String filter, String format, int quality, boolean upscale,
                                      boolean autoRotate, int background, long maxPixels, boolean lenient) {
+        return spec(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, false, "auto", false);
+    }
+
+    /**
+     * As above, with the encoding choices.
+     *
+     * @param subsample {@code 420}, {@code 422}, {@code 444} or {@code auto} ({@link Subsample#parse})
+     */
+    public static ThumbnailSpec spec(List<String> sizes, String fit, String filter, String format, int quality, boolean upscale,
+                                     boolean autoRotate, int background, long maxPixels, boolean lenient,
+                                     boolean progressive, String subsample, boolean lossless) {
         List<BoxSize> boxes = new ArrayList<>();
         for (String s : sizes) boxes.add(BoxSize.parse(s));
         return new ThumbnailSpec(boxes, Fit.parse(fit), Filter.parse(filter), parseFormat(format), quality, upscale, autoRotate,
-                background & 0xFFFFFF, maxPixels, lenient);
+                background & 0xFFFFFF, maxPixels, lenient, progressive, Subsample.parse(subsample), lossless);
     }
 
     private static OutputFormat parseFormat(String format) {
@@ -152,7 +182,8 @@ public final class ThumbnailOptions {
         ThumbnailSpec s = spec();
         return Thumbnailer.on(pool).sizes(s.sizes()).fit(s.fit()).filter(s.filter()).format(s.format()).quality(s.quality())
                 .upscale(s.upscale()).autoRotate(s.autoRotate()).background(s.background()).maxPixels(s.maxPixels())
-                .lenient(s.lenient()).overwrite(overwrite).ioConcurrency(ioConcurrency);
+                .lenient(s.lenient()).progressive(s.progressive()).subsample(s.subsample().toString()).lossless(s.lossless())
+                .overwrite(overwrite).ioConcurrency(ioConcurrency);
     }
 
     /** {@code -s/--size} as given, e.g. {@code [256]} or {@code [64, 100x50]}. */
@@ -234,5 +265,18 @@ public final class ThumbnailOptions {
 
     public boolean lenient() {
         return lenient;
+    }
+
+    public boolean progressive() {
+        return progressive;
+    }
+
+    /** {@code --subsample} as given. */
+    public String subsample() {
+        return subsample;
+    }
+
+    public boolean lossless() {
+        return lossless;
     }
 }

@@ -69,7 +69,7 @@ public record BatchReport(String backend, String device, int ok, int failed, int
      * One output as written.
      *
      * @param path   where it was written (as {@link Item#output()} names the first one)
-     * @param size   its bounding box as {@code -s} writes it ({@code 128}, {@code 320x240})
+     * @param size   its bounding box as {@code -s} writes it ({@code 128}, {@code 320x240}, {@code 256x}, {@code x256})
      * @param width  its width in pixels
      * @param height its height in pixels
      * @param bytes  its length in bytes

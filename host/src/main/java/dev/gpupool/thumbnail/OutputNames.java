@@ -21,7 +21,8 @@ import java.util.function.Function;
  *       unless that '.' starts the segment); the extension is the output format's
  *       ({@link OutputFormat#extension()}), or with no format ("same") that of {@link #sameFormat}{@code (REL)};</li>
  *   <li>one size: {@code STEM.EXT}; several: {@code STEM_SIZE.EXT} for each, in the sizes' order, SIZE as
- *       {@link BoxSize#toString()} writes it ({@code 128}, {@code 320x240});</li>
+ *       {@link BoxSize#toString()} writes it ({@code 128}, {@code 320x240}, {@code 256x}, {@code x256}:
+ *       a pure function of the size, the same as the report's {@code size});</li>
  *   <li>confined ({@link #confine}): empty, {@code .} and {@code ..} segments are dropped, so no name
  *       leaves the output directory, whatever the input's name; a name with nothing left is refused
  *       ({@link IllegalArgumentException});</li>

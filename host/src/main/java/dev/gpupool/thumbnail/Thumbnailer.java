@@ -10,6 +10,7 @@ import dev.gpupool.image.Filter;
 import dev.gpupool.image.Fit;
 import dev.gpupool.image.FitPlan;
 import dev.gpupool.image.PixelBuffer;
+import dev.gpupool.codec.Subsample;
 import dev.gpupool.job.BoxSize;
 import dev.gpupool.job.MemoryJob;
 import dev.gpupool.job.ThumbnailSpec;
@@ -61,6 +62,9 @@ public final class Thumbnailer {
     private int background = 0xFFFFFF;
     private long maxPixels = DecodeOptions.DEFAULT_MAX_PIXELS;
     private boolean lenient;
+    private boolean progressive;
+    private Subsample subsample = Subsample.AUTO;
+    private boolean lossless;
     private boolean overwrite;
     private int ioConcurrency = 64;
     private Consumer<Item> onItem = item -> { };
@@ -82,15 +86,16 @@ public final class Thumbnailer {
         return size(side, side);
     }
 
-    /** One bounding box of {@code width x height}. */
+    /** One bounding box of {@code width x height}; one side may be 0, free ({@code size(256, 0)} is {@code "256x"}). */
     public Thumbnailer size(int width, int height) {
         this.sizes = List.of(new BoxSize(width, height));
         return this;
     }
 
     /**
-     * One bounding box as the command line writes it: {@code 256} (a square) or {@code 320x240}.
-     * (One-sided bounds such as {@code 256x} are not supported: every box has both sides.)
+     * One bounding box as the command line writes it: {@code 256} (a square), {@code 320x240}, {@code 256x}
+     * (width 256, any height) or {@code x256} (height 256, any width; a box with a free side bounds the
+     * other side only, whatever the fit).
      *
      * @throws IllegalArgumentException a size that does not parse, or several ({@link #sizes(String...)} takes those)
      */
@@ -102,7 +107,7 @@ public final class Thumbnailer {
 
     /**
      * Several bounding boxes as the command line's {@code -s} takes them, one output per box in this order:
-     * {@code sizes("128,512")}, {@code sizes("128", "320x240")}, or both forms mixed.
+     * {@code sizes("128,512")}, {@code sizes("128", "320x240", "256x", "x256")}, or both forms mixed.
      *
      * @throws IllegalArgumentException no size, or one that does not parse
      */
@@ -176,6 +181,33 @@ public final class Thumbnailer {
     public Thumbnailer quality(int quality) {
         if (quality < 1 || quality > 100) throw new IllegalArgumentException("quality must be 1..100, not " + quality);
         this.quality = quality;
+        return this;
+    }
+
+    /**
+     * JPEG outputs progressive (SOF2: a coarse whole image first, refined by later scans; libjpeg gives
+     * them optimised Huffman tables, usually a few percent smaller than baseline) instead of baseline
+     * (off by default, as the command line's {@code --progressive}). Other formats ignore it.
+     */
+    public Thumbnailer progressive(boolean progressive) {
+        this.progressive = progressive;
+        return this;
+    }
+
+    /**
+     * JPEG chroma subsampling, as the command line's {@code --subsample}: {@code 420}, {@code 422},
+     * {@code 444} or {@code auto} (the default: 4:4:4 at quality 90 and above, else 4:2:0, as libvips).
+     *
+     * @throws IllegalArgumentException anything else
+     */
+    public Thumbnailer subsample(String subsample) {
+        this.subsample = Subsample.parse(subsample);
+        return this;
+    }
+
+    /** WebP outputs lossless, every pixel kept, quality not used (off by default; {@code --lossless}). Other formats ignore it. */
+    public Thumbnailer lossless(boolean lossless) {
+        this.lossless = lossless;
         return this;
     }
 
@@ -255,7 +287,8 @@ public final class Thumbnailer {
 
     /** The spec every image of a run gets. */
     public ThumbnailSpec spec() {
-        return new ThumbnailSpec(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient);
+        return new ThumbnailSpec(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient,
+                progressive, subsample, lossless);
     }
 
     /** Thumbnails every image found in {@code inputs} (files and directories) into {@code outDir}. */

@@ -59,7 +59,11 @@ class ThumbnailerApiTest {
                 Thumbnailer.on(pool).sizes("64, 100x50", "9").spec().sizes());
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> Thumbnailer.on(pool).sizes("128,abc"));
         assertTrue(bad.getMessage().contains("'abc'"), bad.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Thumbnailer.on(pool).size("256x"), "one-sided bounds are not supported");
+        // one-sided bounds: width only, height only (the free side is 0)
+        assertEquals(List.of(new BoxSize(256, 0)), Thumbnailer.on(pool).size("256x").spec().sizes());
+        assertEquals(List.of(new BoxSize(256, 0), new BoxSize(0, 256)), Thumbnailer.on(pool).sizes("256x,x256").spec().sizes());
+        assertEquals(List.of(new BoxSize(0, 64)), Thumbnailer.on(pool).size(0, 64).spec().sizes());
+        assertThrows(IllegalArgumentException.class, () -> Thumbnailer.on(pool).size("x"));
         assertThrows(IllegalArgumentException.class, () -> Thumbnailer.on(pool).size("128,512"), "size takes one");
         assertThrows(IllegalArgumentException.class, () -> Thumbnailer.on(pool).sizes(new int[0]));
     }
@@ -89,6 +93,26 @@ class ThumbnailerApiTest {
             assertEquals(f.name(), Format.of(f).name());
             assertEquals(f.extension(), Format.of(f).extension());
         }
+    }
+
+    /** One-sided sizes and the encoding choices in memory, read back by the SOF segment and the JDK/TwelveMonkeys readers. */
+    @Test
+    void oneSidedSizesAndEncodingChoicesInMemory() throws Exception {
+        ThumbnailSet t = Thumbnailer.on(pool).sizes("200x,x100").progressive(true).subsample("444").thumbnail(jpeg);
+        Thumbnail w = t.get(0), h = t.get(1);
+        assertEquals(List.of("200x", 200, 125), List.of(w.size(), w.width(), w.height()));
+        assertEquals(List.of("x100", 160, 100), List.of(h.size(), h.width(), h.height()));
+        for (Thumbnail x : t.thumbnails()) {
+            assertArrayEquals(new int[]{0xC2, 3, 0x11, 0x11, 0x11}, dev.gpupool.cli.OutputOptionsCliTest.sof(x.bytes()), x.size());
+            assertEquals(x.width(), decode(x.bytes()).getWidth());
+        }
+        Thumbnail base = Thumbnailer.on(pool).size(64).subsample("422").thumbnail(jpeg).first();
+        assertArrayEquals(new int[]{0xC0, 3, 0x21, 0x11, 0x11}, dev.gpupool.cli.OutputOptionsCliTest.sof(base.bytes()));
+        Thumbnail png = Thumbnailer.on(pool).size(64).format(Format.PNG).thumbnail(jpeg).first();
+        Thumbnail webp = Thumbnailer.on(pool).size(64).format(Format.WEBP).lossless(true).thumbnail(jpeg).first();
+        BufferedImage p = decode(png.bytes()), l = decode(webp.bytes());
+        for (int y = 0; y < p.getHeight(); y++) for (int x = 0; x < p.getWidth(); x++) assertEquals(p.getRGB(x, y), l.getRGB(x, y));
+        assertThrows(IllegalArgumentException.class, () -> Thumbnailer.on(pool).subsample("411"));
     }
 
     @Test

@@ -11,21 +11,34 @@ import java.util.List;
 /**
  * The options of a thumbnail job, as plain values that travel to executors (a {@link ThumbnailSpec} is
  * not serialisable; {@link #spec()} rebuilds it there with {@link ThumbnailOptions#spec(List, String, String, String,
- * int, boolean, boolean, int, long, boolean)}, the CLI's own translation). Build one with {@link #defaults()} and the
+ * int, boolean, boolean, int, long, boolean, boolean, String, boolean)}, the CLI's own translation). Build one with {@link #defaults()} and the
  * withers, or from a command line's {@link ThumbnailOptions} with {@link #of}.
  *
- * @param sizes     bounding boxes as the CLI writes them ({@code 256}, {@code 320x240})
+ * @param sizes     bounding boxes as the CLI writes them ({@code 256}, {@code 320x240}, {@code 256x}, {@code x256})
  * @param format    {@code jpg}, {@code png}, {@code webp} or {@code same}
  * @param backend   {@code auto}, {@code cuda}, {@code opencl}, {@code cpu} or {@code cpu-threads}
  * @param workers   threads of each executor's pool; 0: the executor's cores
  * @param device    the device index when Spark assigned the executor no GPU
+ * @param progressive JPEG outputs progressive ({@code --progressive})
+ * @param subsample   JPEG chroma subsampling: {@code 420}, {@code 422}, {@code 444} or {@code auto} ({@code --subsample})
+ * @param lossless    WebP outputs lossless ({@code --lossless})
  */
 public record JobOptions(List<String> sizes, String fit, String filter, String format, int quality, boolean upscale,
                          boolean autoRotate, int background, long maxPixels, boolean lenient, boolean overwrite,
-                         String backend, int workers, int device) implements Serializable {
+                         String backend, int workers, int device, boolean progressive, String subsample,
+                         boolean lossless) implements Serializable {
+    /** Baseline JPEG, chroma subsampling {@code auto}, lossy WebP. */
+    public JobOptions(List<String> sizes, String fit, String filter, String format, int quality, boolean upscale,
+                      boolean autoRotate, int background, long maxPixels, boolean lenient, boolean overwrite,
+                      String backend, int workers, int device) {
+        this(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, backend, workers,
+                device, false, "auto", false);
+    }
+
     public JobOptions {
         sizes = List.copyOf(sizes);
-        ThumbnailOptions.spec(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient); // fail early
+        ThumbnailOptions.spec(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient,
+                progressive, subsample, lossless); // fail early
         Backend.parse(backend);
         if (workers < 0) throw new IllegalArgumentException("--workers must be >= 1");
         if (device < 0) throw new IllegalArgumentException("--device must be >= 0");
@@ -40,27 +53,35 @@ public record JobOptions(List<String> sizes, String fit, String filter, String f
     /** The command line's options ({@link ThumbnailOptions#validate() valid} ones; no workers given: 0). */
     public static JobOptions of(ThumbnailOptions o) {
         return new JobOptions(o.sizes(), o.fit(), o.filter(), o.format(), o.quality(), o.upscale(), o.autoRotate(), o.background(),
-                o.maxPixels(), o.lenient(), o.overwrite(), o.backendName(), o.workers() == null ? 0 : o.workers(), o.device());
+                o.maxPixels(), o.lenient(), o.overwrite(), o.backendName(), o.workers() == null ? 0 : o.workers(), o.device(),
+                o.progressive(), o.subsample(), o.lossless());
     }
 
     public JobOptions withSizes(String... s) {
-        return new JobOptions(List.of(s), fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, backend, workers, device);
+        return new JobOptions(List.of(s), fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, backend, workers, device, progressive, subsample, lossless);
     }
 
     public JobOptions withFormat(String f) {
-        return new JobOptions(sizes, fit, filter, f, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, backend, workers, device);
+        return new JobOptions(sizes, fit, filter, f, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, backend, workers, device, progressive, subsample, lossless);
     }
 
     public JobOptions withBackend(String b) {
-        return new JobOptions(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, b, workers, device);
+        return new JobOptions(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, b, workers, device, progressive, subsample, lossless);
     }
 
     public JobOptions withOverwrite(boolean o) {
-        return new JobOptions(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, o, backend, workers, device);
+        return new JobOptions(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, o, backend, workers, device, progressive, subsample, lossless);
+    }
+
+    /** The JPEG and WebP encoding choices, as {@code --progressive}, {@code --subsample} and {@code --lossless}. */
+    public JobOptions withEncoding(boolean progressive, String subsample, boolean lossless) {
+        return new JobOptions(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, backend,
+                workers, device, progressive, subsample, lossless);
     }
 
     public ThumbnailSpec spec() {
-        return ThumbnailOptions.spec(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient);
+        return ThumbnailOptions.spec(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient,
+                progressive, subsample, lossless);
     }
 
     public Backend backendChoice() {
