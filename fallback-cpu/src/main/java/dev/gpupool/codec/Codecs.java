@@ -63,6 +63,40 @@ public final class Codecs {
             throw new ImageDecodeException("not a recognised image format (starts with " + hex(bytes) + ")");
         }
         List<String> warnings = new ArrayList<>(0);
+        if (!options.keepMetadata() && !options.keepIcc()) return decodePixels(bytes, format, options, warnings);
+        Decoded d = decodePixels(format.equals("webp") && options.keepIcc() ? MetadataWriter.withoutWebpIcc(bytes) : bytes, format, options, warnings);
+        return withMetadata(d, bytes, format, options);
+    }
+
+    /**
+     * {@code d} with the metadata {@code options} keep: the EXIF/XMP/IPTC when {@code keepMetadata}; with
+     * {@code keepIcc}, the embedded profile when the pixels are still in it (an RGB profile on colour, a
+     * grey one on grey; CMYK sources and TwelveMonkeys' JPEG reader convert to sRGB whatever is asked).
+     */
+    private static Decoded withMetadata(Decoded d, byte[] bytes, String format, DecodeOptions options) {
+        List<String> warnings = new ArrayList<>(d.warnings());
+        ImageMetadata m = options.keepMetadata()
+                ? ImageMetadata.read(bytes, format, options.autoRotate(), warnings) : ImageMetadata.NONE;
+        if (options.keepIcc()) {
+            byte[] icc = switch (format) {
+                case "jpeg" -> Metadata.jpeg(bytes).icc();
+                case "png" -> Metadata.png(bytes).icc();
+                case "webp" -> Metadata.webp(bytes).icc();
+                default -> null;
+            };
+            String cs = ColorProfiles.colorSpace(icc);
+            boolean colour = d.pixels().channels() >= 3;
+            if (icc != null && format.equals("jpeg") && !TurboJpeg.INSTANCE.available) {
+                warnings.add("ICC profile not kept: the ImageIO JPEG decoder converts to sRGB (install libturbojpeg0)");
+            } else if (icc != null && (colour ? "RGB ".equals(cs) : "GRAY".equals(cs))) {
+                m = m.withIcc(icc);
+            }
+        }
+        return new Decoded(d.pixels(), d.fullWidth(), d.fullHeight(), d.format(), List.copyOf(warnings), m);
+    }
+
+    private static Decoded decodePixels(byte[] bytes, String format, DecodeOptions options, List<String> warnings)
+            throws ImageDecodeException {
         try (MemoryBudget.Scope scope = MemoryBudget.enter()) {
             if (format.equals("jpeg") && TurboJpeg.INSTANCE.available) {
                 return JpegCodec.decode(bytes, options, warnings);
@@ -130,7 +164,8 @@ public final class Codecs {
                     img = reader.read(0);
                 }
                 PixelBuffer px = toPixels(img);
-                if (format.equals("png") && meta.icc() != null && img.getColorModel().getColorSpace().isCS_sRGB()) {
+                if (format.equals("png") && meta.icc() != null && img.getColorModel().getColorSpace().isCS_sRGB()
+                        && !options.keepIcc()) {
                     // The JDK's PNG reader ignores iCCP. TwelveMonkeys' JPEG and TIFF readers apply
                     // embedded profiles themselves (converting again would apply it twice).
                     px = ColorProfiles.toSrgb(px, meta.icc(), warnings);
