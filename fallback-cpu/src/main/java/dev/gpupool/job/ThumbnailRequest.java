@@ -53,6 +53,8 @@ public record ThumbnailRequest(String input, Path file, byte[] bytes, List<Path>
             out.writeInt(spec.background());
             out.writeLong(spec.maxPixels());
             out.writeBoolean(spec.lenient());
+            out.writeBoolean(spec.keepMetadata());
+            out.writeBoolean(spec.keepIcc());
             out.flush();
             return b.toByteArray();
         } catch (IOException e) {
@@ -77,7 +79,8 @@ public record ThumbnailRequest(String input, Path file, byte[] bytes, List<Path>
         Filter filter = Filter.valueOf(in.readUTF());
         String fmt = in.readUTF();
         ThumbnailSpec spec = new ThumbnailSpec(sizes, fit, filter, fmt.isEmpty() ? null : OutputFormat.valueOf(fmt),
-                in.readInt(), in.readBoolean(), in.readBoolean(), in.readInt(), in.readLong(), in.readBoolean());
+                in.readInt(), in.readBoolean(), in.readBoolean(), in.readInt(), in.readLong(), in.readBoolean(),
+                in.readBoolean(), in.readBoolean());
         return new ThumbnailRequest(input, file, bytes, outputs, spec);
     }
 }

@@ -20,9 +20,25 @@ import java.util.List;
  * @param background 0xRRGGBB that alpha is flattened onto for JPEG
  * @param maxPixels  refuse images declaring more pixels, before decoding
  * @param lenient    keep what decodes of a damaged image instead of failing it
+ * @param keepMetadata keep the source's EXIF (orientation reset to 1, embedded thumbnail dropped), XMP
+ *                   and IPTC in the outputs (false: stripped, the default)
+ * @param keepIcc    keep the source's ICC profile, pixels unconverted, instead of converting to sRGB
  */
 public record ThumbnailSpec(List<BoxSize> sizes, Fit fit, Filter filter, OutputFormat format, int quality,
-                            boolean upscale, boolean autoRotate, int background, long maxPixels, boolean lenient) {
+                            boolean upscale, boolean autoRotate, int background, long maxPixels, boolean lenient,
+                            boolean keepMetadata, boolean keepIcc) {
+    /** Metadata stripped, colour converted to sRGB (the default policy). */
+    public ThumbnailSpec(List<BoxSize> sizes, Fit fit, Filter filter, OutputFormat format, int quality,
+                         boolean upscale, boolean autoRotate, int background, long maxPixels, boolean lenient) {
+        this(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, false, false);
+    }
+
+    /** This spec with another metadata policy. */
+    public ThumbnailSpec withMetadata(boolean keepMetadata, boolean keepIcc) {
+        return new ThumbnailSpec(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient,
+                keepMetadata, keepIcc);
+    }
+
     public ThumbnailSpec {
         sizes = List.copyOf(sizes);
         if (sizes.isEmpty()) throw new IllegalArgumentException("at least one size is needed");
