@@ -19,10 +19,20 @@ import java.util.List;
  * @param backend   {@code auto}, {@code cuda}, {@code opencl}, {@code cpu} or {@code cpu-threads}
  * @param workers   threads of each executor's pool; 0: the executor's cores
  * @param device    the device index when Spark assigned the executor no GPU
+ * @param keepMetadata {@code --keep-metadata}: keep EXIF (made upright), XMP and IPTC
+ * @param keepIcc   {@code --keep-icc}: keep the source's ICC profile instead of converting to sRGB
  */
 public record JobOptions(List<String> sizes, String fit, String filter, String format, int quality, boolean upscale,
                          boolean autoRotate, int background, long maxPixels, boolean lenient, boolean overwrite,
-                         String backend, int workers, int device) implements Serializable {
+                         String backend, int workers, int device, boolean keepMetadata, boolean keepIcc) implements Serializable {
+    /** Metadata stripped (the default policy). */
+    public JobOptions(List<String> sizes, String fit, String filter, String format, int quality, boolean upscale,
+                      boolean autoRotate, int background, long maxPixels, boolean lenient, boolean overwrite,
+                      String backend, int workers, int device) {
+        this(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, backend, workers,
+                device, false, false);
+    }
+
     public JobOptions {
         sizes = List.copyOf(sizes);
         ThumbnailOptions.spec(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient); // fail early
@@ -40,27 +50,35 @@ public record JobOptions(List<String> sizes, String fit, String filter, String f
     /** The command line's options ({@link ThumbnailOptions#validate() valid} ones; no workers given: 0). */
     public static JobOptions of(ThumbnailOptions o) {
         return new JobOptions(o.sizes(), o.fit(), o.filter(), o.format(), o.quality(), o.upscale(), o.autoRotate(), o.background(),
-                o.maxPixels(), o.lenient(), o.overwrite(), o.backendName(), o.workers() == null ? 0 : o.workers(), o.device());
+                o.maxPixels(), o.lenient(), o.overwrite(), o.backendName(), o.workers() == null ? 0 : o.workers(), o.device(),
+                o.keepMetadata(), o.keepIcc());
     }
 
     public JobOptions withSizes(String... s) {
-        return new JobOptions(List.of(s), fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, backend, workers, device);
+        return new JobOptions(List.of(s), fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, backend, workers, device, keepMetadata, keepIcc);
     }
 
     public JobOptions withFormat(String f) {
-        return new JobOptions(sizes, fit, filter, f, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, backend, workers, device);
+        return new JobOptions(sizes, fit, filter, f, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, backend, workers, device, keepMetadata, keepIcc);
     }
 
     public JobOptions withBackend(String b) {
-        return new JobOptions(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, b, workers, device);
+        return new JobOptions(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, b, workers, device, keepMetadata, keepIcc);
     }
 
     public JobOptions withOverwrite(boolean o) {
-        return new JobOptions(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, o, backend, workers, device);
+        return new JobOptions(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, o, backend, workers, device, keepMetadata, keepIcc);
+    }
+
+    /** This job with another metadata policy ({@code false, false}: strip). */
+    public JobOptions withMetadata(boolean keepMetadata, boolean keepIcc) {
+        return new JobOptions(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite,
+                backend, workers, device, keepMetadata, keepIcc);
     }
 
     public ThumbnailSpec spec() {
-        return ThumbnailOptions.spec(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient);
+        return ThumbnailOptions.spec(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient,
+                keepMetadata, keepIcc);
     }
 
     public Backend backendChoice() {
