@@ -90,6 +90,9 @@ public final class Codecs {
                 warnings.add("ICC profile not kept: the ImageIO JPEG decoder converts to sRGB (install libturbojpeg0)");
             } else if (icc != null && (colour ? "RGB ".equals(cs) : "GRAY".equals(cs))) {
                 m = m.withIcc(icc);
+            } else if (icc != null) {
+                warnings.add("ICC profile not kept: a " + (cs == null ? "unreadable" : cs.trim()) + " profile on "
+                        + (colour ? "colour" : "grey") + " pixels (converted to sRGB)");
             }
         }
         return new Decoded(d.pixels(), d.fullWidth(), d.fullHeight(), d.format(), List.copyOf(warnings), m);

@@ -18,6 +18,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -195,5 +196,38 @@ class MetadataPolicyTest {
         loop[38 + 2 + 8] = 8; loop[38 + 2 + 9] = 0; loop[38 + 2 + 10] = 0; loop[38 + 2 + 11] = 0; // DateTimeOriginal past the end
         loop[38 + 2 + 4] = (byte) 0xFF; loop[38 + 2 + 5] = (byte) 0xFF; // count 65535
         assertEquals(3, render(source(loop, false), ALL, true, false).outputs().size());
+    }
+
+    /** exiftool, when installed (Debian libimage-exiftool-perl; CI installs it), reads the outputs as we wrote them. */
+    @Test
+    void exiftoolReadsTheKeptMetadata(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(exiftool("-ver").startsWith("1"), "exiftool not installed");
+        MemoryJob.Result r = render(source(exif(6, thumb()), true), ALL, true, true);
+        for (MemoryJob.Output o : r.outputs()) {
+            java.nio.file.Path f = tmp.resolve("t." + o.format().name().toLowerCase(java.util.Locale.ROOT));
+            java.nio.file.Files.write(f, o.bytes());
+            String out = exiftool("-G1", "-n", "-a", "-Orientation", "-ThumbnailLength", "-XMP-dc:Creator", "-DateTimeOriginal",
+                    "-ICC_Profile:ProfileClass", "-IPTC:Caption-Abstract", "-Warning", "-Error", f.toString());
+            assertTrue(out.contains("[IFD0]          Orientation                     : 1"), o.format() + "\n" + out);
+            assertFalse(out.contains("ThumbnailLength"), o.format() + " no IFD1 thumbnail\n" + out);
+            assertTrue(out.contains("gpupool test"), o.format() + " XMP creator\n" + out);
+            assertTrue(out.contains(DATE), o.format() + " DateTimeOriginal\n" + out);
+            assertTrue(out.contains("[ICC-header]"), o.format() + " ICC\n" + out);
+            assertFalse(out.contains("Warning") || out.contains("Error"), o.format() + " exiftool complains\n" + out);
+            if (o.format() == OutputFormat.JPEG) assertTrue(out.contains("a caption"), "IPTC\n" + out);
+        }
+    }
+
+    static String exiftool(String... args) throws InterruptedException {
+        List<String> cmd = new java.util.ArrayList<>(List.of("exiftool"));
+        cmd.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+            return out;
+        } catch (IOException e) {
+            return "";
+        }
     }
 }
