@@ -198,6 +198,17 @@ class MetadataPolicyTest {
         assertEquals(3, render(source(loop, false), ALL, true, false).outputs().size());
     }
 
+    @Test
+    void theWorkerRequestCarriesThePolicy() throws IOException {
+        ThumbnailSpec spec = ThumbnailSpec.defaults().withMetadata(true, true);
+        ThumbnailRequest req = new ThumbnailRequest("x", java.nio.file.Path.of("x.jpg"), null, List.of(java.nio.file.Path.of("y.jpg")), spec);
+        ThumbnailSpec back = ThumbnailRequest.fromBytes(req.toBytes()).spec();
+        assertTrue(back.keepMetadata());
+        assertTrue(back.keepIcc());
+        assertFalse(ThumbnailSpec.defaults().keepMetadata(), "strip by default");
+        assertFalse(ThumbnailSpec.defaults().keepIcc(), "convert to sRGB by default");
+    }
+
     /** exiftool, when installed (Debian libimage-exiftool-perl; CI installs it), reads the outputs as we wrote them. */
     @Test
     void exiftoolReadsTheKeptMetadata(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
