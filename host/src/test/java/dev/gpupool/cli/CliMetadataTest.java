@@ -83,6 +83,23 @@ class CliMetadataTest {
         }
     }
 
+    /** Worker processes (--backend cpu: the spec crosses as bytes) and a device (the OpenCL resizer writes the outputs) keep it too. */
+    @Test
+    void everyBackendWritesTheKeptMetadata() throws Exception {
+        Path in = tmp.resolve("in.jpg");
+        Files.write(in, photo());
+        for (String backend : new String[]{"cpu", "opencl"}) {
+            CliRun r = gpupool("thumbnails", in.toString(), "-o", tmp.resolve(backend + "_%s.jpg").toString(), "--backend", backend,
+                    "-j", "1", "--keep-metadata", "--keep-icc");
+            if (backend.equals("opencl") && r.status() == 3 && System.getenv("CI") == null) continue; // no OpenCL here
+            assertEquals(0, r.status(), backend + ": " + r.err());
+            byte[] k = Files.readAllBytes(tmp.resolve(backend + "_in.jpg"));
+            assertTrue(contains(k, new byte[]{'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 1}), backend + " EXIF");
+            assertTrue(contains(k, ICC), backend + " ICC");
+            assertTrue(contains(k, "adobe:ns:meta"), backend + " XMP");
+        }
+    }
+
     @Test
     void stripConflictsWithKeepAndHelpShowsThem() {
         CliRun r = gpupool("thumbnails", "x.jpg", "-o", tmp.toString(), "--strip", "--keep-icc");
