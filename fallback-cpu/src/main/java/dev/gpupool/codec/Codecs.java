@@ -43,7 +43,8 @@ public final class Codecs {
      * Decodes {@code bytes}.
      *
      * <p>The result's pixels are upright (EXIF orientation applied when {@code options.autoRotate()}),
-     * sRGB (embedded ICC profiles converted, CMYK/YCCK converted to RGB), 8 bits per sample; grey
+     * sRGB (embedded ICC profiles converted - RGB ones left as stored with {@code options.keepIcc()},
+     * the profile then in {@link Decoded#metadata()} - CMYK/YCCK converted to RGB), 8 bits per sample; grey
      * images give 1 channel (2 with alpha), colour images 3 (4 with alpha). A JPEG is decoded at the
      * smallest scale M/8 (M = 1..8) whose upright size is still at least {@code minWidth x minHeight}
      * (a 0 on either side asks for full size, as {@link DecodeOptions} says; other formats always
@@ -55,6 +56,8 @@ public final class Codecs {
      *         decoded), or - unless {@code options.lenient()} - data that is truncated or corrupt
      *         (the decoder's message). Lenient decoding returns what decoded and lists what was
      *         tolerated in {@link Decoded#warnings()}; it still fails when nothing usable decodes.
+     *         Metadata kept with {@code options.keepMetadata()} that does not hold together is dropped
+     *         with a warning, never failing the image.
      */
     public static Decoded decode(byte[] bytes, DecodeOptions options) throws ImageDecodeException {
         if (bytes == null || bytes.length == 0) throw new ImageDecodeException("empty file");

@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * A decoded image.
  *
- * @param pixels     the pixels, upright (orientation applied when asked), sRGB; possibly shrunk on load
+ * @param pixels     the pixels, upright (orientation applied when asked), sRGB (or in {@code metadata.icc()}
+ *                   when that is not null); possibly shrunk on load
  * @param fullWidth  the image's width at full size, upright
  * @param fullHeight the image's height at full size, upright
  * @param format     the format detected from the content: {@code jpeg}, {@code png}, {@code gif}, ...
