@@ -43,7 +43,8 @@ public final class Codecs {
      * Decodes {@code bytes}.
      *
      * <p>The result's pixels are upright (EXIF orientation applied when {@code options.autoRotate()}),
-     * sRGB (embedded ICC profiles converted, CMYK/YCCK converted to RGB), 8 bits per sample; grey
+     * sRGB (embedded ICC profiles converted - RGB ones left as stored with {@code options.keepIcc()},
+     * the profile then in {@link Decoded#metadata()} - CMYK/YCCK converted to RGB), 8 bits per sample; grey
      * images give 1 channel (2 with alpha), colour images 3 (4 with alpha). A JPEG is decoded at the
      * smallest scale M/8 (M = 1..8) whose upright size is still at least {@code minWidth x minHeight}
      * (a 0 on either side asks for full size, as {@link DecodeOptions} says; other formats always
@@ -55,6 +56,8 @@ public final class Codecs {
      *         decoded), or - unless {@code options.lenient()} - data that is truncated or corrupt
      *         (the decoder's message). Lenient decoding returns what decoded and lists what was
      *         tolerated in {@link Decoded#warnings()}; it still fails when nothing usable decodes.
+     *         Metadata kept with {@code options.keepMetadata()} that does not hold together is dropped
+     *         with a warning, never failing the image.
      */
     public static Decoded decode(byte[] bytes, DecodeOptions options) throws ImageDecodeException {
         if (bytes == null || bytes.length == 0) throw new ImageDecodeException("empty file");
@@ -63,6 +66,43 @@ public final class Codecs {
             throw new ImageDecodeException("not a recognised image format (starts with " + hex(bytes) + ")");
         }
         List<String> warnings = new ArrayList<>(0);
+        if (!options.keepMetadata() && !options.keepIcc()) return decodePixels(bytes, format, options, warnings);
+        Decoded d = decodePixels(format.equals("webp") && options.keepIcc() ? MetadataWriter.withoutWebpIcc(bytes) : bytes, format, options, warnings);
+        return withMetadata(d, bytes, format, options);
+    }
+
+    /**
+     * {@code d} with the metadata {@code options} keep: the EXIF/XMP/IPTC when {@code keepMetadata}; with
+     * {@code keepIcc}, the embedded profile when the pixels are still in it (an RGB profile on colour, a
+     * grey one on grey; CMYK sources and TwelveMonkeys' JPEG reader convert to sRGB whatever is asked).
+     */
+    private static Decoded withMetadata(Decoded d, byte[] bytes, String format, DecodeOptions options) {
+        List<String> warnings = new ArrayList<>(d.warnings());
+        ImageMetadata m = options.keepMetadata()
+                ? ImageMetadata.read(bytes, format, options.autoRotate(), warnings) : ImageMetadata.NONE;
+        if (options.keepIcc()) {
+            byte[] icc = switch (format) {
+                case "jpeg" -> Metadata.jpeg(bytes).icc();
+                case "png" -> Metadata.png(bytes).icc();
+                case "webp" -> Metadata.webp(bytes).icc();
+                default -> null;
+            };
+            String cs = ColorProfiles.colorSpace(icc);
+            boolean colour = d.pixels().channels() >= 3;
+            if (icc != null && format.equals("jpeg") && !TurboJpeg.INSTANCE.available) {
+                warnings.add("ICC profile not kept: the ImageIO JPEG decoder converts to sRGB (install libturbojpeg0)");
+            } else if (icc != null && (colour ? "RGB ".equals(cs) : "GRAY".equals(cs))) {
+                m = m.withIcc(icc);
+            } else if (icc != null) {
+                warnings.add("ICC profile not kept: a " + (cs == null ? "unreadable" : cs.trim()) + " profile on "
+                        + (colour ? "colour" : "grey") + " pixels (converted to sRGB)");
+            }
+        }
+        return new Decoded(d.pixels(), d.fullWidth(), d.fullHeight(), d.format(), List.copyOf(warnings), m);
+    }
+
+    private static Decoded decodePixels(byte[] bytes, String format, DecodeOptions options, List<String> warnings)
+            throws ImageDecodeException {
         try (MemoryBudget.Scope scope = MemoryBudget.enter()) {
             if (format.equals("jpeg") && TurboJpeg.INSTANCE.available) {
                 return JpegCodec.decode(bytes, options, warnings);
@@ -130,7 +170,8 @@ public final class Codecs {
                     img = reader.read(0);
                 }
                 PixelBuffer px = toPixels(img);
-                if (format.equals("png") && meta.icc() != null && img.getColorModel().getColorSpace().isCS_sRGB()) {
+                if (format.equals("png") && meta.icc() != null && img.getColorModel().getColorSpace().isCS_sRGB()
+                        && !options.keepIcc()) {
                     // The JDK's PNG reader ignores iCCP. TwelveMonkeys' JPEG and TIFF readers apply
                     // embedded profiles themselves (converting again would apply it twice).
                     px = ColorProfiles.toSrgb(px, meta.icc(), warnings);

@@ -11,9 +11,18 @@ package dev.gpupool.codec;
  * @param autoRotate  apply the EXIF orientation
  * @param minimumSize when not null, replaces {@code minWidth}/{@code minHeight}: given the image's
  *                    upright full size (read from its header), the smallest upright size to decode to
+ * @param keepMetadata read the EXIF (made upright), XMP and IPTC into {@link Decoded#metadata()}
+ * @param keepIcc     leave RGB pixels in their embedded ICC profile instead of converting them to sRGB,
+ *                    and hand the profile on in {@link Decoded#metadata()}
  */
 public record DecodeOptions(int minWidth, int minHeight, long maxPixels, boolean lenient, boolean autoRotate,
-                            MinimumSize minimumSize) {
+                            MinimumSize minimumSize, boolean keepMetadata, boolean keepIcc) {
+    /** Metadata stripped and colour converted to sRGB, as before metadata could be kept. */
+    public DecodeOptions(int minWidth, int minHeight, long maxPixels, boolean lenient, boolean autoRotate,
+                         MinimumSize minimumSize) {
+        this(minWidth, minHeight, maxPixels, lenient, autoRotate, minimumSize, false, false);
+    }
+
     /** The contract's default limit: 178956970 pixels (as libvips and Pillow). */
     public static final long DEFAULT_MAX_PIXELS = 178_956_970L;
 

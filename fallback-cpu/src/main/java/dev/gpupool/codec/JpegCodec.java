@@ -62,7 +62,8 @@ final class JpegCodec {
             }
             default -> {
                 r = tj.decompress(scans, w, h, TurboJpeg.TJPF_RGB, 3, o.lenient());
-                px = ColorProfiles.toSrgb(new PixelBuffer(w, h, 3, r.pixels()), meta.icc(), warnings);
+                px = new PixelBuffer(w, h, 3, r.pixels());
+                if (!o.keepIcc()) px = ColorProfiles.toSrgb(px, meta.icc(), warnings);
             }
         }
         if (r.warning() != null) warnings.add("kept what decoded: " + r.warning());

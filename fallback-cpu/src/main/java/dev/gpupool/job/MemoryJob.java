@@ -72,7 +72,7 @@ public final class MemoryJob {
                 ResizePlan p = plans.get(i);
                 PixelBuffer px = resize.resize(decoded.pixels(), p.x(), p.y());
                 OutputFormat f = formats != null ? formats.get(i) : spec.formatFor(decoded.format());
-                out.add(new Output(p.box(), f, px.width(), px.height(), ThumbnailJob.encode(px, f, spec)));
+                out.add(new Output(p.box(), f, px.width(), px.height(), ThumbnailJob.encode(px, f, spec, decoded.metadata())));
             }
             return new Result(decoded.format(), decoded.fullWidth(), decoded.fullHeight(), out, decoded.warnings());
         } catch (OutOfMemoryError e) {

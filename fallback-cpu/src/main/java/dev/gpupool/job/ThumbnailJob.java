@@ -5,6 +5,7 @@ import dev.gpupool.codec.DecodeOptions;
 import dev.gpupool.codec.Decoded;
 import dev.gpupool.codec.EncodeOptions;
 import dev.gpupool.codec.ImageDecodeException;
+import dev.gpupool.codec.ImageMetadata;
 import dev.gpupool.codec.MemoryBudget;
 import dev.gpupool.codec.OutputFormat;
 import dev.gpupool.image.FitPlan;
@@ -60,7 +61,8 @@ public final class ThumbnailJob {
         List<ThumbnailResult.Output> written = new ArrayList<>(outs.size());
         for (int i = 0; i < outs.size(); i++) {
             PixelBuffer o = outs.get(i);
-            written.add(new ThumbnailResult.Output(o.width(), o.height(), write(o, request.outputs().get(i), request.spec())));
+            written.add(new ThumbnailResult.Output(o.width(), o.height(),
+                    write(o, request.outputs().get(i), request.spec(), decoded.metadata())));
         }
         spans.add(StageSpan.since("encode", t));
         return result(decoded, written, spans);
@@ -114,7 +116,7 @@ public final class ThumbnailJob {
     /** Decodes, shrinking on load as far as every requested size allows. */
     public static Decoded decode(byte[] bytes, ThumbnailSpec spec) throws ImageDecodeException {
         DecodeOptions opts = new DecodeOptions(0, 0, spec.maxPixels(), spec.lenient(), spec.autoRotate(),
-                (w, h) -> minimumDecodedSize(w, h, spec));
+                (w, h) -> minimumDecodedSize(w, h, spec), spec.keepMetadata(), spec.keepIcc());
         return Codecs.decode(bytes, opts);
     }
 
@@ -150,7 +152,12 @@ public final class ThumbnailJob {
      * all; returns the length written.
      */
     public static long write(PixelBuffer pixels, Path target, ThumbnailSpec spec) throws IOException {
-        byte[] data = encode(pixels, formatOf(target), spec);
+        return write(pixels, target, spec, ImageMetadata.NONE);
+    }
+
+    /** {@link #write(PixelBuffer, Path, ThumbnailSpec)} with the source's kept {@code metadata} written in. */
+    public static long write(PixelBuffer pixels, Path target, ThumbnailSpec spec, ImageMetadata metadata) throws IOException {
+        byte[] data = encode(pixels, formatOf(target), spec, metadata);
         AtomicFiles.write(target, data);
         return data.length;
     }
@@ -158,6 +165,11 @@ public final class ThumbnailJob {
     /** {@code pixels} encoded as {@code format} with the spec's quality, background and encoding choices. */
     public static byte[] encode(PixelBuffer pixels, OutputFormat format, ThumbnailSpec spec) throws IOException {
         return Codecs.encode(pixels, spec.encodeOptions(format));
+    }
+
+    /** {@link #encode(PixelBuffer, OutputFormat, ThumbnailSpec)} with {@code metadata} (from {@link Decoded#metadata()}) written in. */
+    public static byte[] encode(PixelBuffer pixels, OutputFormat format, ThumbnailSpec spec, ImageMetadata metadata) throws IOException {
+        return metadata.embedInto(encode(pixels, format, spec), format);
     }
 
     /** The output format an output path's extension names. */

@@ -56,6 +56,8 @@ public record ThumbnailRequest(String input, Path file, byte[] bytes, List<Path>
             out.writeBoolean(spec.progressive());
             out.writeUTF(spec.subsample().name());
             out.writeBoolean(spec.lossless());
+            out.writeBoolean(spec.keepMetadata());
+            out.writeBoolean(spec.keepIcc());
             out.flush();
             return b.toByteArray();
         } catch (IOException e) {
@@ -81,7 +83,8 @@ public record ThumbnailRequest(String input, Path file, byte[] bytes, List<Path>
         String fmt = in.readUTF();
         ThumbnailSpec spec = new ThumbnailSpec(sizes, fit, filter, fmt.isEmpty() ? null : OutputFormat.valueOf(fmt),
                 in.readInt(), in.readBoolean(), in.readBoolean(), in.readInt(), in.readLong(), in.readBoolean(),
-                in.readBoolean(), dev.gpupool.codec.Subsample.valueOf(in.readUTF()), in.readBoolean());
+                in.readBoolean(), dev.gpupool.codec.Subsample.valueOf(in.readUTF()), in.readBoolean(),
+                in.readBoolean(), in.readBoolean());
         return new ThumbnailRequest(input, file, bytes, outputs, spec);
     }
 }

@@ -25,14 +25,39 @@ import java.util.List;
  * @param progressive JPEG outputs progressive (see {@link EncodeOptions#progressive()})
  * @param subsample   JPEG chroma subsampling ({@link Subsample#AUTO}: 4:4:4 at quality &gt;= 90, else 4:2:0)
  * @param lossless    WebP outputs lossless (see {@link EncodeOptions#lossless()})
+ * @param keepMetadata keep the source's EXIF (orientation reset to 1, embedded thumbnail dropped), XMP
+ *                   and IPTC in the outputs (false: stripped, the default)
+ * @param keepIcc    keep the source's ICC profile, pixels unconverted, instead of converting to sRGB
  */
 public record ThumbnailSpec(List<BoxSize> sizes, Fit fit, Filter filter, OutputFormat format, int quality,
                             boolean upscale, boolean autoRotate, int background, long maxPixels, boolean lenient,
-                            boolean progressive, Subsample subsample, boolean lossless) {
-    /** Baseline JPEG with chroma as {@link Subsample#AUTO}, lossy WebP. */
+                            boolean progressive, Subsample subsample, boolean lossless, boolean keepMetadata, boolean keepIcc) {
+    /** Baseline JPEG with chroma as {@link Subsample#AUTO}, lossy WebP, metadata stripped and colour converted to sRGB. */
     public ThumbnailSpec(List<BoxSize> sizes, Fit fit, Filter filter, OutputFormat format, int quality,
                          boolean upscale, boolean autoRotate, int background, long maxPixels, boolean lenient) {
         this(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, false, Subsample.AUTO, false);
+    }
+
+    /** With the encoding choices; metadata stripped, colour converted to sRGB. */
+    public ThumbnailSpec(List<BoxSize> sizes, Fit fit, Filter filter, OutputFormat format, int quality,
+                         boolean upscale, boolean autoRotate, int background, long maxPixels, boolean lenient,
+                         boolean progressive, Subsample subsample, boolean lossless) {
+        this(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, progressive, subsample, lossless,
+                false, false);
+    }
+
+    /** With a metadata policy; the default encoding choices. */
+    public ThumbnailSpec(List<BoxSize> sizes, Fit fit, Filter filter, OutputFormat format, int quality,
+                         boolean upscale, boolean autoRotate, int background, long maxPixels, boolean lenient,
+                         boolean keepMetadata, boolean keepIcc) {
+        this(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, false, Subsample.AUTO, false,
+                keepMetadata, keepIcc);
+    }
+
+    /** This spec with another metadata policy. */
+    public ThumbnailSpec withMetadata(boolean keepMetadata, boolean keepIcc) {
+        return new ThumbnailSpec(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient,
+                progressive, subsample, lossless, keepMetadata, keepIcc);
     }
 
     public ThumbnailSpec {

@@ -22,7 +22,7 @@ import java.util.List;
  * checks: {@code -s/--size}, {@code --fit}, {@code --filter}, {@code -f/--format}, {@code -q/--quality},
  * {@code --upscale}, {@code --no-rotate}, {@code --background}, {@code --backend}, {@code --device},
  * {@code -j/--workers}, {@code --io-concurrency}, {@code --progressive}, {@code --subsample}, {@code --lossless},
- * {@code --overwrite}, {@code --max-pixels}, {@code --lenient}.
+ * {@code --overwrite}, {@code --max-pixels}, {@code --lenient}, {@code --strip}, {@code --keep-metadata}, {@code --keep-icc}.
  *
  * <p>Picocli only parses; {@link #validate()} (which {@link #spec()} and {@link #thumbnailer} call first)
  * checks the values, in this order, and throws {@link IllegalArgumentException} with the message a user
@@ -101,6 +101,17 @@ public final class ThumbnailOptions {
     @Option(names = "--lenient", order = 32, description = "Keep what decodes of truncated or corrupt images (with a warning).")
     boolean lenient;
 
+    @Option(names = "--strip", order = 40, description = "Write no metadata, convert colour to sRGB (the default: smallest files).")
+    boolean strip;
+
+    @Option(names = "--keep-metadata", order = 41, description = "Keep EXIF (orientation reset to 1, embedded thumbnail dropped), "
+            + "XMP and IPTC (IPTC in JPEG only).")
+    boolean keepMetadata;
+
+    @Option(names = "--keep-icc", order = 42, description = "Keep the source's ICC profile, colours unconverted, instead of "
+            + "converting to sRGB (wide-gamut photos).")
+    boolean keepIcc;
+
     /**
      * Checks every option (see the class comment for the order and the messages).
      *
@@ -119,13 +130,16 @@ public final class ThumbnailOptions {
         Fit.parse(fit);
         Filter.parse(filter);
         Subsample.parse(subsample);
+        if (strip && (keepMetadata || keepIcc)) {
+            throw new IllegalArgumentException("--strip cannot be combined with " + (keepMetadata ? "--keep-metadata" : "--keep-icc"));
+        }
     }
 
     /** What {@link #validate() valid} options make of every image. */
     public ThumbnailSpec spec() {
         validate();
         return spec(sizes, fit, filter, format, quality, upscale, !noRotate, background(), maxPixels, lenient,
-                progressive, subsample, lossless);
+                progressive, subsample, lossless).withMetadata(keepMetadata, keepIcc);
     }
 
     /**
@@ -158,6 +172,14 @@ public final class ThumbnailOptions {
                 background & 0xFFFFFF, maxPixels, lenient, progressive, Subsample.parse(subsample), lossless);
     }
 
+    /** {@link #spec(List, String, String, String, int, boolean, boolean, int, long, boolean)} with the metadata policy. */
+    public static ThumbnailSpec spec(List<String> sizes, String fit, String filter, String format, int quality, boolean upscale,
+                                     boolean autoRotate, int background, long maxPixels, boolean lenient,
+                                     boolean keepMetadata, boolean keepIcc) {
+        return spec(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient)
+                .withMetadata(keepMetadata, keepIcc);
+    }
+
     private static OutputFormat parseFormat(String format) {
         return format.equalsIgnoreCase("same") ? null : OutputFormat.parse(format);
     }
@@ -183,7 +205,8 @@ public final class ThumbnailOptions {
         return Thumbnailer.on(pool).sizes(s.sizes()).fit(s.fit()).filter(s.filter()).format(s.format()).quality(s.quality())
                 .upscale(s.upscale()).autoRotate(s.autoRotate()).background(s.background()).maxPixels(s.maxPixels())
                 .lenient(s.lenient()).progressive(s.progressive()).subsample(s.subsample().toString()).lossless(s.lossless())
-                .overwrite(overwrite).ioConcurrency(ioConcurrency);
+                .overwrite(overwrite).ioConcurrency(ioConcurrency)
+                .keepMetadata(s.keepMetadata()).keepIcc(s.keepIcc());
     }
 
     /** {@code -s/--size} as given, e.g. {@code [256]} or {@code [64, 100x50]}. */
@@ -278,5 +301,15 @@ public final class ThumbnailOptions {
 
     public boolean lossless() {
         return lossless;
+    }
+
+    /** {@code --keep-metadata}. */
+    public boolean keepMetadata() {
+        return keepMetadata;
+    }
+
+    /** {@code --keep-icc}. */
+    public boolean keepIcc() {
+        return keepIcc;
     }
 }

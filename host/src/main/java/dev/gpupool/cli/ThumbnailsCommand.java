@@ -35,6 +35,7 @@ import java.util.concurrent.Callable;
                 "  gpupool thumbnails big.png -s 64 -f webp -o - > small.webp",
                 "  curl -s https://example.com/a.jpg | gpupool thumbnails - -o - > a.jpg",
                 "  find photos -name '*.png' | gpupool thumbnails @- -o thumbs --report -",
+                "  gpupool thumbnails photos/ -o thumbs --keep-metadata --keep-icc   EXIF/XMP/IPTC and colour profile kept",
                 "",
                 "-o TEMPLATE: %%s or {name} is the input's name without extension, {size} the size, {ext} the "
                         + "format's extension; relative to the current directory, or absolute. A template ending in .jpg, "

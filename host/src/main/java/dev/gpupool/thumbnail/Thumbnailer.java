@@ -65,6 +65,8 @@ public final class Thumbnailer {
     private boolean progressive;
     private Subsample subsample = Subsample.AUTO;
     private boolean lossless;
+    private boolean keepMetadata;
+    private boolean keepIcc;
     private boolean overwrite;
     private int ioConcurrency = 64;
     private Consumer<Item> onItem = item -> { };
@@ -242,6 +244,28 @@ public final class Thumbnailer {
         return this;
     }
 
+    /**
+     * Keep the source's EXIF (orientation reset to 1, embedded thumbnail dropped), XMP and IPTC (JPEG
+     * outputs only) in every output; off by default.
+     */
+    public Thumbnailer keepMetadata(boolean keepMetadata) {
+        this.keepMetadata = keepMetadata;
+        return this;
+    }
+
+    /** Keep the source's ICC profile with its pixels unconverted, instead of converting to sRGB; off by default. */
+    public Thumbnailer keepIcc(boolean keepIcc) {
+        this.keepIcc = keepIcc;
+        return this;
+    }
+
+    /** No metadata in the outputs, colour converted to sRGB (the default): undoes {@link #keepMetadata} and {@link #keepIcc}. */
+    public Thumbnailer strip() {
+        this.keepMetadata = false;
+        this.keepIcc = false;
+        return this;
+    }
+
     /** Redo outputs that exist and are newer than their input (skipped by default). */
     public Thumbnailer overwrite(boolean overwrite) {
         this.overwrite = overwrite;
@@ -288,7 +312,7 @@ public final class Thumbnailer {
     /** The spec every image of a run gets. */
     public ThumbnailSpec spec() {
         return new ThumbnailSpec(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient,
-                progressive, subsample, lossless);
+                progressive, subsample, lossless, keepMetadata, keepIcc);
     }
 
     /** Thumbnails every image found in {@code inputs} (files and directories) into {@code outDir}. */

@@ -22,17 +22,19 @@ import java.util.List;
  * @param progressive JPEG outputs progressive ({@code --progressive})
  * @param subsample   JPEG chroma subsampling: {@code 420}, {@code 422}, {@code 444} or {@code auto} ({@code --subsample})
  * @param lossless    WebP outputs lossless ({@code --lossless})
+ * @param keepMetadata {@code --keep-metadata}: keep EXIF (made upright), XMP and IPTC
+ * @param keepIcc   {@code --keep-icc}: keep the source's ICC profile instead of converting to sRGB
  */
 public record JobOptions(List<String> sizes, String fit, String filter, String format, int quality, boolean upscale,
                          boolean autoRotate, int background, long maxPixels, boolean lenient, boolean overwrite,
                          String backend, int workers, int device, boolean progressive, String subsample,
-                         boolean lossless) implements Serializable {
-    /** Baseline JPEG, chroma subsampling {@code auto}, lossy WebP. */
+                         boolean lossless, boolean keepMetadata, boolean keepIcc) implements Serializable {
+    /** Baseline JPEG, chroma subsampling {@code auto}, lossy WebP, metadata stripped. */
     public JobOptions(List<String> sizes, String fit, String filter, String format, int quality, boolean upscale,
                       boolean autoRotate, int background, long maxPixels, boolean lenient, boolean overwrite,
                       String backend, int workers, int device) {
         this(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, backend, workers,
-                device, false, "auto", false);
+                device, false, "auto", false, false, false);
     }
 
     public JobOptions {
@@ -54,34 +56,40 @@ public record JobOptions(List<String> sizes, String fit, String filter, String f
     public static JobOptions of(ThumbnailOptions o) {
         return new JobOptions(o.sizes(), o.fit(), o.filter(), o.format(), o.quality(), o.upscale(), o.autoRotate(), o.background(),
                 o.maxPixels(), o.lenient(), o.overwrite(), o.backendName(), o.workers() == null ? 0 : o.workers(), o.device(),
-                o.progressive(), o.subsample(), o.lossless());
+                o.progressive(), o.subsample(), o.lossless(), o.keepMetadata(), o.keepIcc());
     }
 
     public JobOptions withSizes(String... s) {
-        return new JobOptions(List.of(s), fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, backend, workers, device, progressive, subsample, lossless);
+        return new JobOptions(List.of(s), fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, backend, workers, device, progressive, subsample, lossless, keepMetadata, keepIcc);
     }
 
     public JobOptions withFormat(String f) {
-        return new JobOptions(sizes, fit, filter, f, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, backend, workers, device, progressive, subsample, lossless);
+        return new JobOptions(sizes, fit, filter, f, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, backend, workers, device, progressive, subsample, lossless, keepMetadata, keepIcc);
     }
 
     public JobOptions withBackend(String b) {
-        return new JobOptions(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, b, workers, device, progressive, subsample, lossless);
+        return new JobOptions(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, b, workers, device, progressive, subsample, lossless, keepMetadata, keepIcc);
     }
 
     public JobOptions withOverwrite(boolean o) {
-        return new JobOptions(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, o, backend, workers, device, progressive, subsample, lossless);
+        return new JobOptions(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, o, backend, workers, device, progressive, subsample, lossless, keepMetadata, keepIcc);
     }
 
     /** The JPEG and WebP encoding choices, as {@code --progressive}, {@code --subsample} and {@code --lossless}. */
     public JobOptions withEncoding(boolean progressive, String subsample, boolean lossless) {
         return new JobOptions(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, backend,
-                workers, device, progressive, subsample, lossless);
+                workers, device, progressive, subsample, lossless, keepMetadata, keepIcc);
+    }
+
+    /** This job with another metadata policy ({@code false, false}: strip). */
+    public JobOptions withMetadata(boolean keepMetadata, boolean keepIcc) {
+        return new JobOptions(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite,
+                backend, workers, device, progressive, subsample, lossless, keepMetadata, keepIcc);
     }
 
     public ThumbnailSpec spec() {
         return ThumbnailOptions.spec(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient,
-                progressive, subsample, lossless);
+                progressive, subsample, lossless).withMetadata(keepMetadata, keepIcc);
     }
 
     public Backend backendChoice() {

@@ -165,7 +165,7 @@ public final class DeviceEngine implements ThumbnailEngine {
                 List<ThumbnailResult.Output> written = new ArrayList<>(n);
                 for (int j = 0; j < n; j++) {
                     PixelBuffer px = mine.get(j);
-                    long len = ThumbnailJob.write(px, d.request().outputs().get(j), d.request().spec());
+                    long len = ThumbnailJob.write(px, d.request().outputs().get(j), d.request().spec(), d.decoded().metadata());
                     written.add(new ThumbnailResult.Output(px.width(), px.height(), len));
                 }
                 StageSpan encode = StageSpan.since("encode", w);
