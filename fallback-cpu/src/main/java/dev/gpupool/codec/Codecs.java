@@ -290,13 +290,17 @@ public final class Codecs {
      * (grey with alpha stays grey when the background is grey). PNG: ImageIO with fast deflate, alpha
      * and grey kept. WebP: libwebp's lossy encoder at {@code quality}, or its lossless one
      * with {@code options.lossless()}, alpha kept; fails with an
-     * {@link IOException} naming the missing Debian package when libwebp is not installed.
+     * {@link IOException} naming the missing Debian package when libwebp is not installed. AVIF: libavif
+     * (libaom) at {@code quality} mapped to its quantizer, chroma as {@code options.subsample()} (grey is
+     * written as colour), alpha kept as an alpha plane, at {@code options.avifSpeed()}; an
+     * {@link IOException} with the reason when libavif is missing, another version, or has no AV1 encoder.
      */
     public static byte[] encode(PixelBuffer pixels, EncodeOptions options) throws IOException {
         return switch (options.format()) {
             case JPEG -> JpegCodec.encode(pixels, options);
             case PNG -> encodePng(pixels);
             case WEBP -> encodeWebp(pixels, options);
+            case AVIF -> encodeAvif(pixels, options);
         };
     }
 
@@ -334,6 +338,21 @@ public final class Codecs {
         return LibWebP.INSTANCE.encode(rgb.data(), rgb.width(), rgb.height(), rgb.channels(), options.quality(), options.lossless());
     }
 
+    private static byte[] encodeAvif(PixelBuffer px, EncodeOptions options) throws IOException {
+        PixelBuffer rgb = switch (px.channels()) {
+            case 1 -> expandGrey(px, false);
+            case 2 -> expandGrey(px, true);
+            default -> px;
+        };
+        int yuv = switch (options.subsample().at(options.quality())) {
+            case S444 -> LibAvif.PIXEL_FORMAT_YUV444;
+            case S422 -> LibAvif.PIXEL_FORMAT_YUV422;
+            default -> LibAvif.PIXEL_FORMAT_YUV420;
+        };
+        return LibAvif.INSTANCE.encode(rgb.data(), rgb.width(), rgb.height(), rgb.channels(), options.quality(), yuv,
+                options.avifSpeed());
+    }
+
     static PixelBuffer expandGrey(PixelBuffer px, boolean alpha) {
         int n = (int) px.pixels(), ch = alpha ? 4 : 3;
         byte[] s = px.data(), d = new byte[n * ch];
@@ -352,13 +371,15 @@ public final class Codecs {
     public static List<String> describe() {
         TurboJpeg tj = TurboJpeg.INSTANCE;
         LibWebP webp = LibWebP.INSTANCE;
+        LibAvif avif = LibAvif.INSTANCE;
         return List.of(
                 tj.available ? "jpeg: " + tj.description
                         : "jpeg: ImageIO (TwelveMonkeys), full-size decode only: " + tj.description
                         + (tj.description.startsWith("disabled") ? "" : " (install the Debian package libturbojpeg0)"),
                 "png: ImageIO (JDK) decode after a CRC/IEND check; encode ImageIO, deflate level 2",
                 "gif, bmp, tiff: ImageIO (JDK/TwelveMonkeys) decode, first frame/page",
-                "webp: decode ImageIO (TwelveMonkeys); encode " + (webp.available ? webp.description : "unavailable: " + webp.description));
+                "webp: decode ImageIO (TwelveMonkeys); encode " + (webp.available ? webp.description : "unavailable: " + webp.description),
+                "avif: encode only, " + (avif.available ? avif.description : "unavailable: " + avif.description));
     }
 
     static String reason(Throwable e) {

@@ -32,6 +32,7 @@ final class MetadataWriter {
             case JPEG -> jpeg(bytes, m);
             case PNG -> png(bytes, m);
             case WEBP -> webp(bytes, m);
+            case AVIF -> bytes; // not embedded in AVIF yet: written without metadata
         };
     }
 

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** The formats gpupool writes. */
 public enum OutputFormat {
-    JPEG("jpg"), PNG("png"), WEBP("webp");
+    JPEG("jpg"), PNG("png"), WEBP("webp"), AVIF("avif");
 
     private final String extension;
 
@@ -17,13 +17,14 @@ public enum OutputFormat {
         return extension;
     }
 
-    /** {@code jpg}/{@code jpeg}, {@code png}, {@code webp}; case-insensitive. */
+    /** {@code jpg}/{@code jpeg}, {@code png}, {@code webp}, {@code avif}; case-insensitive. */
     public static OutputFormat parse(String name) {
         return switch (name.trim().toLowerCase(Locale.ROOT)) {
             case "jpg", "jpeg" -> JPEG;
             case "png" -> PNG;
             case "webp" -> WEBP;
-            default -> throw new IllegalArgumentException("unknown output format '" + name + "' (expected jpg, png, webp or same)");
+            case "avif" -> AVIF;
+            default -> throw new IllegalArgumentException("unknown output format '" + name + "' (expected jpg, png, webp, avif or same)");
         };
     }
 }

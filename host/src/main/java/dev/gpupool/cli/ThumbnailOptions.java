@@ -51,7 +51,7 @@ public final class ThumbnailOptions {
     @Option(names = "--filter", order = 12, paramLabel = "F", description = "lanczos3, mitchell, triangle or box (default: lanczos3).")
     String filter = "lanczos3";
 
-    @Option(names = {"-f", "--format"}, order = 13, paramLabel = "FMT", description = "jpg, png, webp or same (default: jpg).")
+    @Option(names = {"-f", "--format"}, order = 13, paramLabel = "FMT", description = "jpg, png, webp, avif or same (default: jpg).")
     String format = "jpg";
 
     @Option(names = {"-q", "--quality"}, order = 14, paramLabel = "1..100", description = "JPEG and lossy WebP quality, "

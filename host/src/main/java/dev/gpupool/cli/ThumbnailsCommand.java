@@ -39,10 +39,10 @@ import java.util.concurrent.Callable;
                 "",
                 "-o TEMPLATE: %%s or {name} is the input's name without extension, {size} the size, {ext} the "
                         + "format's extension; relative to the current directory, or absolute. A template ending in .jpg, "
-                        + ".png or .webp sets the format, else .{ext} is added. With several sizes and no {size}, "
+                        + ".png, .webp or .avif sets the format, else .{ext} is added. With several sizes and no {size}, "
                         + "_SIZE goes before the extension.",
                 "-o -: the output of one INPUT, at one size, to standard output (then --report needs a file).",
-                "Output formats: jpg (libjpeg-turbo, else ImageIO), png, webp (libwebp when installed).",
+                "Output formats: jpg (libjpeg-turbo, else ImageIO), png, webp (libwebp when installed), avif (libavif 0.11.1 when installed).",
                 "Exit status: 0 all ok or skipped, 1 some inputs failed, 2 usage error, 3 nothing could run."})
 final class ThumbnailsCommand implements Callable<Integer> {
     @CommandLine.Spec

@@ -12,6 +12,8 @@ public enum Format {
     JPEG(OutputFormat.JPEG),
     PNG(OutputFormat.PNG),
     WEBP(OutputFormat.WEBP),
+    /** AVIF through libavif (encode only: AVIF inputs are not read). */
+    AVIF(OutputFormat.AVIF),
     /** Each input's own format: JPEG and WebP stay, every other becomes PNG (the command line's {@code same}). */
     SAME(null);
 
@@ -31,7 +33,7 @@ public enum Format {
         return format == null ? null : format.extension();
     }
 
-    /** {@code jpg}/{@code jpeg}, {@code png}, {@code webp} or {@code same}, case-insensitive; {@link IllegalArgumentException} otherwise. */
+    /** {@code jpg}/{@code jpeg}, {@code png}, {@code webp}, {@code avif} or {@code same}, case-insensitive; {@link IllegalArgumentException} otherwise. */
     public static Format parse(String name) {
         if (name.trim().toLowerCase(Locale.ROOT).equals("same")) return SAME;
         return of(OutputFormat.parse(name));

@@ -161,6 +161,7 @@ public final class OutputNames {
             case "jpg", "jpeg" -> OutputFormat.JPEG;
             case "png" -> OutputFormat.PNG;
             case "webp" -> OutputFormat.WEBP;
+            case "avif" -> OutputFormat.AVIF;
             default -> null;
         };
     }
