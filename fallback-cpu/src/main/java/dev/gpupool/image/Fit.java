@@ -6,7 +6,7 @@ import java.util.Locale;
 public enum Fit {
     /** Fit inside the box, keeping the aspect ratio; one side equals the box, the other is at most the box. */
     CONTAIN,
-    /** Fill the box, keeping the aspect ratio; the overflow is cropped, centred. */
+    /** Fill the box, keeping the aspect ratio; the overflow is cropped (centred, or where {@link Crop} chooses). */
     COVER,
     /** Stretch to exactly the box. */
     FILL;

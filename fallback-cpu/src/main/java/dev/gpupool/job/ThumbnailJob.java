@@ -8,9 +8,11 @@ import dev.gpupool.codec.ImageDecodeException;
 import dev.gpupool.codec.ImageMetadata;
 import dev.gpupool.codec.MemoryBudget;
 import dev.gpupool.codec.OutputFormat;
+import dev.gpupool.image.Fit;
 import dev.gpupool.image.FitPlan;
 import dev.gpupool.image.PixelBuffer;
 import dev.gpupool.image.Resampler;
+import dev.gpupool.image.SmartCrop;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -135,13 +137,18 @@ public final class ThumbnailJob {
         return new int[]{Math.min(minW, width), Math.min(minH, height)};
     }
 
-    /** One plan per requested size, for the pixels {@code decoded} actually holds. */
+    /**
+     * One plan per requested size, for the pixels {@code decoded} actually holds. A cover crop's window is
+     * chosen here, from those pixels (upright, shrunk on load), by the spec's {@link ThumbnailSpec#crop()}
+     * for each size on its own, so the CPU and device engines resize the same windows.
+     */
     public static List<ResizePlan> plan(Decoded decoded, ThumbnailSpec spec) {
         PixelBuffer px = decoded.pixels();
         List<ResizePlan> plans = new ArrayList<>(spec.sizes().size());
         double scale = FitPlan.decodeScale(decoded.fullWidth(), decoded.fullHeight(), px.width(), px.height());
         for (BoxSize box : spec.sizes()) {
             FitPlan fit = FitPlan.of(decoded.fullWidth(), decoded.fullHeight(), box.width(), box.height(), spec.fit(), spec.upscale());
+            if (spec.fit() == Fit.COVER && box.width() > 0 && box.height() > 0) fit = SmartCrop.apply(fit, spec.crop(), px, scale);
             plans.add(new ResizePlan(box, fit, fit.weightsX(spec.filter(), px.width(), scale), fit.weightsY(spec.filter(), px.height(), scale)));
         }
         return plans;

@@ -1,6 +1,7 @@
 package dev.gpupool.job;
 
 import dev.gpupool.codec.OutputFormat;
+import dev.gpupool.image.Crop;
 import dev.gpupool.image.Filter;
 import dev.gpupool.image.Fit;
 
@@ -58,6 +59,7 @@ public record ThumbnailRequest(String input, Path file, byte[] bytes, List<Path>
             out.writeBoolean(spec.lossless());
             out.writeBoolean(spec.keepMetadata());
             out.writeBoolean(spec.keepIcc());
+            out.writeUTF(spec.crop().name());
             out.flush();
             return b.toByteArray();
         } catch (IOException e) {
@@ -84,7 +86,7 @@ public record ThumbnailRequest(String input, Path file, byte[] bytes, List<Path>
         ThumbnailSpec spec = new ThumbnailSpec(sizes, fit, filter, fmt.isEmpty() ? null : OutputFormat.valueOf(fmt),
                 in.readInt(), in.readBoolean(), in.readBoolean(), in.readInt(), in.readLong(), in.readBoolean(),
                 in.readBoolean(), dev.gpupool.codec.Subsample.valueOf(in.readUTF()), in.readBoolean(),
-                in.readBoolean(), in.readBoolean());
+                in.readBoolean(), in.readBoolean(), Crop.valueOf(in.readUTF()));
         return new ThumbnailRequest(input, file, bytes, outputs, spec);
     }
 }

@@ -4,6 +4,7 @@ import dev.gpupool.codec.DecodeOptions;
 import dev.gpupool.codec.EncodeOptions;
 import dev.gpupool.codec.Subsample;
 import dev.gpupool.codec.OutputFormat;
+import dev.gpupool.image.Crop;
 import dev.gpupool.image.Filter;
 import dev.gpupool.image.Fit;
 
@@ -28,10 +29,21 @@ import java.util.List;
  * @param keepMetadata keep the source's EXIF (orientation reset to 1, embedded thumbnail dropped), XMP
  *                   and IPTC in the outputs (false: stripped, the default)
  * @param keepIcc    keep the source's ICC profile, pixels unconverted, instead of converting to sRGB
+ * @param crop       which window {@link Fit#COVER} keeps ({@link Crop#CENTRE} by default; null means centre);
+ *                   the other fits, and boxes with a free side, ignore it
  */
 public record ThumbnailSpec(List<BoxSize> sizes, Fit fit, Filter filter, OutputFormat format, int quality,
                             boolean upscale, boolean autoRotate, int background, long maxPixels, boolean lenient,
-                            boolean progressive, Subsample subsample, boolean lossless, boolean keepMetadata, boolean keepIcc) {
+                            boolean progressive, Subsample subsample, boolean lossless, boolean keepMetadata, boolean keepIcc,
+                            Crop crop) {
+    /** With every choice but the crop, which is {@link Crop#CENTRE}. */
+    public ThumbnailSpec(List<BoxSize> sizes, Fit fit, Filter filter, OutputFormat format, int quality,
+                         boolean upscale, boolean autoRotate, int background, long maxPixels, boolean lenient,
+                         boolean progressive, Subsample subsample, boolean lossless, boolean keepMetadata, boolean keepIcc) {
+        this(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, progressive, subsample, lossless,
+                keepMetadata, keepIcc, Crop.CENTRE);
+    }
+
     /** Baseline JPEG with chroma as {@link Subsample#AUTO}, lossy WebP, metadata stripped and colour converted to sRGB. */
     public ThumbnailSpec(List<BoxSize> sizes, Fit fit, Filter filter, OutputFormat format, int quality,
                          boolean upscale, boolean autoRotate, int background, long maxPixels, boolean lenient) {
@@ -57,10 +69,17 @@ public record ThumbnailSpec(List<BoxSize> sizes, Fit fit, Filter filter, OutputF
     /** This spec with another metadata policy. */
     public ThumbnailSpec withMetadata(boolean keepMetadata, boolean keepIcc) {
         return new ThumbnailSpec(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient,
-                progressive, subsample, lossless, keepMetadata, keepIcc);
+                progressive, subsample, lossless, keepMetadata, keepIcc, crop);
+    }
+
+    /** This spec with another crop strategy (null: {@link Crop#CENTRE}). */
+    public ThumbnailSpec withCrop(Crop crop) {
+        return new ThumbnailSpec(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient,
+                progressive, subsample, lossless, keepMetadata, keepIcc, crop);
     }
 
     public ThumbnailSpec {
+        if (crop == null) crop = Crop.CENTRE;
         java.util.Objects.requireNonNull(subsample, "subsample");
         sizes = List.copyOf(sizes);
         if (sizes.isEmpty()) throw new IllegalArgumentException("at least one size is needed");

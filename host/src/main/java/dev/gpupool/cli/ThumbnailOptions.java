@@ -5,6 +5,7 @@ import dev.gpupool.Pool;
 import dev.gpupool.codec.DecodeOptions;
 import dev.gpupool.codec.OutputFormat;
 import dev.gpupool.codec.Subsample;
+import dev.gpupool.image.Crop;
 import dev.gpupool.image.Filter;
 import dev.gpupool.image.Fit;
 import dev.gpupool.job.BoxSize;
@@ -22,7 +23,8 @@ import java.util.List;
  * checks: {@code -s/--size}, {@code --fit}, {@code --filter}, {@code -f/--format}, {@code -q/--quality},
  * {@code --upscale}, {@code --no-rotate}, {@code --background}, {@code --backend}, {@code --device},
  * {@code -j/--workers}, {@code --io-concurrency}, {@code --progressive}, {@code --subsample}, {@code --lossless},
- * {@code --overwrite}, {@code --max-pixels}, {@code --lenient}, {@code --strip}, {@code --keep-metadata}, {@code --keep-icc}.
+ * {@code --overwrite}, {@code --max-pixels}, {@code --lenient}, {@code --strip}, {@code --keep-metadata}, {@code --keep-icc},
+ * {@code --crop}.
  *
  * <p>Picocli only parses; {@link #validate()} (which {@link #spec()} and {@link #thumbnailer} call first)
  * checks the values, in this order, and throws {@link IllegalArgumentException} with the message a user
@@ -30,10 +32,11 @@ import java.util.List;
  * ({@link BoxSize#parse}), the backend ({@link Backend#parse}), quality 1..100, max-pixels &gt;= 1,
  * io-concurrency &gt;= 1, workers &gt;= 1 when given, device &gt;= 0, the background (hex {@code RRGGBB},
  * an optional leading {@code #}), the format ({@code same} or {@link OutputFormat#parse}), the fit
- * ({@link Fit#parse}), the filter ({@link Filter#parse}) and the subsampling ({@link Subsample#parse}).
+ * ({@link Fit#parse}), the filter ({@link Filter#parse}), the subsampling ({@link Subsample#parse}) and the
+ * crop ({@link Crop#parse}).
  *
  * <p>Option order in usage help: these options carry {@code order} 10 to 32 (size .. io-concurrency are
- * 10..21, progressive, subsample, lossless 25..27, overwrite, max-pixels, lenient are 30..32), so a command with {@code sortOptions = false} places
+ * 10..21, progressive, subsample, lossless 25..27, overwrite, max-pixels, lenient are 30..32, strip, keep-metadata, keep-icc, crop 40..43), so a command with {@code sortOptions = false} places
  * its own options around them with its own {@code order}s. A command may reword an option's description
  * (not its meaning) with a resource bundle whose key is the option's long name without dashes.
  */
@@ -47,6 +50,11 @@ public final class ThumbnailOptions {
 
     @Option(names = "--fit", order = 11, paramLabel = "MODE", description = "contain, cover or fill (default: contain).")
     String fit = "contain";
+
+    @Option(names = "--crop", order = 43, paramLabel = "MODE", description = "Which part --fit cover keeps: centre, "
+            + "entropy (trim the plainer edge until it fits) or attention (the most edges, skin tones and colour), "
+            + "e.g. --fit cover --crop attention; ignored by contain, fill and one-sided sizes (default: centre).")
+    String crop = "centre";
 
     @Option(names = "--filter", order = 12, paramLabel = "F", description = "lanczos3, mitchell, triangle or box (default: lanczos3).")
     String filter = "lanczos3";
@@ -130,6 +138,7 @@ public final class ThumbnailOptions {
         Fit.parse(fit);
         Filter.parse(filter);
         Subsample.parse(subsample);
+        Crop.parse(crop);
         if (strip && (keepMetadata || keepIcc)) {
             throw new IllegalArgumentException("--strip cannot be combined with " + (keepMetadata ? "--keep-metadata" : "--keep-icc"));
         }
@@ -139,7 +148,7 @@ public final class ThumbnailOptions {
     public ThumbnailSpec spec() {
         validate();
         return spec(sizes, fit, filter, format, quality, upscale, !noRotate, background(), maxPixels, lenient,
-                progressive, subsample, lossless).withMetadata(keepMetadata, keepIcc);
+                progressive, subsample, lossless).withMetadata(keepMetadata, keepIcc).withCrop(Crop.parse(crop));
     }
 
     /**
@@ -206,7 +215,7 @@ public final class ThumbnailOptions {
                 .upscale(s.upscale()).autoRotate(s.autoRotate()).background(s.background()).maxPixels(s.maxPixels())
                 .lenient(s.lenient()).progressive(s.progressive()).subsample(s.subsample().toString()).lossless(s.lossless())
                 .overwrite(overwrite).ioConcurrency(ioConcurrency)
-                .keepMetadata(s.keepMetadata()).keepIcc(s.keepIcc());
+                .keepMetadata(s.keepMetadata()).keepIcc(s.keepIcc()).crop(s.crop().cliName());
     }
 
     /** {@code -s/--size} as given, e.g. {@code [256]} or {@code [64, 100x50]}. */
@@ -217,6 +226,11 @@ public final class ThumbnailOptions {
     /** {@code --fit} as given. */
     public String fit() {
         return fit;
+    }
+
+    /** {@code --crop} as given. */
+    public String crop() {
+        return crop;
     }
 
     /** {@code --filter} as given. */

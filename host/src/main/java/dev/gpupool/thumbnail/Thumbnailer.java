@@ -7,8 +7,10 @@ import dev.gpupool.codec.MemoryBudget;
 import dev.gpupool.codec.OutputFormat;
 import dev.gpupool.image.BufferedImages;
 import dev.gpupool.image.Filter;
+import dev.gpupool.image.Crop;
 import dev.gpupool.image.Fit;
 import dev.gpupool.image.FitPlan;
+import dev.gpupool.image.SmartCrop;
 import dev.gpupool.image.PixelBuffer;
 import dev.gpupool.codec.Subsample;
 import dev.gpupool.job.BoxSize;
@@ -67,6 +69,7 @@ public final class Thumbnailer {
     private boolean lossless;
     private boolean keepMetadata;
     private boolean keepIcc;
+    private Crop crop = Crop.CENTRE;
     private boolean overwrite;
     private int ioConcurrency = 64;
     private Consumer<Item> onItem = item -> { };
@@ -146,6 +149,17 @@ public final class Thumbnailer {
     /** {@code contain}, {@code cover} or {@code fill}, as the command line's {@code --fit}. */
     public Thumbnailer fit(String fit) {
         return fit(Fit.parse(fit));
+    }
+
+    /**
+     * Which window a {@code cover} fit keeps: {@code centre} (the default), {@code entropy} or
+     * {@code attention}, as the command line's {@code --crop}; the other fits ignore it.
+     *
+     * @throws IllegalArgumentException an unknown strategy
+     */
+    public Thumbnailer crop(String crop) {
+        this.crop = Crop.parse(crop);
+        return this;
     }
 
     public Thumbnailer filter(Filter filter) {
@@ -312,7 +326,7 @@ public final class Thumbnailer {
     /** The spec every image of a run gets. */
     public ThumbnailSpec spec() {
         return new ThumbnailSpec(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient,
-                progressive, subsample, lossless, keepMetadata, keepIcc);
+                progressive, subsample, lossless, keepMetadata, keepIcc, crop);
     }
 
     /** Thumbnails every image found in {@code inputs} (files and directories) into {@code outDir}. */
@@ -407,6 +421,7 @@ public final class Thumbnailer {
     public PixelBuffer resize(PixelBuffer pixels) {
         BoxSize box = sizes.getFirst();
         FitPlan plan = FitPlan.of(pixels.width(), pixels.height(), box.width(), box.height(), fit, upscale);
+        if (fit == Fit.COVER && box.width() > 0 && box.height() > 0) plan = SmartCrop.apply(plan, crop, pixels, 1.0);
         return pool.runtime().resize(pixels, plan.weightsX(filter, pixels.width()), plan.weightsY(filter, pixels.height()));
     }
 }

@@ -3,6 +3,7 @@ package dev.gpupool.spark;
 import dev.gpupool.Backend;
 import dev.gpupool.cli.ThumbnailOptions;
 import dev.gpupool.codec.DecodeOptions;
+import dev.gpupool.image.Crop;
 import dev.gpupool.job.ThumbnailSpec;
 
 import java.io.Serializable;
@@ -24,21 +25,33 @@ import java.util.List;
  * @param lossless    WebP outputs lossless ({@code --lossless})
  * @param keepMetadata {@code --keep-metadata}: keep EXIF (made upright), XMP and IPTC
  * @param keepIcc   {@code --keep-icc}: keep the source's ICC profile instead of converting to sRGB
+ * @param crop      {@code --crop}: {@code centre} (null: centre), {@code entropy} or {@code attention}
  */
 public record JobOptions(List<String> sizes, String fit, String filter, String format, int quality, boolean upscale,
                          boolean autoRotate, int background, long maxPixels, boolean lenient, boolean overwrite,
                          String backend, int workers, int device, boolean progressive, String subsample,
-                         boolean lossless, boolean keepMetadata, boolean keepIcc) implements Serializable {
+                         boolean lossless, boolean keepMetadata, boolean keepIcc, String crop) implements Serializable {
+    /** The crop {@code centre}. */
+    public JobOptions(List<String> sizes, String fit, String filter, String format, int quality, boolean upscale,
+                      boolean autoRotate, int background, long maxPixels, boolean lenient, boolean overwrite,
+                      String backend, int workers, int device, boolean progressive, String subsample,
+                      boolean lossless, boolean keepMetadata, boolean keepIcc) {
+        this(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, backend, workers,
+                device, progressive, subsample, lossless, keepMetadata, keepIcc, "centre");
+    }
+
     /** Baseline JPEG, chroma subsampling {@code auto}, lossy WebP, metadata stripped. */
     public JobOptions(List<String> sizes, String fit, String filter, String format, int quality, boolean upscale,
                       boolean autoRotate, int background, long maxPixels, boolean lenient, boolean overwrite,
                       String backend, int workers, int device) {
         this(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, backend, workers,
-                device, false, "auto", false, false, false);
+                device, false, "auto", false, false, false, "centre");
     }
 
     public JobOptions {
         sizes = List.copyOf(sizes);
+        if (crop == null) crop = "centre";
+        Crop.parse(crop);
         ThumbnailOptions.spec(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient,
                 progressive, subsample, lossless); // fail early
         Backend.parse(backend);
@@ -56,40 +69,46 @@ public record JobOptions(List<String> sizes, String fit, String filter, String f
     public static JobOptions of(ThumbnailOptions o) {
         return new JobOptions(o.sizes(), o.fit(), o.filter(), o.format(), o.quality(), o.upscale(), o.autoRotate(), o.background(),
                 o.maxPixels(), o.lenient(), o.overwrite(), o.backendName(), o.workers() == null ? 0 : o.workers(), o.device(),
-                o.progressive(), o.subsample(), o.lossless(), o.keepMetadata(), o.keepIcc());
+                o.progressive(), o.subsample(), o.lossless(), o.keepMetadata(), o.keepIcc(), o.crop());
     }
 
     public JobOptions withSizes(String... s) {
-        return new JobOptions(List.of(s), fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, backend, workers, device, progressive, subsample, lossless, keepMetadata, keepIcc);
+        return new JobOptions(List.of(s), fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, backend, workers, device, progressive, subsample, lossless, keepMetadata, keepIcc, crop);
     }
 
     public JobOptions withFormat(String f) {
-        return new JobOptions(sizes, fit, filter, f, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, backend, workers, device, progressive, subsample, lossless, keepMetadata, keepIcc);
+        return new JobOptions(sizes, fit, filter, f, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, backend, workers, device, progressive, subsample, lossless, keepMetadata, keepIcc, crop);
     }
 
     public JobOptions withBackend(String b) {
-        return new JobOptions(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, b, workers, device, progressive, subsample, lossless, keepMetadata, keepIcc);
+        return new JobOptions(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, b, workers, device, progressive, subsample, lossless, keepMetadata, keepIcc, crop);
     }
 
     public JobOptions withOverwrite(boolean o) {
-        return new JobOptions(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, o, backend, workers, device, progressive, subsample, lossless, keepMetadata, keepIcc);
+        return new JobOptions(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, o, backend, workers, device, progressive, subsample, lossless, keepMetadata, keepIcc, crop);
     }
 
     /** The JPEG and WebP encoding choices, as {@code --progressive}, {@code --subsample} and {@code --lossless}. */
     public JobOptions withEncoding(boolean progressive, String subsample, boolean lossless) {
         return new JobOptions(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, backend,
-                workers, device, progressive, subsample, lossless, keepMetadata, keepIcc);
+                workers, device, progressive, subsample, lossless, keepMetadata, keepIcc, crop);
     }
 
     /** This job with another metadata policy ({@code false, false}: strip). */
     public JobOptions withMetadata(boolean keepMetadata, boolean keepIcc) {
         return new JobOptions(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite,
-                backend, workers, device, progressive, subsample, lossless, keepMetadata, keepIcc);
+                backend, workers, device, progressive, subsample, lossless, keepMetadata, keepIcc, crop);
+    }
+
+    /** {@code --crop}: {@code centre}, {@code entropy} or {@code attention}. */
+    public JobOptions withCrop(String crop) {
+        return new JobOptions(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite,
+                backend, workers, device, progressive, subsample, lossless, keepMetadata, keepIcc, crop);
     }
 
     public ThumbnailSpec spec() {
         return ThumbnailOptions.spec(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient,
-                progressive, subsample, lossless).withMetadata(keepMetadata, keepIcc);
+                progressive, subsample, lossless).withMetadata(keepMetadata, keepIcc).withCrop(Crop.parse(crop));
     }
 
     public Backend backendChoice() {
