@@ -1,11 +1,8 @@
 package dev.gpupool.codec;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import java.util.zip.DataFormatException;
-import java.util.zip.Inflater;
 
 /**
  * The metadata a thumbnail keeps from its source when asked ({@code --keep-metadata}, {@code --keep-icc}):
@@ -134,23 +131,7 @@ public record ImageMetadata(byte[] exif, byte[] xmp, byte[] iptc, byte[] icc) {
             if (b[q] == 0) zeros++;
         }
         if (!compressed) return Arrays.copyOfRange(b, q, end);
-        Inflater inf = new Inflater();
-        try {
-            inf.setInput(b, q, end - q);
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buf = new byte[8192];
-            while (!inf.finished()) {
-                int n = inf.inflate(buf);
-                if (n == 0 && (inf.needsInput() || inf.needsDictionary())) return null;
-                out.write(buf, 0, n);
-                if (out.size() > 16 << 20) return null;
-            }
-            return out.toByteArray();
-        } catch (DataFormatException e) {
-            return null;
-        } finally {
-            inf.end();
-        }
+        return Metadata.inflate(b, q, end - q);
     }
 
     /** {exif, xmp, null} from the WebP's EXIF and "XMP " chunks. */

@@ -134,7 +134,8 @@ record Metadata(int orientation, byte[] icc, boolean adobe) {
         return out.toByteArray();
     }
 
-    private static byte[] inflate(byte[] b, int off, int len) {
+    /** zlib data at {@code b[off..off+len)}, or null when it is damaged or inflates past 16 MiB. */
+    static byte[] inflate(byte[] b, int off, int len) {
         Inflater inf = new Inflater();
         try {
             inf.setInput(b, off, len);
