@@ -20,12 +20,16 @@ import java.util.function.Function;
  * report and the summary all say where the work really runs.
  */
 final class CpuRuntime implements BackendRuntime {
+    /** What an engine factory made: the engine, and why the {@code cpu} backend's worker processes could not run (null when they do). */
+    record Made(ThumbnailEngine engine, String fallbackReason) {
+    }
+
     private volatile ProbeReport report; // replaced once if a cpu engine falls back to threads
-    private final Function<Pool, ThumbnailEngine> engineFactory;
+    private final Function<Pool, Made> engineFactory;
     private ThumbnailEngine engine; // guarded by this
     private boolean closed;         // guarded by this
 
-    CpuRuntime(ProbeReport report, Function<Pool, ThumbnailEngine> engineFactory) {
+    CpuRuntime(ProbeReport report, Function<Pool, Made> engineFactory) {
         this.report = report;
         this.engineFactory = engineFactory;
     }
@@ -39,10 +43,12 @@ final class CpuRuntime implements BackendRuntime {
     public synchronized ThumbnailEngine thumbnails(Pool pool) {
         if (closed) throw new RejectedExecutionException("pool is closed");
         if (engine == null) {
-            engine = engineFactory.apply(pool);
-            if (engine instanceof ProcessEngine pe && pe.fallbackReason() != null) { // worker JVMs cannot start here
-                report = new ProbeReport(dev.gpupool.Backend.CPU_THREADS, true, pe.describe(), "usable (" + pe.fallbackReason() + ")",
-                        report.details());
+            Made started = engineFactory.apply(pool);
+            engine = started.engine();
+            String why = started.fallbackReason();
+            if (why != null) { // worker JVMs cannot start here: the pool's threads do the work
+                report = new ProbeReport(dev.gpupool.Backend.CPU_THREADS, true,
+                        CpuThreadsProvider.describe(pool.workers()) + " (" + why + ")", "usable (" + why + ")", report.details());
             }
         }
         return engine;

@@ -1,10 +1,10 @@
 package dev.gpupool.backend.cpu;
 
 import dev.gpupool.Backend;
+import dev.gpupool.Pool;
 import dev.gpupool.cpu.ProcessPool;
 import dev.gpupool.cpu.WorkerStartException;
 import dev.gpupool.backend.ThumbnailEngine;
-import dev.gpupool.job.ThumbnailJob;
 import dev.gpupool.job.ThumbnailRequest;
 import dev.gpupool.job.ThumbnailResult;
 import dev.gpupool.job.ThumbnailWorkerHandler;
@@ -13,9 +13,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The {@code cpu} backend: each image whole in a worker JVM ({@link ThumbnailWorkerHandler}), so a
@@ -23,11 +20,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * JVM's heap limit.
  *
  * <p>Where worker JVMs cannot start (no class path can be built for them, as in a Spring Boot fat
- * jar; or the first worker exits before it is ready, as with a wrong class path), the engine does
- * not fail every image: it says why in one line on standard error and in {@link #describe()}, and
- * runs the images on {@code workers} threads in this process ({@code cpu-threads}), without the
- * crash isolation. The decision is made once, before the first image, by waiting for the first
- * worker to be ready (which the first image would wait for anyway).
+ * jar; or the first worker exits before it is ready, as with a wrong class path), {@link #start}
+ * does not fail every image: it says why in one line on standard error and hands back the pool's
+ * own threads ({@link ThreadsEngine}, {@code cpu-threads}), without the crash isolation. The
+ * decision is made once, before the first image, by waiting for the first worker to be ready
+ * (which the first image would wait for anyway).
  */
 public final class ProcessEngine implements ThumbnailEngine {
     /**
@@ -38,51 +35,32 @@ public final class ProcessEngine implements ThumbnailEngine {
      */
     public static final int CPU_THREADS_PER_PROCESS = 4;
 
-    private final int workers;
-    private final ProcessPool processes;    // null when worker processes cannot start here
-    private final String fallbackReason;    // why they cannot, or null
-    private final ExecutorService threads;  // the fallback's threads, or null
+    private final ProcessPool processes;
 
-    ProcessEngine(int workers) {
-        this(workers, null);
+    private ProcessEngine(ProcessPool processes) {
+        this.processes = processes;
     }
 
-    /** {@code classPath}: the workers' class path, or null to find it (see {@link ProcessPool.Options#classPath}). */
-    ProcessEngine(int workers, List<Path> classPath) {
-        this.workers = workers;
-        ProcessPool pool = null;
-        String why = null;
+    /**
+     * The {@code cpu} engine for {@code pool}: worker processes on {@code classPath} (null: found, see
+     * {@link ProcessPool.Options#classPath}), once the first one is ready; where none can start, the
+     * pool's own threads ({@link ThreadsEngine}) and the reason, said once on standard error.
+     */
+    static CpuRuntime.Made start(Pool pool, List<Path> classPath) {
+        ProcessPool processes = null;
         try {
-            pool = ProcessPool.start(options(workers).classPath(classPath));
-            pool.awaitStarted();
+            processes = ProcessPool.start(options(pool.workers()).classPath(classPath));
+            processes.awaitStarted();
         } catch (WorkerStartException e) {
             if (e.noWorkerStarted()) {
-                why = e.getMessage();
-            } // else the handler itself cannot start: every image fails with that reason, as it would here
+                if (processes != null) processes.closeNow();
+                System.err.println("gpupool: " + e.getMessage() + "; running on " + CpuThreadsProvider.describe(pool.workers()) + " instead");
+                return new CpuRuntime.Made(new ThreadsEngine(pool), e.getMessage());
+            } // else the handler itself cannot start: every image fails with that reason, as it would on threads
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the pool goes on starting; images wait for it
         }
-        if (why != null && pool != null) {
-            pool.closeNow();
-            pool = null;
-        }
-        this.processes = pool;
-        this.fallbackReason = why;
-        if (why != null) {
-            AtomicInteger n = new AtomicInteger();
-            this.threads = Executors.newFixedThreadPool(workers, r -> {
-                Thread t = new Thread(r, "gpupool-cpu-fallback-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
-            System.err.println("gpupool: " + why + "; running on " + threadsText(workers) + " in this process instead");
-        } else {
-            this.threads = null;
-        }
-    }
-
-    private static String threadsText(int workers) {
-        return workers + (workers == 1 ? " thread" : " threads");
+        return new CpuRuntime.Made(new ProcessEngine(processes), null);
     }
 
     private static ProcessPool.Options options(int workers) {
@@ -108,17 +86,6 @@ public final class ProcessEngine implements ThumbnailEngine {
 
     @Override
     public CompletableFuture<Done> submit(ThumbnailRequest request) {
-        if (threads != null) {
-            CompletableFuture<Done> done = new CompletableFuture<>();
-            threads.execute(() -> {
-                try {
-                    done.complete(new Done(ThumbnailJob.run(request), Backend.CPU_THREADS));
-                } catch (Throwable e) { // as on ThreadsEngine: the image's own failure, reported as such
-                    done.completeExceptionally(e);
-                }
-            });
-            return done;
-        }
         return processes.submit(request.toBytes()).thenApply(bytes -> {
             try {
                 return new Done(ThumbnailResult.fromBytes(bytes), Backend.CPU);
@@ -128,20 +95,13 @@ public final class ProcessEngine implements ThumbnailEngine {
         });
     }
 
-    /** Why worker processes cannot start here ("worker processes cannot start here: ..."), or null when they run. */
-    public String fallbackReason() {
-        return fallbackReason;
-    }
-
-    /** "1 worker process, 2 threads", or "2 threads in this process (worker processes cannot start here: ...)". */
+    /** "1 worker process, 2 threads". */
     public String describe() {
-        if (fallbackReason != null) return threadsText(workers) + " in this process (" + fallbackReason + ")";
         return processes.describe();
     }
 
     @Override
     public void close() {
-        if (processes != null) processes.close();
-        if (threads != null) threads.shutdown();
+        processes.close();
     }
 }
