@@ -36,7 +36,11 @@ public final class OpenClProbe implements BackendProbe {
 
     @Override
     public ProbeReport probe(int deviceIndex) {
-        Scan scan = scan();
+        return report(scan(), deviceIndex);
+    }
+
+    /** What {@code scan} says of device {@code deviceIndex}: usable, or why not. */
+    ProbeReport report(Scan scan, int deviceIndex) {
         if (scan.failure() != null) return ProbeReport.unavailable(Backend.OPENCL, scan.failure(), scan.details());
         List<OpenClDevice> usable = scan.usable();
         if (usable.isEmpty()) {

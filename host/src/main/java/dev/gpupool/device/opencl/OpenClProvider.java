@@ -33,9 +33,11 @@ public final class OpenClProvider implements BackendProvider {
     @Override
     public ProbeResult open(ProbeOptions o) {
         if (!onClassPath("org.jocl.CL")) return ProbeResult.unusable(ProbeReport.unavailable(Backend.OPENCL, NO_JOCL, List.of()));
-        ProbeReport listed = new OpenClProbe(o.explicit()).probe(o.deviceIndex());
+        OpenClProbe probe = new OpenClProbe(o.explicit());
+        OpenClProbe.Scan scan = probe.scan();
+        ProbeReport listed = probe.report(scan, o.deviceIndex());
         if (!listed.usable()) return ProbeResult.unusable(listed);
-        OpenClDevice d = new OpenClProbe(o.explicit()).scan().usable().get(o.deviceIndex());
+        OpenClDevice d = scan.usable().get(o.deviceIndex());
         List<String> details = new ArrayList<>(listed.details());
         try {
             OpenClSession session = OpenClSession.open(d, ProgramCache.defaultDir());
