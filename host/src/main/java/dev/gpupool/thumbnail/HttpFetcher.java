@@ -36,8 +36,11 @@ final class HttpFetcher {
         this.tries = tries;
     }
 
+    /** The largest body fetched by default: 256 MiB. */
+    static final long DEFAULT_MAX_BYTES = 256L << 20;
+
     static HttpFetcher defaults() {
-        return new HttpFetcher(Duration.ofSeconds(10), Duration.ofSeconds(30), 256L << 20, 3);
+        return new HttpFetcher(Duration.ofSeconds(10), Duration.ofSeconds(30), DEFAULT_MAX_BYTES, 3);
     }
 
     /** The body of a 200 response; an IOException with a one-line reason otherwise. */

@@ -32,8 +32,8 @@ public final class InputScanner {
     static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "jpe", "jfif", "png", "gif", "bmp", "dib",
             "webp", "tif", "tiff");
 
-    /** The most read from standard input for the INPUT {@code -}: 256 MiB, as for a URL's body. */
-    static final long MAX_STDIN_BYTES = 256L << 20;
+    /** The most read from standard input for the INPUT {@code -}: as much as a URL's body. */
+    static final long MAX_STDIN_BYTES = HttpFetcher.DEFAULT_MAX_BYTES;
 
     private final Path outputDir;
     private final InputStream stdin;
