@@ -64,7 +64,9 @@ done
 
 # The kernel sources and PTX (112 kB): the fake driver's tests read them from gpupool.kernels.dir.
 cp -r kernels "$out/kernels"
-cp bench/gpu-check.sh "$out/"
+cp bench/gpu-check.sh bench/nvjpeg_probe.py bench/peers/torch_nvjpeg.py "$out/"
+# NVIDIA's libnvjpeg (CUDA 12, 6.7 MB, from Maven Central): GPU machines often lack the toolkit's copy.
+../shared/tools/fetch-libnvjpeg.sh "$out/lib" || echo "note: no libnvjpeg packed (../shared/tools/fetch-libnvjpeg.sh failed)"
 # Compiled here: the runtime has no jdk.compiler, so no single-file source launch there.
 "$jdk/bin/javac" --release 25 -d "$out" bench/PixelDiff.java
 echo "packed $out: $(du -sh "$out" | cut -f1) ($(find "$out/photos" -type f | wc -l) photos, $((used >> 20)) MiB of them)"

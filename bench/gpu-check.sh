@@ -4,7 +4,8 @@
 #   bash .devbundle/gpu-check.sh        or        bash bench/gpu-check.sh .devbundle
 # Sections (each bounded by `timeout`, all together by GPUPOOL_CHECK_BUDGET seconds, default 280):
 # nvidia-smi, gpupool devices, the tests tagged cuda, selftest --backend cuda, thumbnails on cuda vs
-# cpu-threads (bytes and pixels), bench cpu,cuda[,opencl], compute-sanitizer memcheck. A failing
+# cpu-threads (bytes and pixels), an nvJPEG probe and PyTorch's nvJPEG peer (when python3 has torch),
+# bench cpu,cuda[,opencl], compute-sanitizer memcheck. A failing
 # section never stops the others; the last line counts them. Without a GPU, against the fake driver:
 #   GPUPOOL_CHECK_LIBCUDA=/tmp/fakecuda/libcuda.so.1 bash bench/gpu-check.sh .devbundle
 set -uo pipefail
@@ -92,10 +93,24 @@ s_thumbnails() {
 }
 s_bench() {
   local backends=cpu,cuda
-  if ldconfig -p 2>/dev/null | grep -q 'libnvidia-opencl\.so\.1 '; then backends+=,opencl
-  else echo "(no opencl: ldconfig finds no libnvidia-opencl.so.1)"; fi
+  # gpupool devices found it usable (ldconfig may not list NVIDIA's OpenCL library where the driver is mounted)
+  if grep -q '^opencl: usable' "$work/out/devices.txt" 2>/dev/null; then backends+=,opencl
+  else echo "(no opencl: gpupool devices did not find it usable)"; fi
   gp bench "$b/photos" --backend "$backends" --rounds 3 --no-peer -o "$work/out/bench" | tee "$work/out/bench.txt" \
     && ! grep -q 'left out' "$work/out/bench.txt"   # a backend the bench could not use fails the section
+}
+# Planning for the GPU codec (no gpupool code): what libnvjpeg there is and what its backends decode how
+# fast, then PyTorch's nvJPEG pipeline, the GPU peer, on the same photos. They need python3 with torch.
+py_torch() { command -v python3 >/dev/null && python3 -c 'import torch, torchvision' 2>/dev/null; }
+s_nvjpeg() {
+  py_torch || { skip="no python3 with torch and torchvision"; return 0; }
+  command -v nvidia-smi >/dev/null && nvidia-smi -q | grep -i -E -A2 'jpg|jpeg|decoder' | head -20
+  PYTHONUNBUFFERED=1 t python3 "$b/nvjpeg_probe.py" "$b/photos" "$b"/lib/libnvjpeg.so.*
+}
+s_torch_peer() {
+  py_torch || { skip="no python3 with torch and torchvision"; return 0; }
+  PYTHONUNBUFFERED=1 t python3 "$b/torch_nvjpeg.py" "$b/photos" "$work/out/torch" 256 5 | tee "$work/out/torch.txt"
+  notes+=("$(grep -h 'median' "$work/out/torch.txt")")
 }
 s_sanitizer() {
   local cs; cs=$(command -v compute-sanitizer || find /usr/local/cuda*/bin -name compute-sanitizer 2>/dev/null | head -1)
@@ -109,6 +124,8 @@ section "gpupool devices" 40 s_devices
 section "tests tagged cuda (JUnit, -Dgpupool.requireGpu=true)" 90 s_tests
 section "selftest --backend cuda" 40 s_selftest
 section "thumbnails: cuda vs cpu-threads" 60 s_thumbnails
+section "nvJPEG probe (libraries, backends, batched decode speed)" 45 s_nvjpeg
+section "peer: torchvision nvJPEG decode, resize, encode" 45 s_torch_peer
 section "bench on real photos" 60 s_bench
 section "compute-sanitizer memcheck" 90 s_sanitizer
 
