@@ -47,12 +47,16 @@ public final class BatchLayout {
 
         static Need of(ResizeRequest r, boolean sharesSource) {
             PixelBuffer s = r.src();
-            ResampleWeights x = r.x(), y = r.y();
-            long ch = s.channels();
+            return of(s.width(), s.height(), s.channels(), r.x(), r.y(), sharesSource);
+        }
+
+        /** The need of a {@code width x height x channels} source resized by {@code x} and {@code y}. */
+        public static Need of(int width, int height, int channels, ResampleWeights x, ResampleWeights y, boolean sharesSource) {
+            long ch = channels;
             long outW = x.outSize(), outH = y.outSize();
-            return new Need((long) s.width() * s.height() * ch, (long) s.height() * outW * ch * 4, outW * outH * ch,
+            return new Need((long) width * height * ch, (long) height * outW * ch * 4, outW * outH * ch,
                     4L * (DESC + outW + outH), 4L * (outW * x.taps() + outH * y.taps()),
-                    (long) s.height() * outW, outW * outH, sharesSource);
+                    (long) height * outW, outW * outH, sharesSource);
         }
 
         /** Source bytes this request adds to a chunk that starts at {@code from} (0 when it shares the previous request's). */
@@ -185,33 +189,81 @@ public final class BatchLayout {
     }
 
     /**
+     * A source already in device memory (decoded there): where it starts in the chunk's source buffer,
+     * its shape, and the weights of each axis.
+     */
+    public record Resident(long srcOffset, int width, int height, int channels, ResampleWeights x, ResampleWeights y) {
+        public Resident {
+            if (x.inSize() != width || y.inSize() != height) {
+                throw new IllegalArgumentException("weights for " + x.inSize() + "x" + y.inSize() + " applied to " + width + "x" + height);
+            }
+        }
+
+        public Need need() {
+            return Need.of(width, height, channels, x, y, false);
+        }
+    }
+
+    /**
      * Writes requests {@code from..to} into the host staging buffers (native byte order, absolute
      * puts from index 0): pixels into {@code src}, descriptors and first tables into {@code meta},
      * weights into {@code wts}. The buffers must hold {@link Sizes#of} bytes.
      */
     public static Packed pack(List<ResizeRequest> batch, Need[] needs, int from, int to, ByteBuffer src, ByteBuffer metaBytes, ByteBuffer wtsBytes) {
-        Sizes sizes = Sizes.of(needs, from, to);
+        checkInts(Sizes.of(needs, from, to), from, to);
+        Resident[] rs = new Resident[to - from];
+        long srcOff = 0, lastSrcOff = 0;
+        for (int i = from; i < to; i++) {
+            ResizeRequest r = batch.get(i);
+            PixelBuffer p = r.src();
+            boolean shared = needs[i].srcIn(from, i) == 0 && needs[i].src > 0;
+            if (!shared) { // one image at several sizes: its pixels go up once per chunk
+                src.put((int) srcOff, p.data());
+                lastSrcOff = srcOff;
+                srcOff += p.data().length;
+            }
+            rs[i - from] = new Resident(lastSrcOff, p.width(), p.height(), p.channels(), r.x(), r.y());
+        }
+        return describe(rs, needs, from, metaBytes, wtsBytes);
+    }
+
+    /**
+     * Writes the descriptors and weights of {@code sources} (already on the device, at their offsets in
+     * the source buffer) into the host staging buffers; {@code needs[i]} belongs to {@code sources[i]}.
+     */
+    public static Packed packResident(Resident[] sources, Need[] needs, ByteBuffer metaBytes, ByteBuffer wtsBytes) {
+        Sizes sizes = Sizes.of(needs, 0, needs.length);
+        long srcEnd = 0;
+        for (Resident r : sources) srcEnd = Math.max(srcEnd, r.srcOffset() + (long) r.width() * r.height() * r.channels());
+        checkInts(new Sizes(srcEnd, sizes.mid(), sizes.dst(), sizes.meta(), sizes.wts(), sizes.hItems(), sizes.vItems()), 0, needs.length);
+        return describe(sources, needs, 0, metaBytes, wtsBytes);
+    }
+
+    private static void checkInts(Sizes sizes, int from, int to) {
         if (sizes.src > INT_LIMIT || sizes.mid > INT_LIMIT || sizes.dst > INT_LIMIT || sizes.meta > INT_LIMIT
                 || sizes.wts > INT_LIMIT || sizes.hItems > Integer.MAX_VALUE || sizes.vItems > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("chunk " + from + ".." + to + " exceeds the kernels' int offsets: " + sizes);
         }
+    }
+
+    /** Descriptors, first tables and weights of {@code rs} (requests {@code from..}, their sources placed). */
+    private static Packed describe(Resident[] rs, Need[] needs, int from, ByteBuffer metaBytes, ByteBuffer wtsBytes) {
         IntBuffer meta = metaBytes.asIntBuffer();
         FloatBuffer wts = wtsBytes.asFloatBuffer();
-        int nimg = to - from;
+        int nimg = rs.length;
         int metaPos = nimg * DESC, wtsPos = 0;
-        int srcOff = 0, midOff = 0, dstOff = 0, hStart = 0, vStart = 0, lastSrcOff = 0;
+        int midOff = 0, dstOff = 0, hStart = 0, vStart = 0;
         int[] dstOffsets = new int[nimg];
         int[][] shapes = new int[nimg][];
         int[] desc = new int[DESC];
-        for (int i = from; i < to; i++) {
-            ResizeRequest r = batch.get(i);
-            PixelBuffer p = r.src();
+        for (int k = 0; k < nimg; k++) {
+            Resident r = rs[k];
+            Need need = needs[from + k];
             ResampleWeights x = r.x(), y = r.y();
-            int ch = p.channels(), outW = x.outSize(), outH = y.outSize();
-            boolean shared = needs[i].srcIn(from, i) == 0 && needs[i].src > 0;
-            desc[D_SRC] = shared ? lastSrcOff : srcOff;
-            desc[D_INW] = p.width();
-            desc[D_INH] = p.height();
+            int ch = r.channels(), outW = x.outSize(), outH = y.outSize();
+            desc[D_SRC] = (int) r.srcOffset();
+            desc[D_INW] = r.width();
+            desc[D_INH] = r.height();
             desc[D_CH] = ch;
             desc[D_OUTW] = outW;
             desc[D_OUTH] = outH;
@@ -225,25 +277,20 @@ public final class BatchLayout {
             desc[D_YTAPS] = y.taps();
             desc[D_HSTART] = hStart;
             desc[D_VSTART] = vStart;
-            meta.put((i - from) * DESC, desc);
+            meta.put(k * DESC, desc);
             meta.put(metaPos, x.firstTable());
             meta.put(metaPos + outW, y.firstTable());
             metaPos += outW + outH;
             wts.put(wtsPos, x.weightTable());
             wts.put(wtsPos + outW * x.taps(), y.weightTable());
             wtsPos += outW * x.taps() + outH * y.taps();
-            if (!shared) { // one image at several sizes: its pixels go up once per chunk
-                src.put(srcOff, p.data());
-                lastSrcOff = srcOff;
-                srcOff += p.data().length;
-            }
-            dstOffsets[i - from] = dstOff;
-            shapes[i - from] = new int[]{outW, outH, ch};
-            midOff += (int) (needs[i].mid / 4);
-            dstOff += (int) needs[i].dst;
-            hStart += (int) needs[i].hItems;
-            vStart += (int) needs[i].vItems;
+            dstOffsets[k] = dstOff;
+            shapes[k] = new int[]{outW, outH, ch};
+            midOff += (int) (need.mid / 4);
+            dstOff += (int) need.dst;
+            hStart += (int) need.hItems;
+            vStart += (int) need.vItems;
         }
-        return new Packed(from, to, hStart, vStart, dstOffsets, shapes);
+        return new Packed(from, from + nimg, hStart, vStart, dstOffsets, shapes);
     }
 }
