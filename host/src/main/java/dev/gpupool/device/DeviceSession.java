@@ -20,6 +20,19 @@ public interface DeviceSession extends AutoCloseable {
     KernelRunner kernels();
 
     /**
+     * The device's JPEG codec, or null when this device (or its libraries) cannot decode JPEGs; then
+     * {@link #jpegStatus()} says why. Made on first use.
+     */
+    default DeviceJpeg jpeg() throws DeviceException {
+        return null;
+    }
+
+    /** One line for {@code gpupool devices}: the JPEG codec in use (library, version, decoder), or why there is none. */
+    default String jpegStatus() {
+        return "JPEG decoding on the device: off (this backend has no device JPEG decoder; images are decoded on CPU threads)";
+    }
+
+    /**
      * What {@code gpupool selftest} prints about the device beyond the resize: measured limits such as
      * copy bandwidth ("limits: pinned host->device 24.1 GB/s, ..."). Measures; may take a second.
      */

@@ -253,7 +253,7 @@ public final class CudaResizer implements DeviceResizer {
         s.pending = p;
     }
 
-    private static void launch(CUfunction f, String name, CUstream q, CUdeviceptr a, CUdeviceptr b, CUdeviceptr meta,
+    static void launch(CUfunction f, String name, CUstream q, CUdeviceptr a, CUdeviceptr b, CUdeviceptr meta,
                                CUdeviceptr wts, int nimg, int total) {
         LaunchGeometry g = LaunchGeometry.of(total);
         // cuLaunchKernel copies the argument values at the call, so these arrays may die right after.

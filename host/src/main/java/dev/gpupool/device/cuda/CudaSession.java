@@ -57,6 +57,8 @@ public final class CudaSession implements DeviceSession {
     private final Map<String, CUmodule> modules = new HashMap<>();
     private CudaResizer resizer;
     private CudaKernelRunner kernels; // guarded by this (made from any thread, used on the device thread)
+    private CudaJpeg jpeg;
+    private String jpegLine; // what jpegStatus() says: the codec in use, or why there is none (null: not looked yet)
 
     private CudaSession(CudaDevice device) {
         this.device = device;
@@ -254,6 +256,54 @@ public final class CudaSession implements DeviceSession {
         });
     }
 
+    /**
+     * The session's JPEG codec (nvJPEG's hardware decoder, the resize kernels, nvJPEG's encoder), or
+     * null when nvJPEG is missing, turned off ({@code GPUPOOL_GPU_DECODE=off}), or the GPU has no
+     * hardware JPEG decoder; {@link #jpegStatus()} then says which. Opened on first use.
+     */
+    @Override
+    public CudaJpeg jpeg() throws DeviceException {
+        return call("opening the JPEG codec", () -> {
+            if (jpegLine == null) jpegLine = openJpeg();
+            return jpeg;
+        });
+    }
+
+    /** Device thread: opens the codec when it can; returns the status line either way. */
+    private String openJpeg() {
+        String setting = System.getProperty("gpupool.gpuDecode", System.getenv().getOrDefault("GPUPOOL_GPU_DECODE", "auto"));
+        if (setting.equalsIgnoreCase("off")) return "off (turned off by GPUPOOL_GPU_DECODE=off; images are decoded on CPU threads)";
+        dev.gpupool.device.nvjpeg.Nvjpeg.Found found = dev.gpupool.device.nvjpeg.Nvjpeg.find();
+        if (found.library() == null) return "off (" + found.whyNot() + "; images are decoded on CPU threads)";
+        var nv = found.library();
+        String lib = "nvJPEG " + nv.version() + " (" + nv.path() + ")";
+        long[] free = new long[1], total = new long[1];
+        check(JCudaDriver.cuMemGetInfo(free, total), "cuMemGetInfo");
+        try {
+            jpeg = new CudaJpeg(this, nv, free[0]);
+        } catch (dev.gpupool.device.nvjpeg.NvjpegException e) {
+            if (e.status() == dev.gpupool.device.nvjpeg.NvjpegException.ARCH_MISMATCH) {
+                return "off (" + lib + " is there, but " + device.name() + " has no hardware JPEG decoder (A100, A30, H100, H200"
+                        + " and later data-centre GPUs have one); nvJPEG's CUDA decoder, measured slower than decoding on CPU"
+                        + " threads shrunk on load, is not used)";
+            }
+            return "off (" + lib + " failed to open: " + e.getMessage() + ")";
+        }
+        int[] hw = jpeg.hardwareInfo();
+        return lib + ", hardware decoder" + (hw == null ? "" : " (" + hw[0] + " engines x " + hw[1] + " cores)")
+                + ", resize and JPEG encoding on the GPU";
+    }
+
+    @Override
+    public String jpegStatus() {
+        try {
+            jpeg();
+        } catch (DeviceException e) {
+            return "JPEG decoding on the GPU: off (" + e.getMessage() + ")";
+        }
+        return "JPEG decoding on the GPU: " + jpegLine;
+    }
+
     @Override
     public synchronized KernelRunner kernels() {
         if (kernels == null) kernels = new CudaKernelRunner(this);
@@ -283,6 +333,7 @@ public final class CudaSession implements DeviceSession {
         thread.close(() -> {
             try {
                 if (context != null) JCudaDriver.cuCtxSetCurrent(context);
+                if (jpeg != null) jpeg.release();
                 if (resizer != null) resizer.release();
                 memory.freeAll();
             } catch (Throwable ignored) {
