@@ -43,6 +43,15 @@ public record ImageMetadata(byte[] exif, byte[] xmp, byte[] iptc, byte[] icc) {
      * by {@link ExifRewriter#upright} ({@code resetOrientation}: the pixels were turned upright, so the
      * orientation becomes 1). Malformed blocks are dropped with a line in {@code warnings}; never throws.
      */
+    /**
+     * The EXIF, XMP and IPTC of a JPEG that a device decoded (the CPU decode path reads them itself), with
+     * the orientation reset to 1 when {@code resetOrientation}; what does not hold together is dropped with
+     * a line in {@code warnings}.
+     */
+    public static ImageMetadata readJpeg(byte[] jpeg, boolean resetOrientation, List<String> warnings) {
+        return read(jpeg, "jpeg", resetOrientation, warnings);
+    }
+
     static ImageMetadata read(byte[] b, String format, boolean resetOrientation, List<String> warnings) {
         byte[][] blocks;
         try {
