@@ -365,6 +365,30 @@ public final class Codecs {
     }
 
     /**
+     * The decoder {@link #decode} uses for {@code format} (detected from the content: {@code jpeg}, {@code png}, ...), as the report's
+     * {@code ran} says: {@code libjpeg-turbo} for JPEG when libturbojpeg is in use, otherwise
+     * {@code imageio}. A JPEG flavour libjpeg-turbo cannot read (lossless, 12-bit) still goes to ImageIO,
+     * which only decoding it tells.
+     */
+    public static String decoderName(String format) {
+        return "jpeg".equals(format) && TurboJpeg.INSTANCE.available ? "libjpeg-turbo" : "imageio";
+    }
+
+    /**
+     * The encoder {@link #encode} uses for {@code format}, as the report's {@code ran} says:
+     * {@code libjpeg-turbo} for JPEG ({@code imageio} when libturbojpeg is missing), {@code imageio}
+     * for PNG, {@code libwebp} for WebP, {@code libavif} for AVIF.
+     */
+    public static String encoderName(OutputFormat format) {
+        return switch (format) {
+            case JPEG -> TurboJpeg.INSTANCE.available ? "libjpeg-turbo" : "imageio";
+            case PNG -> "imageio";
+            case WEBP -> "libwebp";
+            case AVIF -> "libavif";
+        };
+    }
+
+    /**
      * One line per codec saying what is in use and why, e.g.
      * {@code jpeg: libjpeg-turbo 2.1.5 via FFM (libturbojpeg.so.0, shrink-on-load)}.
      */

@@ -23,36 +23,43 @@ public record JpegHeader(int sof, int precision, int width, int height, int comp
                          int orientation, boolean hasIcc, boolean adobe, int adobeTransform) {
     public static final int SOF_BASELINE = 0xC0, SOF_EXTENDED = 0xC1, SOF_PROGRESSIVE = 0xC2;
 
-    /** The header of {@code b}, or null when it is not a JPEG or its markers do not hold together up to the first scan. */
+    /**
+     * The header of {@code b}, or null when it is not a JPEG or its markers do not hold together up to
+     * the frame header. Markers after the frame header, up to the first scan, are still read for an
+     * Adobe APP14 (libjpeg honours one anywhere before the scan).
+     */
     public static JpegHeader parse(byte[] b) {
         if (b == null || b.length < 4 || (b[0] & 0xFF) != 0xFF || (b[1] & 0xFF) != 0xD8) return null;
-        Metadata meta = Metadata.jpeg(b);
         int adobeTransform = -1;
+        int[] frame = null; // sof, precision, width, height
+        int[] sampling = null;
         int p = 2;
         while (p + 4 <= b.length) {
-            if ((b[p] & 0xFF) != 0xFF) return null;
+            if ((b[p] & 0xFF) != 0xFF) break;
             int m = b[p + 1] & 0xFF;
             if (m == 0xFF) { p++; continue; }
             if (m == 0xD8 || (m >= 0xD0 && m <= 0xD7) || m == 0x01) { p += 2; continue; }
-            if (m == 0xDA || m == 0xD9) return null; // a scan before any frame header
+            if (m == 0xDA || m == 0xD9) break; // the first scan (before any frame header: null)
             int len = Metadata.u16be(b, p + 2);
             int start = p + 4, end = p + 2 + len;
-            if (len < 2 || end > b.length) return null;
-            if (m == 0xEE && Metadata.startsWith(b, start, end, "Adobe") && end - start >= 12) adobeTransform = b[start + 11] & 0xFF;
-            if (isSof(m)) {
+            if (len < 2 || end > b.length) break;
+            if (m == 0xEE && Metadata.startsWith(b, start, end, "Adobe") && end - start >= 12) {
+                adobeTransform = b[start + 11] & 0xFF; // the last one counts, as in libjpeg
+            }
+            if (isSof(m) && frame == null) {
                 if (len < 8) return null;
-                int precision = b[start] & 0xFF;
-                int height = Metadata.u16be(b, start + 1), width = Metadata.u16be(b, start + 3);
                 int n = b[start + 5] & 0xFF;
                 if (n < 1 || n > 4 || len < 8 + 3 * n) return null;
-                int[] sampling = new int[n];
+                frame = new int[]{m, b[start] & 0xFF, Metadata.u16be(b, start + 3), Metadata.u16be(b, start + 1)};
+                sampling = new int[n];
                 for (int c = 0; c < n; c++) sampling[c] = b[start + 6 + 3 * c + 1] & 0xFF;
-                return new JpegHeader(m, precision, width, height, n, sampling, meta.orientation(), meta.icc() != null,
-                        meta.adobe(), adobeTransform);
             }
             p = end;
         }
-        return null;
+        if (frame == null) return null;
+        Metadata meta = Metadata.jpeg(b);
+        return new JpegHeader(frame[0], frame[1], frame[2], frame[3], sampling.length, sampling, meta.orientation(),
+                meta.icc() != null, meta.adobe(), adobeTransform);
     }
 
     /** SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC). */

@@ -214,7 +214,10 @@ final class ThumbnailsCommand implements Callable<Integer> {
     /** The report with every planned output named {@code output} ({@code -}: standard output, not the temporary it went through). */
     private static BatchReport outputsAre(BatchReport r, String output) {
         List<BatchReport.Item> items = r.items().stream().map(i -> i.output() == null ? i
-                : new BatchReport.Item(i.input(), output, i.status(), i.error(), i.backend(), i.width(), i.height(), i.millis(), i.warnings())).toList();
+                : new BatchReport.Item(i.input(), output, i.status(), i.error(), i.backend(), i.width(), i.height(), i.millis(), i.warnings(),
+                        i.format(), i.inputWidth(), i.inputHeight(),
+                        i.outputs().stream().map(o -> new BatchReport.Output(output, o.size(), o.width(), o.height(), o.bytes())).toList(),
+                        i.ran())).toList();
         return new BatchReport(r.backend(), r.device(), r.ok(), r.failed(), r.skipped(), r.seconds(), r.stages(), items);
     }
 

@@ -1,6 +1,7 @@
 package dev.gpupool.thumbnail;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,8 +31,11 @@ import java.util.Locale;
  * @param items   one per input, in input order
  * @param schema  the version of this report's layout: {@link #SCHEMA} for reports made by this build
  *                (2: items list every output, with the input's format and size); a report read from a
- *                file written before versions were numbered says 1
+ *                file written before versions were numbered says 1. Fields that may be absent (an
+ *                item's {@code ran}) are added without a new number: a reader tests for the key, and
+ *                reading ignores keys it does not know
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({"schema", "backend", "device", "ok", "failed", "skipped", "seconds", "stages", "items"})
 public record BatchReport(String backend, String device, int ok, int failed, int skipped, double seconds,
                           Map<String, Double> stages, List<Item> items, int schema) {
@@ -74,8 +78,22 @@ public record BatchReport(String backend, String device, int ok, int failed, int
      * @param height its height in pixels
      * @param bytes  its length in bytes
      */
+    @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonPropertyOrder({"path", "size", "width", "height", "bytes"})
     public record Output(String path, String size, int width, int height, long bytes) {
+    }
+
+    /**
+     * Where one item's stages ran: the decoder, the backend or device that resized, the (first)
+     * output's encoder.
+     *
+     * @param decode {@code libjpeg-turbo}, {@code imageio}, {@code nvjpeg-hardware}, {@code nvjpeg-cuda}
+     * @param resize the backend or device that resized ({@code cpu}, {@code cpu-threads}, {@code cuda}, {@code opencl})
+     * @param encode {@code libjpeg-turbo}, {@code imageio}, {@code libwebp}, {@code libavif}, {@code nvjpeg-cuda}
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonPropertyOrder({"decode", "resize", "encode"})
+    public record Ran(String decode, String resize, String encode) {
     }
 
     /**
@@ -97,13 +115,17 @@ public record BatchReport(String backend, String device, int ok, int failed, int
      * @param inputHeight the input's full height, upright; 0 unless the item is ok
      * @param outputs     every output written, one per size in the order of the sizes; empty unless the item
      *                    is ok (a skipped item's outputs are those of an earlier run, not read again)
+     * @param ran         where each stage ran ({@code {"decode": "libjpeg-turbo", "resize": "cpu-threads",
+     *                    "encode": "libjpeg-turbo"}}); null (omitted from JSON) unless the item is ok
      */
+    @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonPropertyOrder({"input", "output", "status", "error", "backend", "width", "height", "millis",
-            "format", "inputWidth", "inputHeight", "outputs", "warnings"})
+            "format", "inputWidth", "inputHeight", "outputs", "ran", "warnings"})
     public record Item(String input, String output, Status status, String error, String backend,
                        int width, int height, double millis,
                        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> warnings,
-                       String format, int inputWidth, int inputHeight, List<Output> outputs) {
+                       String format, int inputWidth, int inputHeight, List<Output> outputs,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) Ran ran) {
         public Item {
             warnings = warnings == null ? List.of() : List.copyOf(warnings);
             outputs = outputs == null ? List.of() : List.copyOf(outputs);
@@ -112,7 +134,15 @@ public record BatchReport(String backend, String device, int ok, int failed, int
         /** An item that says nothing of its input and lists no outputs (the first one's size aside). */
         public Item(String input, String output, Status status, String error, String backend,
                     int width, int height, double millis, List<String> warnings) {
-            this(input, output, status, error, backend, width, height, millis, warnings, null, 0, 0, List.of());
+            this(input, output, status, error, backend, width, height, millis, warnings, null, 0, 0, List.of(), null);
+        }
+
+        /** An item that does not say where its stages ran. */
+        public Item(String input, String output, Status status, String error, String backend,
+                    int width, int height, double millis, List<String> warnings,
+                    String format, int inputWidth, int inputHeight, List<Output> outputs) {
+            this(input, output, status, error, backend, width, height, millis, warnings, format, inputWidth, inputHeight,
+                    outputs, null);
         }
 
         @JsonIgnore

@@ -1,6 +1,9 @@
 package dev.gpupool.thumbnail;
 
 import dev.gpupool.backend.ThumbnailEngine;
+import dev.gpupool.codec.Codecs;
+import dev.gpupool.codec.OutputFormat;
+import dev.gpupool.job.ThumbnailJob;
 import dev.gpupool.Backend;
 import dev.gpupool.job.AtomicFiles;
 import dev.gpupool.job.StageSpan;
@@ -8,6 +11,7 @@ import dev.gpupool.job.ThumbnailRequest;
 import dev.gpupool.job.ThumbnailResult;
 import dev.gpupool.job.ThumbnailSpec;
 import dev.gpupool.thumbnail.BatchReport.Item;
+import dev.gpupool.thumbnail.BatchReport.Ran;
 import dev.gpupool.thumbnail.BatchReport.Status;
 
 import java.io.IOException;
@@ -122,7 +126,7 @@ final class BatchRunner {
                     ThumbnailResult r = d.result();
                     finish.accept(new Item(in.given(), first, Status.OK, null, d.ranOn().cliName(),
                             r.width(), r.height(), millis, r.warnings(), r.inputFormat(), r.inputWidth(), r.inputHeight(),
-                            outputs(outputs, r)));
+                            outputs(outputs, r), ran(d, r, outputs.getFirst())));
                 }
             });
         }
@@ -138,6 +142,23 @@ final class BatchRunner {
         }
         return new BatchReport(backend.cliName(), device, ok, failed, skipped, Math.round(seconds * 1000) / 1000.0,
                 stages.busySeconds(), List.of(items));
+    }
+
+    /**
+     * Where {@code d}'s stages ran: the engine's word when it gives one; otherwise (the CPU engines) the
+     * CPU codec {@link Codecs} uses for the input's format and the first output's, and the backend it
+     * ran on as the resizer.
+     */
+    private Ran ran(ThumbnailEngine.Done d, ThumbnailResult r, Path firstOutput) {
+        ThumbnailEngine.Where w = d.where();
+        if (w != null) return new Ran(w.decode(), w.resize(), w.encode());
+        OutputFormat out;
+        try {
+            out = ThumbnailJob.formatOf(firstOutput); // what the CPU job encodes by
+        } catch (IllegalArgumentException e) {
+            out = spec.formatFor(r.inputFormat());
+        }
+        return new Ran(Codecs.decoderName(r.inputFormat()), d.ranOn().cliName(), Codecs.encoderName(out));
     }
 
     /** The report's list of what {@code r} wrote: its paths and sizes are the request's, in the same order. */

@@ -32,6 +32,11 @@ class ReportSchemaCliTest {
         assertEquals("jpeg", item.get("format").asText());
         assertEquals(1000, item.get("inputWidth").asInt());
         assertEquals(625, item.get("inputHeight").asInt());
+        JsonNode ran = item.get("ran");
+        assertNotNull(ran, "an ok item says where its stages ran: " + item);
+        assertEquals("cpu-threads", ran.get("resize").asText());
+        assertEquals(dev.gpupool.codec.Codecs.decoderName("jpeg"), ran.get("decode").asText());
+        assertEquals(dev.gpupool.codec.Codecs.encoderName(dev.gpupool.codec.OutputFormat.JPEG), ran.get("encode").asText());
         assertEquals(out.resolve("a_128.jpg").toAbsolutePath().toString(), item.get("output").asText());
         assertEquals(128, item.get("width").asInt());
         JsonNode outputs = item.get("outputs");

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Every output of every item is in the report (path, size, real dimensions and length), on the CPU backends. */
 class ReportOutputsTest {
@@ -61,6 +62,12 @@ class ReportOutputsTest {
         assertEquals(BatchReport.Status.FAILED, c.status());
         assertEquals(List.of(), c.outputs());
         assertNull(c.format());
+        assertNull(c.ran(), "a failed item says nowhere");
+
+        // where each stage ran: the input's decoder, this backend, the output's encoder
+        String jpeg = dev.gpupool.codec.Codecs.decoderName("jpeg");
+        assertEquals(new BatchReport.Ran(jpeg, backend.cliName(), dev.gpupool.codec.Codecs.encoderName(dev.gpupool.codec.OutputFormat.JPEG)), a.ran());
+        assertEquals(new BatchReport.Ran("imageio", backend.cliName(), a.ran().encode()), b.ran());
 
         // the JSON has it all, and reads back the same
         Path json = tmp.resolve("report-" + backend.cliName() + ".json");
@@ -68,6 +75,8 @@ class ReportOutputsTest {
         String text = Files.readString(json);
         assertTrue(text.contains("\"schema\" : 2"), text);
         assertTrue(text.contains("\"inputWidth\" : 800"), text);
+        assertTrue(text.contains("\"ran\" : {"), text);
+        assertEquals(2, text.split("\"ran\"", -1).length - 1, "only the ok items say where they ran: " + text);
         assertTrue(text.contains("b_512.jpg"), text);
         assertEquals(r, BatchReport.readJson(json));
 
@@ -78,6 +87,7 @@ class ReportOutputsTest {
         }
         assertEquals(2, again.skipped());
         assertEquals(List.of(), again.items().getFirst().outputs());
+        assertNull(again.items().getFirst().ran());
         assertEquals(a.output(), again.items().getFirst().output());
     }
 
@@ -116,5 +126,37 @@ class ReportOutputsTest {
         BatchReport.Item i = new BatchReport.Item("x", "y", BatchReport.Status.OK, null, "cpu", 1, 2, 3, List.of());
         assertEquals(List.of(), i.outputs());
         assertEquals(BatchReport.SCHEMA, new BatchReport("cpu", "d", 1, 0, 0, 1, null, List.of(i)).schema());
+    }
+
+    /** On a machine with libturbojpeg (as the tests require): a JPEG on cpu-threads is libjpeg-turbo end to end; a PNG output is ImageIO's. */
+    @Test
+    void ranNamesTurboForJpegAndImageIoForPng() throws IOException {
+        assumeTrue(dev.gpupool.codec.Codecs.describe().getFirst().startsWith("jpeg: libjpeg-turbo"), "libturbojpeg is not in use");
+        Path in = tmp.resolve("in");
+        TestImages.write(in.resolve("a.jpg"), 400, 300, "jpeg");
+        try (Pool pool = Pool.builder().backend(Backend.CPU_THREADS).workers(1).open()) {
+            BatchReport jpg = Thumbnailer.on(pool).size(128, 128).run(List.of(in), tmp.resolve("jpg"));
+            assertEquals(new BatchReport.Ran("libjpeg-turbo", "cpu-threads", "libjpeg-turbo"), jpg.items().getFirst().ran());
+            assertEquals("{\"decode\":\"libjpeg-turbo\",\"resize\":\"cpu-threads\",\"encode\":\"libjpeg-turbo\"}",
+                    new com.fasterxml.jackson.databind.ObjectMapper().readTree(jpg.toJson()).get("items").get(0).get("ran").toString());
+            BatchReport png = Thumbnailer.on(pool).size(128, 128).format("png").run(List.of(in), tmp.resolve("png"));
+            assertEquals(new BatchReport.Ran("libjpeg-turbo", "cpu-threads", "imageio"), png.items().getFirst().ran());
+        }
+    }
+
+    @Test
+    void ranIsLeftOutOfTheJsonWhenNullAndReadBack() throws IOException {
+        BatchReport.Item none = new BatchReport.Item("x", "y", BatchReport.Status.OK, null, "cpu", 1, 2, 3, List.of());
+        BatchReport.Item some = new BatchReport.Item("x", "y", BatchReport.Status.OK, null, "cuda", 1, 2, 3, List.of(),
+                "jpeg", 4, 5, List.of(), new BatchReport.Ran("nvjpeg-hardware", "cuda", "nvjpeg-cuda"));
+        assertNull(none.ran());
+        assertFalse(new BatchReport("cpu", "d", 1, 0, 0, 1, null, List.of(none)).toJson().contains("\"ran\""));
+        BatchReport r = new BatchReport("cuda", "d", 1, 0, 0, 1, null, List.of(some));
+        Path json = tmp.resolve("ran.json");
+        r.writeJson(json);
+        assertEquals(r, BatchReport.readJson(json));
+        // a reader ignores keys it does not know (a later addition)
+        Files.writeString(json, Files.readString(json).replace("\"ran\" :", "\"later\" : 1, \"ran\" :"));
+        assertEquals(r, BatchReport.readJson(json));
     }
 }
