@@ -39,6 +39,23 @@ final class DevicesCommand implements Callable<Integer> {
         out.println("auto: " + auto);
         out.println("codecs:");
         for (String line : Codecs.describe()) out.println("  " + line);
+        out.println("  " + gpuJpeg(all));
         return Main.OK;
+    }
+
+    /** The JPEG-on-the-GPU line: the CUDA session's own status, or why there is no GPU to decode on. */
+    static String gpuJpeg(List<ProbeReport> all) {
+        String prefix = "JPEG decoding on the GPU: ";
+        for (ProbeReport r : all) {
+            if (r.backend() != dev.gpupool.Backend.CUDA) continue;
+            for (String d : r.details()) {
+                int i = d.indexOf(prefix);
+                if (i >= 0) return "jpeg on the GPU: " + d.substring(i + prefix.length());
+            }
+            var nv = dev.gpupool.device.nvjpeg.Nvjpeg.find();
+            String lib = nv.library() != null ? "nvJPEG " + nv.library().version() + " found (" + nv.library().path() + ")" : nv.whyNot();
+            return "jpeg on the GPU: off (no usable CUDA device: " + r.reason() + "; " + lib + ")";
+        }
+        return "jpeg on the GPU: off (the CUDA backend was not probed)";
     }
 }

@@ -5,6 +5,7 @@ import dev.gpupool.Pool;
 import dev.gpupool.backend.ThumbnailEngine;
 import dev.gpupool.codec.Decoded;
 import dev.gpupool.device.DeviceException;
+import dev.gpupool.device.DeviceJpeg;
 import dev.gpupool.device.DeviceResizer;
 import dev.gpupool.device.ResizeRequest;
 import dev.gpupool.image.PixelBuffer;
@@ -15,6 +16,7 @@ import dev.gpupool.job.ThumbnailRequest;
 import dev.gpupool.job.StageSpan;
 import dev.gpupool.job.ThumbnailResult;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -23,13 +25,16 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A device backend's engine: read and decode on the pool's CPU threads, resize on the device in
- * batches, encode and write on the CPU threads again. One batcher thread is the device's only
- * caller; it takes what is decoded, waits a moment for more, and sends up to {@link #MAX_IMAGES}
- * images (or {@link #MAX_SOURCE_PIXELS}) in one call, so transfers and kernels of many images share
- * one submission. An image the device cannot take is resized on the CPU instead, and after
- * {@link #MAX_DEVICE_FAILURES} device failures everything goes to the CPU; each item's report says
- * where it really ran.
+ * A device backend's engine, with two lanes. The CPU-decode lane: read and decode on the pool's CPU
+ * threads, resize on the device in batches, encode and write on the CPU threads again. The JPEG lane,
+ * where the device has a JPEG codec ({@link DeviceJpeg}, nvJPEG's hardware decoder on CUDA): read on
+ * a CPU thread, then decode, resize, orient and encode on the device, and write the bytes that come
+ * back; {@link JpegLane} says which images it takes. One batcher thread is the device's only caller;
+ * it takes what is ready, waits a moment for more, and sends up to {@link #MAX_IMAGES} images (or
+ * {@link #MAX_SOURCE_PIXELS}) in one call per lane, so transfers and kernels of many images share one
+ * submission. An image the device cannot take is done on the CPU instead (an image its decoder
+ * refuses goes back to the CPU-decode lane), and after {@link #MAX_DEVICE_FAILURES} device failures
+ * everything goes to the CPU; each item's report says where each stage really ran.
  */
 public final class DeviceEngine implements ThumbnailEngine {
     static final int MAX_IMAGES = 32;
@@ -41,20 +46,43 @@ public final class DeviceEngine implements ThumbnailEngine {
 
     private final Pool pool;
     private final DeviceResizer resizer;
+    private final DeviceJpeg jpeg; // null: no JPEG lane
     private final Backend backend;
-    private final BlockingQueue<Decoding> ready = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Work> ready = new LinkedBlockingQueue<>();
     private final Thread batcher;
     private volatile boolean closed;
     private int deviceFailures;
 
+    /** An image waiting for the device: decoded on the CPU, or a JPEG for the device's codec. */
+    private sealed interface Work permits Decoding, JpegWork {
+        long pixels();
+    }
+
     /** A decoded image waiting for the device. */
     private record Decoding(ThumbnailRequest request, Decoded decoded, List<ResizePlan> plans, StageSpan read,
-                            StageSpan decode, CompletableFuture<Done> done) {
+                            StageSpan decode, CompletableFuture<Done> done) implements Work {
+        public long pixels() {
+            return decoded.pixels().pixels();
+        }
+    }
+
+    /** A JPEG the device's codec takes whole. */
+    private record JpegWork(ThumbnailRequest request, byte[] bytes, JpegLane.Taken taken, StageSpan read,
+                            CompletableFuture<Done> done) implements Work {
+        public long pixels() {
+            return (long) taken.job().width() * taken.job().height();
+        }
     }
 
     public DeviceEngine(Pool pool, DeviceResizer resizer, Backend backend) {
+        this(pool, resizer, null, backend);
+    }
+
+    /** With {@code jpeg} (may be null) the engine also has the JPEG lane. */
+    public DeviceEngine(Pool pool, DeviceResizer resizer, DeviceJpeg jpeg, Backend backend) {
         this.pool = pool;
         this.resizer = resizer;
+        this.jpeg = jpeg;
         this.backend = backend;
         this.batcher = Thread.ofPlatform().name("gpupool-device-batcher").daemon().start(this::batchLoop);
     }
@@ -70,10 +98,9 @@ public final class DeviceEngine implements ThumbnailEngine {
             long t = StageSpan.nowMicros();
             byte[] bytes = ThumbnailJob.read(request);
             StageSpan read = StageSpan.since("read", t);
-            t = StageSpan.nowMicros();
-            Decoded decoded = ThumbnailJob.decode(bytes, request.spec());
-            StageSpan decode = StageSpan.since("decode", t);
-            ready.add(new Decoding(request, decoded, ThumbnailJob.plan(decoded, request.spec()), read, decode, done));
+            JpegLane.Taken taken = jpeg != null && deviceFailures < MAX_DEVICE_FAILURES ? JpegLane.take(bytes, request, jpeg) : null;
+            if (taken != null) ready.add(new JpegWork(request, bytes, taken, read, done));
+            else decodeOnCpu(request, bytes, read, done);
             return null;
         }).whenComplete((v, e) -> {
             if (e != null) done.completeExceptionally(e);
@@ -81,29 +108,88 @@ public final class DeviceEngine implements ThumbnailEngine {
         return done;
     }
 
+    /** The CPU-decode lane's first step (on a pool thread): decode, plan, and queue for the device resize. */
+    private void decodeOnCpu(ThumbnailRequest request, byte[] bytes, StageSpan read, CompletableFuture<Done> done) throws IOException {
+        long t = StageSpan.nowMicros();
+        Decoded decoded = ThumbnailJob.decode(bytes, request.spec());
+        StageSpan decode = StageSpan.since("decode", t);
+        ready.add(new Decoding(request, decoded, ThumbnailJob.plan(decoded, request.spec()), read, decode, done));
+    }
+
     private void batchLoop() {
-        List<Decoding> batch = new ArrayList<>();
+        List<Work> batch = new ArrayList<>();
         while (!closed || !ready.isEmpty()) {
             try {
-                Decoding first = ready.poll(100, TimeUnit.MILLISECONDS);
+                Work first = ready.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) continue;
                 batch.add(first);
-                long pixels = first.decoded().pixels().pixels();
+                long pixels = first.pixels();
                 long until = System.nanoTime() + GATHER_NANOS;
                 while (batch.size() < MAX_IMAGES && pixels < MAX_SOURCE_PIXELS) {
-                    Decoding next = ready.poll(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    Work next = ready.poll(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
                     if (next == null) break;
                     batch.add(next);
-                    pixels += next.decoded().pixels().pixels();
+                    pixels += next.pixels();
                 }
-                resizeBatch(batch);
+                List<Decoding> decoded = new ArrayList<>();
+                List<JpegWork> jpegs = new ArrayList<>();
+                for (Work w : batch) {
+                    if (w instanceof Decoding d) decoded.add(d);
+                    else jpegs.add((JpegWork) w);
+                }
+                if (!jpegs.isEmpty()) jpegBatch(jpegs);
+                if (!decoded.isEmpty()) resizeBatch(decoded);
             } catch (InterruptedException e) {
                 if (closed) break;
             } catch (Throwable e) {
-                for (Decoding d : batch) d.done().completeExceptionally(e);
+                for (Work w : batch) {
+                    (w instanceof Decoding d ? d.done() : ((JpegWork) w).done()).completeExceptionally(e);
+                }
             } finally {
                 batch.clear();
             }
+        }
+    }
+
+    /**
+     * The JPEG lane's device step: one codec call for the batch; each image then finishes on a pool
+     * thread (its bytes written), or goes back to the CPU-decode lane when the codec did not take it.
+     * A device failure sends the whole batch back and counts towards {@link #MAX_DEVICE_FAILURES}.
+     */
+    private void jpegBatch(List<JpegWork> batch) {
+        long t0 = StageSpan.nowMicros();
+        List<DeviceJpeg.Job> jobs = batch.stream().map(w -> w.taken().job()).toList();
+        List<DeviceJpeg.Result> results;
+        try {
+            results = jpeg.run(jobs);
+        } catch (DeviceException | RuntimeException e) {
+            deviceFailures++;
+            LOG.log(System.Logger.Level.WARNING, "gpupool: " + backend.cliName() + " JPEG codec failed (" + e.getMessage()
+                    + "); these images are decoded on the CPU");
+            results = jobs.stream().map(j -> new DeviceJpeg.Result(null, e.getMessage())).toList();
+        }
+        long each = Math.max(1, (StageSpan.nowMicros() - t0) / batch.size());
+        String device = backend.cliName() + " " + resizer.deviceName();
+        for (int i = 0; i < batch.size(); i++) {
+            JpegWork w = batch.get(i);
+            DeviceJpeg.Result r = results.get(i);
+            long start = t0 + i * each;
+            pool.submit(() -> {
+                if (r.outputs() == null) { // corrupt, or a kind the decoder refused: the CPU decodes it (and words any error)
+                    decodeOnCpu(w.request(), w.bytes(), w.read(), w.done());
+                    return null;
+                }
+                // The device did decode, resize and encode in one call: its time is the resize span's, named so.
+                List<StageSpan> spans = List.of(w.read(), new StageSpan("decode", start, 0, jpeg.decoderName()),
+                        new StageSpan("resize", start, each, device));
+                var result = JpegLane.finish(w.request(), w.taken(), r.outputs(), spans);
+                String encoder = r.outputs().getFirst().jpeg() != null ? jpeg.encoderName()
+                        : dev.gpupool.codec.Codecs.encoderName(ThumbnailJob.formatOf(w.request().outputs().getFirst()));
+                w.done().complete(new Done(result, backend, new Where(jpeg.decoderName(), backend.cliName(), encoder)));
+                return null;
+            }).whenComplete((v, e) -> {
+                if (e != null) w.done().completeExceptionally(e);
+            });
         }
     }
 

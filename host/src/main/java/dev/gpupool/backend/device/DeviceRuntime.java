@@ -4,6 +4,7 @@ import dev.gpupool.Pool;
 import dev.gpupool.backend.BackendRuntime;
 import dev.gpupool.backend.ThumbnailEngine;
 import dev.gpupool.device.DeviceException;
+import dev.gpupool.device.DeviceJpeg;
 import dev.gpupool.device.DeviceSession;
 import dev.gpupool.device.ProbeReport;
 import dev.gpupool.device.ResizeRequest;
@@ -45,12 +46,21 @@ public final class DeviceRuntime implements BackendRuntime {
         if (closed) throw new RejectedExecutionException("pool is closed");
         if (engine == null) {
             try {
-                engine = new DeviceEngine(pool, session.resizer(), report.backend());
+                engine = new DeviceEngine(pool, session.resizer(), jpegOrNull(), report.backend());
             } catch (DeviceException e) {
                 throw new dev.gpupool.BackendUnavailableException(report.backend().cliName() + " backend failed to start: " + e.getMessage());
             }
         }
         return engine;
+    }
+
+    /** The session's JPEG codec; none when it has none or it failed to open (the CPU-decode lane does all). */
+    private DeviceJpeg jpegOrNull() {
+        try {
+            return session.jpeg();
+        } catch (DeviceException | RuntimeException e) {
+            return null;
+        }
     }
 
     @Override

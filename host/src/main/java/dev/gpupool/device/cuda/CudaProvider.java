@@ -58,6 +58,7 @@ public final class CudaProvider implements BackendProvider {
             CudaResizer r = session.resizer();
             details.add("cuda device " + dev.ordinal() + ": PTX (ISA " + r.ptxIsa() + ", " + r.ptxTarget()
                     + ") loaded, pinned and device memory allocated, resize kernels run and equal to the CPU reference");
+            details.add("cuda device " + dev.ordinal() + ": " + session.jpegStatus());
             ProbeReport report = new ProbeReport(Backend.CUDA, true, dev.name(), "usable (" + session.deviceName() + ")", List.copyOf(details));
             return new ProbeResult(report, new DeviceRuntime(report, session));
         } catch (DeviceException e) {
