@@ -38,4 +38,16 @@ public final class TestImages {
         if (!ImageIO.write(photo(w, h, file.hashCode()), format, file.toFile())) throw new IOException("no writer for " + format);
         return file;
     }
+
+    /** {@code jpeg} with an EXIF APP1 after SOI (little-endian TIFF, one IFD0 entry: Orientation = {@code orientation}). */
+    public static byte[] withExifOrientation(byte[] jpeg, int orientation) {
+        byte[] tiff = {'I', 'I', 42, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, (byte) orientation, 0, 0, 0, 0, 0, 0, 0};
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(jpeg, 0, 2);
+        int len = 2 + 6 + tiff.length;
+        out.writeBytes(new byte[]{(byte) 0xFF, (byte) 0xE1, (byte) (len >> 8), (byte) len, 'E', 'x', 'i', 'f', 0, 0});
+        out.writeBytes(tiff);
+        out.write(jpeg, 2, jpeg.length - 2);
+        return out.toByteArray();
+    }
 }

@@ -13,7 +13,6 @@ import dev.gpupool.job.ThumbnailRequest;
 import dev.gpupool.job.ThumbnailSpec;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -44,16 +43,8 @@ class JpegLaneTest {
         return Codecs.encode(new PixelBuffer(w, h, channels, px), new EncodeOptions(OutputFormat.JPEG, 85, 0xFFFFFF, progressive, s, false));
     }
 
-    /** {@code jpeg} with an EXIF APP1 (little-endian TIFF, one IFD0 entry: Orientation) after SOI. */
     static byte[] withOrientation(byte[] jpeg, int orientation) {
-        byte[] tiff = {'I', 'I', 42, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, (byte) orientation, 0, 0, 0, 0, 0, 0, 0};
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(jpeg, 0, 2);
-        int len = 2 + 6 + tiff.length;
-        out.writeBytes(new byte[]{(byte) 0xFF, (byte) 0xE1, (byte) (len >> 8), (byte) len, 'E', 'x', 'i', 'f', 0, 0});
-        out.writeBytes(tiff);
-        out.write(jpeg, 2, jpeg.length - 2);
-        return out.toByteArray();
+        return dev.gpupool.TestImages.withExifOrientation(jpeg, orientation);
     }
 
     private static ThumbnailRequest request(ThumbnailSpec spec, String... outputs) {
