@@ -227,4 +227,18 @@ void fc_run_launch(const fc_launch *l);
 void fc_ctx_free_modules(fc_ctx *c);
 void fc_free_graves_modules(void);
 
+/* fc_hooks.c and fc_core.c: the exported test-only hooks the fake nvJPEG (fn_*.c) links against */
+FC_API void fakecuda_lock(void);
+FC_API void fakecuda_unlock(void);
+FC_API CUresult fakecuda_current_context(CUcontext *out, const char *what);
+FC_API void *fakecuda_device_host(CUdeviceptr p, size_t n, const char *what);
+FC_API CUresult fakecuda_stream_check(CUstream h, const char *what);
+FC_API int fakecuda_violation(int code, const char *message);
+FC_API int fakecuda_set(const char *key, long long value);
+FC_API long long fakecuda_get(const char *key);
+FC_API int fakecuda_countdown(const char *key);
+FC_API void fakecuda_stat_add(const char *name, long long delta);
+FC_API CUresult cuLaunchHostFunc(CUstream sh, void (*fn)(void *), void *user);
+FC_API CUresult cuStreamSynchronize(CUstream h);
+
 #endif /* FAKECUDA_H */
