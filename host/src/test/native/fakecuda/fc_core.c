@@ -279,7 +279,7 @@ static fc_ctx *current(void) { return tl_depth > 0 ? tl_stack[tl_depth - 1] : NU
 CUresult fc_need_ctx_any(fc_ctx **out) {
     *out = NULL;
     if (!fc.initialized) return CUDA_ERROR_NOT_INITIALIZED;
-    if (fc.in_host_fn) return fc_violation(CUDA_ERROR_NOT_SUPPORTED, "a CUDA call from inside a cuLaunchHostFunc function");
+    if (fc.in_host_fn) return fc_violation(CUDA_ERROR_NOT_PERMITTED, "a CUDA call from inside a cuLaunchHostFunc function");
     fc_ctx *c = current();
     if (c == NULL) return fc_violation(CUDA_ERROR_INVALID_CONTEXT, "no CUDA context is current on this thread");
     if (c->dead) return fc_violation(CUDA_ERROR_INVALID_CONTEXT, "the current context #%u was destroyed", c->id);
@@ -423,6 +423,7 @@ static const struct { CUresult code; const char *name, *text; } errors[] = {
     {CUDA_ERROR_ILLEGAL_ADDRESS, "CUDA_ERROR_ILLEGAL_ADDRESS", "an illegal memory access was encountered"},
     {CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES, "CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES", "too many resources requested for launch"},
     {CUDA_ERROR_LAUNCH_FAILED, "CUDA_ERROR_LAUNCH_FAILED", "unspecified launch failure"},
+    {CUDA_ERROR_NOT_PERMITTED, "CUDA_ERROR_NOT_PERMITTED", "operation not permitted"},
     {CUDA_ERROR_NOT_SUPPORTED, "CUDA_ERROR_NOT_SUPPORTED", "operation not supported"},
     {CUDA_ERROR_UNKNOWN, "CUDA_ERROR_UNKNOWN", "unknown error"},
 };

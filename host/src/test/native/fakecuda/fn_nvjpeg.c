@@ -27,7 +27,7 @@ int nj_enter(const char *what) {
     fakecuda_lock();
     CUresult rc = fakecuda_current_context(NULL, what);
     if (rc == CUDA_SUCCESS) return NJ_SUCCESS;
-    if (rc == CUDA_ERROR_NOT_INITIALIZED || rc == CUDA_ERROR_INVALID_CONTEXT || rc == CUDA_ERROR_NOT_SUPPORTED)
+    if (rc == CUDA_ERROR_NOT_INITIALIZED || rc == CUDA_ERROR_INVALID_CONTEXT || rc == CUDA_ERROR_NOT_PERMITTED)
         return NJ_NOT_INITIALIZED;
     fprintf(stderr, "fakenvjpeg: note: %s: the current context has faulted (CUDA error %d)\n", what, rc);
     return NJ_EXECUTION_FAILED;
