@@ -43,15 +43,9 @@ NJ_API int nvjpegEncoderStateDestroy(void *state) {
     return nj_leave(st);
 }
 
-/* Defaults: quality 70, 4:2:0, no optimized Huffman (as nvJPEG's). */
+/* Defaults (set by nj_new): quality 70, 4:2:0, no optimized Huffman, as nvJPEG's. */
 NJ_API int nvjpegEncoderParamsCreate(void *handle, void **params, CUstream stream) {
-    int st = nj_create(handle, params, NJ_ENC_PARAMS, "nvjpegEncoderParamsCreate", 1, stream);
-    if (st == NJ_SUCCESS) {
-        nj_obj *p = *params;
-        p->quality = 70;
-        p->css = NJ_CSS_420;
-    }
-    return st;
+    return nj_create(handle, params, NJ_ENC_PARAMS, "nvjpegEncoderParamsCreate", 1, stream);
 }
 
 NJ_API int nvjpegEncoderParamsDestroy(void *params) {

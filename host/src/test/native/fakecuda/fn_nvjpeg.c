@@ -70,6 +70,10 @@ nj_obj *nj_new(nj_kind kind, nj_obj *handle) {
     if (o == NULL) return NULL;
     o->kind = kind;
     o->handle = handle != NULL ? handle : o;
+    if (kind == NJ_ENC_PARAMS) {  /* nvJPEG's defaults */
+        o->quality = 70;
+        o->css = NJ_CSS_420;
+    }
     o->next = objects;
     objects = o;
     fakecuda_stat_add(kind == NJ_HANDLE ? "nvjpeg_handles_live" : "nvjpeg_objects_live", 1);
