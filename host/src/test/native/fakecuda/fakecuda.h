@@ -7,7 +7,7 @@
  *
  *   fc_state ── ctxs ──> fc_ctx ──┬── null_stream (the legacy default stream, flags 0)
  *      │                          ├── streams ──> fc_stream ── head..tail: fc_op queue (copy, memset,
- *      │                          │                             launch, event record, event wait)
+ *      │                          │                             launch, event record, event wait, host fn)
  *      │                          ├── events  ──> fc_event  (stream + seq of its latest record)
  *      │                          ├── modules ──> fc_module ── funcs[]: fc_function -> fc_kernel (C body)
  *      │                          └── allocs  ──> fc_alloc  (fake device address -> malloc'd backing)
@@ -44,7 +44,7 @@ enum {
     CUDA_ERROR_INVALID_DEVICE = 101, CUDA_ERROR_INVALID_IMAGE = 200, CUDA_ERROR_INVALID_CONTEXT = 201,
     CUDA_ERROR_INVALID_PTX = 218, CUDA_ERROR_INVALID_HANDLE = 400, CUDA_ERROR_NOT_FOUND = 500,
     CUDA_ERROR_NOT_READY = 600, CUDA_ERROR_ILLEGAL_ADDRESS = 700, CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES = 701,
-    CUDA_ERROR_LAUNCH_FAILED = 719, CUDA_ERROR_NOT_SUPPORTED = 801, CUDA_ERROR_UNKNOWN = 999
+    CUDA_ERROR_LAUNCH_FAILED = 719, CUDA_ERROR_NOT_PERMITTED = 800, CUDA_ERROR_NOT_SUPPORTED = 801, CUDA_ERROR_UNKNOWN = 999
 };
 
 enum { FC_JIT_WALL_TIME = 2, FC_JIT_INFO_LOG_BUFFER = 3, FC_JIT_INFO_LOG_BUFFER_SIZE_BYTES = 4,
@@ -94,7 +94,7 @@ typedef struct fc_launch {
     fc_alloc *allocs[FC_MAX_PARAMS]; /* the allocation behind each pointer argument (guard check) */
 } fc_launch;
 
-typedef enum { OP_COPY, OP_MEMSET8, OP_MEMSET32, OP_LAUNCH, OP_RECORD, OP_WAIT } fc_op_kind;
+typedef enum { OP_COPY, OP_MEMSET8, OP_MEMSET32, OP_LAUNCH, OP_RECORD, OP_WAIT, OP_HOST } fc_op_kind;
 typedef struct fc_op {
     fc_op_kind kind;
     unsigned long long seq;
@@ -107,6 +107,8 @@ typedef struct fc_op {
     struct fc_stream *wait_on;    /* OP_WAIT: run this stream ... */
     unsigned long long wait_seq;  /* ... up to this op first */
     fc_launch *launch;
+    void (*host_fn)(void *);      /* OP_HOST (cuLaunchHostFunc): runs under the driver lock */
+    void *host_user;
     struct fc_op *next;
 } fc_op;
 
@@ -156,10 +158,15 @@ typedef struct fc_ctx {
 
 /* ------------------------------------------------------------------ config and stats */
 enum { K_OOM_DEVICE_AT, K_OOM_PINNED_AT, K_STICKY_LAUNCH_ERROR, K_STICKY_LAUNCH_AT, K_REFUSE_PTX,
-       K_DEVICE_COUNT, K_TOTAL_MEM, K_COMPUTE_CAPABILITY, K_NO_DEVICE, K_NKEYS };
+       K_DEVICE_COUNT, K_TOTAL_MEM, K_COMPUTE_CAPABILITY, K_NO_DEVICE,
+       /* read by the fake nvJPEG (fn_nvjpeg.c) through fakecuda_get / fakecuda_countdown */
+       K_NVJPEG_NO_HARDWARE, K_NVJPEG_FAIL_DECODE_AT, K_NVJPEG_ALLOC_FAIL_AT, K_NKEYS };
 enum { S_CONTEXTS_CREATED, S_CONTEXTS_LIVE, S_MODULES_LOADED, S_LAUNCHES, S_HTOD_BYTES, S_DTOH_BYTES,
        S_DTOD_BYTES, S_VIOLATIONS, S_DEVICE_BYTES_LIVE, S_PINNED_BYTES_LIVE, S_DEVICE_ALLOCS_LIVE,
-       S_PINNED_ALLOCS_LIVE, S_STREAMS_LIVE, S_EVENTS_LIVE, S_OPS_DEFERRED, S_SPIN_WAITS, S_NSTATS };
+       S_PINNED_ALLOCS_LIVE, S_STREAMS_LIVE, S_EVENTS_LIVE, S_OPS_DEFERRED, S_SPIN_WAITS, S_HOST_FUNCS,
+       /* kept by the fake nvJPEG through fakecuda_stat_add */
+       S_NVJPEG_HANDLES_LIVE, S_NVJPEG_OBJECTS_LIVE, S_NVJPEG_BATCHED_CALLS, S_NVJPEG_IMAGES_DECODED,
+       S_NVJPEG_HW_IMAGES_DECODED, S_NVJPEG_IMAGES_ENCODED, S_NSTATS };
 
 typedef struct fc_state {
     int initialized, config_read;
@@ -179,6 +186,7 @@ typedef struct fc_state {
     fc_module *dead_modules;
     fc_alloc *dead_allocs;
     fc_pinned *dead_pinned;
+    int in_host_fn;            /* an OP_HOST function is running: CUDA calls from it are violations */
     char last_violation[512];
 } fc_state;
 
@@ -192,6 +200,8 @@ void fc_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 CUresult fc_need_ctx(fc_ctx **out);            /* current context, live, not sticky */
 CUresult fc_need_ctx_any(fc_ctx **out);        /* current context, live (sticky allowed) */
 int fc_countdown(int key);                      /* 1 when the Nth-from-now fault fires */
+int fc_key_index(const char *key);              /* -1 if unknown */
+int fc_stat_index(const char *name);            /* -1 if unknown */
 void fc_ctx_free_all(fc_ctx *c);                /* fc_mem.c: allocations of a dying context */
 
 /* fc_mem.c */
@@ -216,5 +226,19 @@ void fc_free_graves_streams_events(void);
 void fc_run_launch(const fc_launch *l);
 void fc_ctx_free_modules(fc_ctx *c);
 void fc_free_graves_modules(void);
+
+/* fc_hooks.c and fc_core.c: the exported test-only hooks the fake nvJPEG (fn_*.c) links against */
+FC_API void fakecuda_lock(void);
+FC_API void fakecuda_unlock(void);
+FC_API CUresult fakecuda_current_context(CUcontext *out, const char *what);
+FC_API void *fakecuda_device_host(CUdeviceptr p, size_t n, const char *what);
+FC_API CUresult fakecuda_stream_check(CUstream h, const char *what);
+FC_API int fakecuda_violation(int code, const char *message);
+FC_API int fakecuda_set(const char *key, long long value);
+FC_API long long fakecuda_get(const char *key);
+FC_API int fakecuda_countdown(const char *key);
+FC_API void fakecuda_stat_add(const char *name, long long delta);
+FC_API CUresult cuLaunchHostFunc(CUstream sh, void (*fn)(void *), void *user);
+FC_API CUresult cuStreamSynchronize(CUstream h);
 
 #endif /* FAKECUDA_H */

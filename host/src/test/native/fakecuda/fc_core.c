@@ -13,7 +13,9 @@
 #include <string.h>
 
 fc_state fc;
-static pthread_mutex_t fc_mutex = PTHREAD_MUTEX_INITIALIZER;
+/* Recursive: the fake nvJPEG (fn_nvjpeg.c) holds it across a whole call (fakecuda_lock) and calls the
+ * driver's entry points inside; the driver itself never re-enters. */
+static pthread_mutex_t fc_mutex = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 
 #define FC_STACK 16
 static _Thread_local fc_ctx *tl_stack[FC_STACK];
@@ -21,12 +23,15 @@ static _Thread_local int tl_depth;
 
 static const char *const key_names[K_NKEYS] = {
     "oom_device_at", "oom_pinned_at", "sticky_launch_error", "sticky_launch_at", "refuse_ptx",
-    "device_count", "total_mem", "compute_capability", "no_device"};
-static const long long key_defaults[K_NKEYS] = {0, 0, 0, 0, 0, 1, 1LL << 30, 80, 0};
+    "device_count", "total_mem", "compute_capability", "no_device",
+    "nvjpeg_no_hardware", "nvjpeg_fail_decode_at", "nvjpeg_alloc_fail_at"};
+static const long long key_defaults[K_NKEYS] = {0, 0, 0, 0, 0, 1, 1LL << 30, 80, 0, 0, 0, 0};
 static const char *const stat_names[S_NSTATS] = {
     "contexts_created", "contexts_live", "modules_loaded", "launches", "htod_bytes", "dtoh_bytes",
     "dtod_bytes", "violations", "device_bytes_live", "pinned_bytes_live", "device_allocs_live",
-    "pinned_allocs_live", "streams_live", "events_live", "ops_deferred", "spin_waits"};
+    "pinned_allocs_live", "streams_live", "events_live", "ops_deferred", "spin_waits", "host_funcs",
+    "nvjpeg_handles_live", "nvjpeg_objects_live", "nvjpeg_batched_calls", "nvjpeg_images_decoded",
+    "nvjpeg_hw_images_decoded", "nvjpeg_images_encoded"};
 
 void fc_lock(void) { pthread_mutex_lock(&fc_mutex); }
 void fc_unlock(void) { pthread_mutex_unlock(&fc_mutex); }
@@ -58,6 +63,13 @@ static void config_defaults(void) {
 
 static int key_index(const char *key) {
     for (int i = 0; i < K_NKEYS; i++) if (strcmp(key, key_names[i]) == 0) return i;
+    return -1;
+}
+
+int fc_key_index(const char *key) { return key == NULL ? -1 : key_index(key); }
+
+int fc_stat_index(const char *name) {
+    for (int i = 0; i < S_NSTATS; i++) if (name != NULL && strcmp(name, stat_names[i]) == 0) return i;
     return -1;
 }
 
@@ -98,11 +110,41 @@ FC_API int fakecuda_set(const char *key, long long value) {
 
 /* A counter (see stat_names); -1 for an unknown name. */
 FC_API long long fakecuda_stat(const char *name) {
-    long long v = -1;
     fc_lock();
-    for (int i = 0; i < S_NSTATS; i++) if (name != NULL && strcmp(name, stat_names[i]) == 0) v = fc.stat[i];
+    int i = fc_stat_index(name);
+    long long v = i < 0 ? -1 : fc.stat[i];
     fc_unlock();
     return v;
+}
+
+/* Hooks for the fake nvJPEG (see fc_hooks.c): a setting's value (0 for an unknown key) ... */
+FC_API long long fakecuda_get(const char *key) {
+    fc_lock();
+    if (!fc.config_read) config_read_env();
+    int k = fc_key_index(key);
+    long long v = k < 0 ? 0 : fc.cfg[k];
+    fc_unlock();
+    if (k < 0) fprintf(stderr, "fakecuda: fakecuda_get: unknown key '%s'\n", key ? key : "(null)");
+    return v;
+}
+
+/* ... a countdown fault (1 when the Nth call from when the key was set is this one) ... */
+FC_API int fakecuda_countdown(const char *key) {
+    fc_lock();
+    if (!fc.config_read) config_read_env();
+    int k = fc_key_index(key);
+    int fire = k < 0 ? 0 : fc_countdown(k);
+    fc_unlock();
+    return fire;
+}
+
+/* ... and a counter's update (an unknown name is ignored, loudly). */
+FC_API void fakecuda_stat_add(const char *name, long long delta) {
+    fc_lock();
+    int i = fc_stat_index(name);
+    if (i >= 0) fc.stat[i] += delta;
+    fc_unlock();
+    if (i < 0) fprintf(stderr, "fakecuda: fakecuda_stat_add: unknown counter '%s'\n", name ? name : "(null)");
 }
 
 /* The message of the latest violation ("" if none since the last reset); valid until the next call. */
@@ -118,7 +160,8 @@ FC_API const char *fakecuda_last_violation(void) {
 FC_API void fakecuda_reset_stats(void) {
     fc_lock();
     int keep[] = {S_CONTEXTS_LIVE, S_DEVICE_BYTES_LIVE, S_PINNED_BYTES_LIVE, S_DEVICE_ALLOCS_LIVE,
-                  S_PINNED_ALLOCS_LIVE, S_STREAMS_LIVE, S_EVENTS_LIVE};
+                  S_PINNED_ALLOCS_LIVE, S_STREAMS_LIVE, S_EVENTS_LIVE, S_NVJPEG_HANDLES_LIVE,
+                  S_NVJPEG_OBJECTS_LIVE};
     long long saved[sizeof keep / sizeof keep[0]];
     for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) saved[i] = fc.stat[keep[i]];
     memset(fc.stat, 0, sizeof fc.stat);
@@ -236,6 +279,7 @@ static fc_ctx *current(void) { return tl_depth > 0 ? tl_stack[tl_depth - 1] : NU
 CUresult fc_need_ctx_any(fc_ctx **out) {
     *out = NULL;
     if (!fc.initialized) return CUDA_ERROR_NOT_INITIALIZED;
+    if (fc.in_host_fn) return fc_violation(CUDA_ERROR_NOT_PERMITTED, "a CUDA call from inside a cuLaunchHostFunc function");
     fc_ctx *c = current();
     if (c == NULL) return fc_violation(CUDA_ERROR_INVALID_CONTEXT, "no CUDA context is current on this thread");
     if (c->dead) return fc_violation(CUDA_ERROR_INVALID_CONTEXT, "the current context #%u was destroyed", c->id);
@@ -379,6 +423,7 @@ static const struct { CUresult code; const char *name, *text; } errors[] = {
     {CUDA_ERROR_ILLEGAL_ADDRESS, "CUDA_ERROR_ILLEGAL_ADDRESS", "an illegal memory access was encountered"},
     {CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES, "CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES", "too many resources requested for launch"},
     {CUDA_ERROR_LAUNCH_FAILED, "CUDA_ERROR_LAUNCH_FAILED", "unspecified launch failure"},
+    {CUDA_ERROR_NOT_PERMITTED, "CUDA_ERROR_NOT_PERMITTED", "operation not permitted"},
     {CUDA_ERROR_NOT_SUPPORTED, "CUDA_ERROR_NOT_SUPPORTED", "operation not supported"},
     {CUDA_ERROR_UNKNOWN, "CUDA_ERROR_UNKNOWN", "unknown error"},
 };

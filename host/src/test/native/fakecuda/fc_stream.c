@@ -71,6 +71,13 @@ static void execute(fc_op *op) {
         case OP_WAIT:
             fc_run_until(op->wait_on, op->wait_seq);
             break;
+        case OP_HOST:
+            fc.in_host_fn++;
+            op->host_fn(op->host_user);
+            fc.in_host_fn--;
+            fc.stat[S_HOST_FUNCS]++;
+            fc.clock_ms += 0.001;
+            break;
     }
 }
 
@@ -378,6 +385,28 @@ FC_API CUresult cuStreamWaitEvent(CUstream sh, CUevent h, unsigned flags) {
         fc_op *op = fc_op_new(OP_WAIT);
         op->wait_on = e->stream;
         op->wait_seq = e->rec_seq;
+        fc_enqueue(s, op);
+    }
+    fc_unlock();
+    return rc;
+}
+
+/*
+ * A host function, run in order with the stream's other work when the stream runs (at a synchronising
+ * call, on the thread that makes it, under the driver lock). As in the real driver it must not call
+ * CUDA: such a call is a violation here. Dropped unrun (its user data with it) if the context faults.
+ */
+FC_API CUresult cuLaunchHostFunc(CUstream sh, void (*fn)(void *), void *user) {
+    fc_lock();
+    fc_ctx *c;
+    fc_stream *s = NULL;
+    CUresult rc = fc_need_ctx(&c);
+    if (rc == CUDA_SUCCESS) rc = fc_stream_of(c, sh, &s);
+    if (rc == CUDA_SUCCESS && fn == NULL) rc = fc_violation(CUDA_ERROR_INVALID_VALUE, "cuLaunchHostFunc: fn is NULL");
+    if (rc == CUDA_SUCCESS) {
+        fc_op *op = fc_op_new(OP_HOST);
+        op->host_fn = fn;
+        op->host_user = user;
         fc_enqueue(s, op);
     }
     fc_unlock();
