@@ -6,7 +6,7 @@
 # Run it from the repository root:  bench/gpu-bundle.sh
 #   JDK25=dir      the JDK to build and jlink with (default /usr/lib/jvm/temurin-25*)
 #   PHOTOS=dir     photos to take from (default bench/photos, else bench/photos.sh fetches them)
-#   PHOTO_COUNT=n  how many (default 10, spread over the sizes; at most 24 MiB of them)
+#   PHOTO_COUNT=n  how many (default 10, spread over the sizes; at most PHOTO_MIB, default 6 MiB, of them)
 set -euo pipefail
 root=$(git rev-parse --show-toplevel); cd "$root"
 jdk=${JDK25:-$(find /usr/lib/jvm -maxdepth 1 -name "temurin-25*" | sort | head -1)}
@@ -25,7 +25,11 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 JAVA_HOME=$jdk ./gpupool dist
 tarballs=(dist/gpupool-*-linux-x86_64.tar.gz)
 [ ${#tarballs[@]} -eq 1 ] || { echo "expected one dist/gpupool-*-linux-x86_64.tar.gz, found ${#tarballs[@]}" >&2; exit 1; }
-cp "${tarballs[0]}" "$out/gpupool.tar.gz"
+# Without its AOT cache (26 MB unpacked, 7 MB packed; the launcher starts without it): the device tool
+# carries at most 64 MiB, the repository included.
+mkdir -p "$tmp/dist" && tar xzf "${tarballs[0]}" -C "$tmp/dist"
+rm -f "$tmp"/dist/*/lib/gpupool.aot
+tar czf "$out/gpupool.tar.gz" -C "$tmp/dist" "$(ls "$tmp/dist")"
 
 # Tests: the JUnit console (platform 1.x for JUnit 5.x), host's test classes, and the test-only
 # dependencies beyond JUnit itself (the runtime ones are in gpupool.jar already).
@@ -55,7 +59,7 @@ cp -r samples "$out/samples"
 photos=${PHOTOS:-bench/photos}
 if [ ! -d "$photos" ] || [ -z "$(ls "$photos")" ]; then photos=$tmp/photos; bench/photos.sh "$photos"; fi
 mapfile -t all < <(find "$photos" -maxdepth 1 -name '*.jpg' -printf '%s %p\n' | sort -n | cut -d' ' -f2-)
-n=${PHOTO_COUNT:-10}; budget=$((24 << 20)); used=0
+n=${PHOTO_COUNT:-10}; budget=$((${PHOTO_MIB:-6} << 20)); used=0
 for ((i = 0; i < n && ${#all[@]} > 0; i++)); do
   f=${all[$((i * ${#all[@]} / n))]}; s=$(stat -c %s "$f")
   ((used + s <= budget)) || continue
@@ -69,6 +73,7 @@ cp bench/gpu-check.sh bench/nvjpeg_probe.py bench/peers/torch_nvjpeg.py "$out/"
 ../shared/tools/fetch-libnvjpeg.sh "$out/lib" || echo "note: no libnvjpeg packed (../shared/tools/fetch-libnvjpeg.sh failed)"
 # Compiled here: the runtime has no jdk.compiler, so no single-file source launch there.
 "$jdk/bin/javac" --release 25 -d "$out" bench/PixelDiff.java
+"$jdk/bin/javac" --release 25 -cp host/target/gpupool.jar -d "$out" bench/QualityCheck.java
 echo "packed $out: $(du -sh "$out" | cut -f1) ($(find "$out/photos" -type f | wc -l) photos, $((used >> 20)) MiB of them)"
 du -sh "$out"/* | sort -h
 echo "on the GPU machine: carry [\".devbundle\"], command: bash .devbundle/gpu-check.sh"

@@ -2,7 +2,8 @@
 # One-command GPU check for a machine with an NVIDIA driver but no JDK, no Maven and no network.
 # It runs from the bundle that bench/gpu-bundle.sh packs (.devbundle/):
 #   bash .devbundle/gpu-check.sh        or        bash bench/gpu-check.sh .devbundle
-# Sections (each bounded by `timeout`, all together by GPUPOOL_CHECK_BUDGET seconds, default 280):
+# Sections (each bounded by `timeout`, all together by GPUPOOL_CHECK_BUDGET seconds, default 280;
+# GPUPOOL_CHECK_SKIP="s_nvjpeg s_bench ..." skips sections by function name):
 # nvidia-smi, gpupool devices, the tests tagged cuda, selftest --backend cuda, thumbnails on cuda vs
 # cpu-threads (bytes and pixels), an nvJPEG probe and PyTorch's nvJPEG peer (when python3 has torch),
 # bench cpu,cuda[,opencl], compute-sanitizer memcheck. A failing
@@ -43,7 +44,9 @@ section() {
   local name=$1 budget=$2 rc t0=$SECONDS; skip=
   end=$((SECONDS + budget)); ((end > deadline)) && end=$deadline
   printf '\n===== %s (budget %ss) =====\n' "$name" "$((end - SECONDS))"
-  if ((end - SECONDS < 5)); then skip="no time left of the check's budget"; rc=0; else "$3"; rc=$?; fi
+  if ((end - SECONDS < 5)); then skip="no time left of the check's budget"; rc=0
+  elif [[ " ${GPUPOOL_CHECK_SKIP:-} " == *" $3 "* ]]; then skip="GPUPOOL_CHECK_SKIP names $3"; rc=0
+  else "$3"; rc=$?; fi
   local status
   if [ -n "$skip" ]; then status="SKIP ($skip)"; skipped=$((skipped + 1))
   elif ((rc == 0)); then status=PASS; passed=$((passed + 1))
@@ -55,7 +58,9 @@ section() {
 
 s_smi() { command -v nvidia-smi >/dev/null || { skip="nvidia-smi not found"; return 0; }; t nvidia-smi; }
 s_devices() { # a GPU check: fails unless the cuda backend is usable
-  gp devices | tee "$work/out/devices.txt" && grep -q '^cuda: usable' "$work/out/devices.txt"
+  gp devices | tee "$work/out/devices.txt" && grep -q '^cuda: usable' "$work/out/devices.txt"; local rc=$?
+  notes+=("$(grep -m1 'jpeg on the GPU' "$work/out/devices.txt" | sed 's/^ *//')")
+  return "$rc"
 }
 s_tests() {
   local cp="$jar:$b/test/gpupool-host-tests.jar" j
@@ -69,12 +74,12 @@ s_selftest() {
   notes+=("$(grep -h -m1 'limits:' "$work/out/selftest.txt")" "$(grep -h -m1 'max difference' "$work/out/selftest.txt")")
   return "$rc"
 }
-s_thumbnails() {
+s_thumbnails() { # the resize kernels: with GPU decoding off, cuda must equal cpu-threads byte for byte
   local o=$work/out rc=0 be f same=0 differ=()
   for be in cuda cpu-threads; do
-    echo "$be: JPEG, then PNG"
-    gp thumbnails "$b/samples" "$b/photos" --backend "$be" -o "$o/$be" || rc=1
-    gp thumbnails "$b/samples" "$b/photos" --backend "$be" -f png -o "$o/$be-png" || rc=1
+    echo "$be (decoding on CPU threads): JPEG, then PNG"
+    GPUPOOL_GPU_DECODE=off gp thumbnails "$b/samples" "$b/photos" --backend "$be" -o "$o/$be" || rc=1
+    GPUPOOL_GPU_DECODE=off gp thumbnails "$b/samples" "$b/photos" --backend "$be" -f png -o "$o/$be-png" || rc=1
   done
   ((rc == 0)) || { echo "a thumbnails run failed; compared what was written"; }
   [ -d "$o/cuda" ] || return 1
@@ -83,7 +88,7 @@ s_thumbnails() {
     if cmp -s "$o/cuda/$f" "$o/cpu-threads/$f"; then same=$((same + 1)); else differ+=("$f"); echo "  differs: $f"; fi
   done < <(cd "$o/cuda" && find . -type f | sort)
   echo "bytes: ${same} identical, ${#differ[@]} differ"
-  notes+=("thumbnails: $same identical JPEGs, ${#differ[@]} differ")
+  notes+=("thumbnails (GPU decoding off): $same identical JPEGs, ${#differ[@]} differ")
   # Lossless copies say how far apart the resized pixels are (JPEG re-encoding would blur that).
   mapfile -t pngs < <(cd "$o/cuda-png" 2>/dev/null && find . -type f | sort)
   ((${#pngs[@]})) || return 1
@@ -91,13 +96,53 @@ s_thumbnails() {
   notes+=("$(tail -1 "$o/pixels.txt")")
   return "$rc"
 }
+s_gpu_jpeg() { # nvJPEG decode and encode: which lane each photo took, and quality against a full-resolution reference
+  local o=$work/out rc=0
+  gp thumbnails "$b/photos" --backend cuda -o "$o/gj" --report "$o/gj.json" || rc=1
+  gp thumbnails "$b/photos" --backend cuda -f png -o "$o/gj-png" || rc=1
+  gp thumbnails "$b/photos" --backend cpu-threads -o "$o/cj" || rc=1
+  gp thumbnails "$b/photos" --backend cpu-threads -f png -o "$o/cj-png" || rc=1
+  local hw; hw=$(grep -o '"nvjpeg-hardware"' "$o/gj.json" | wc -l)
+  echo "photos decoded by nvJPEG's hardware decoder: $hw of $(ls "$b/photos" | wc -l) (the rest: progressive, taken by the CPU lane)"
+  t "$java" -cp "$jar:$b" QualityCheck "$b/photos" 256 cuda-png="$o/gj-png" cpu-png="$o/cj-png" cuda-jpeg="$o/gj" cpu-jpeg="$o/cj" \
+    | tee "$o/quality.txt" || rc=1
+  notes+=("gpu decode: $hw photos on nvjpeg-hardware; $(tail -1 "$o/quality.txt")")
+  # The target: PSNR at least the CPU path's (full-resolution decoding should not make it worse).
+  awk '/^quality:/ { for (i = 1; i <= NF; i++) { if ($i == "cuda-png") g = $(i+1); if ($i == "cpu-png") c = $(i+1) } }
+       END { if (g == "" || g + 0.25 < c) { print "cuda PNG quality " g " dB is below cpu-threads " c " dB"; exit 1 } }' "$o/quality.txt" || rc=1
+  ((hw > 0)) || { echo "no photo took the GPU JPEG lane"; rc=1; }
+  return "$rc"
+}
+# The measured sections run on PHOTO_COPIES (default 10) copies of each photo, so batches are full.
+many_photos() {
+  local many=$work/photos-many f i
+  [ -d "$many" ] && [ "$(ls "$many" | wc -l)" -gt 0 ] && { echo "$many"; return; }
+  mkdir -p "$many"
+  for f in "$b"/photos/*.jpg; do
+    for ((i = 1; i <= ${PHOTO_COPIES:-10}; i++)); do cp "$f" "$many/$(basename "${f%.jpg}")-$i.jpg"; done
+  done
+  echo "$many"
+}
 s_bench() {
-  local backends=cpu,cuda
+  local backends=cpu,cuda many; many=$(many_photos)
   # gpupool devices found it usable (ldconfig may not list NVIDIA's OpenCL library where the driver is mounted)
   if grep -q '^opencl: usable' "$work/out/devices.txt" 2>/dev/null; then backends+=,opencl
   else echo "(no opencl: gpupool devices did not find it usable)"; fi
-  gp bench "$b/photos" --backend "$backends" --rounds 3 --no-peer -o "$work/out/bench" | tee "$work/out/bench.txt" \
+  gp bench "$many" --backend "$backends" --rounds 3 --no-peer -o "$work/out/bench" | tee "$work/out/bench.txt" \
     && ! grep -q 'left out' "$work/out/bench.txt"   # a backend the bench could not use fails the section
+}
+s_cputime() { # CPU time per image of whole runs (the JVM and its worker processes), one run each
+  local many be; many=$(many_photos)
+  local n; n=$(ls "$many" | wc -l)
+  for be in cpu cuda cuda-cpu-decode; do
+    local opt=(--backend "${be%-cpu-decode}") env=()
+    [ "$be" = cuda-cpu-decode ] && env=(GPUPOOL_GPU_DECODE=off)
+    local t0=$SECONDS s
+    s=$( { TIMEFORMAT="%R %U %S"; time env "${env[@]}" JAVA_OPTS="${jopts[*]}" timeout -k 5 60 "$dist/bin/gpupool" thumbnails "$many" "${opt[@]}" \
+          -o "$work/out/ct-$be" >/dev/null 2>&1; } 2>&1 | tail -1)
+    awk -v be="$be" -v n="$n" '{ printf "%-16s %d images: %.2f s wall, %.2f s CPU (user %.2f + sys %.2f), %.1f ms CPU per image\n", be, n, $1, $2 + $3, $2, $3, 1000 * ($2 + $3) / n }' <<< "$s"
+  done | tee "$work/out/cputime.txt"
+  notes+=("$(tr '\n' ';' < "$work/out/cputime.txt")")
 }
 # Planning for the GPU codec (no gpupool code): what libnvjpeg there is and what its backends decode how
 # fast, then PyTorch's nvJPEG pipeline, the GPU peer, on the same photos. They need python3 with torch.
@@ -109,7 +154,7 @@ s_nvjpeg() {
 }
 s_torch_peer() {
   py_torch || { skip="no python3 with torch and torchvision"; return 0; }
-  PYTHONUNBUFFERED=1 t python3 "$b/torch_nvjpeg.py" "$b/photos" "$work/out/torch" 256 5 | tee "$work/out/torch.txt"
+  PYTHONUNBUFFERED=1 t python3 "$b/torch_nvjpeg.py" "$(many_photos)" "$work/out/torch" 256 5 | tee "$work/out/torch.txt"
   notes+=("$(grep -h 'median' "$work/out/torch.txt")")
 }
 s_sanitizer() {
@@ -123,10 +168,12 @@ section "nvidia-smi" 15 s_smi
 section "gpupool devices" 40 s_devices
 section "tests tagged cuda (JUnit, -Dgpupool.requireGpu=true)" 90 s_tests
 section "selftest --backend cuda" 40 s_selftest
-section "thumbnails: cuda vs cpu-threads" 60 s_thumbnails
+section "thumbnails: cuda vs cpu-threads, GPU decoding off" 60 s_thumbnails
+section "GPU JPEG lane: nvJPEG decode/encode, quality vs full-resolution reference" 60 s_gpu_jpeg
 section "nvJPEG probe (libraries, backends, batched decode speed)" 45 s_nvjpeg
 section "peer: torchvision nvJPEG decode, resize, encode" 45 s_torch_peer
-section "bench on real photos" 60 s_bench
+section "bench on real photos" 90 s_bench
+section "CPU time per image: cpu, cuda, cuda with GPU decoding off" 60 s_cputime
 section "compute-sanitizer memcheck" 90 s_sanitizer
 
 printf '\n===== summary =====\n'
