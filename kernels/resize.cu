@@ -1,5 +1,6 @@
 /*
- * resize.cu: CUDA entry points of the batched resize; the same body as resize.cl (resize_body.h).
+ * resize.cu: CUDA entry points of the batched resize and of the EXIF orientation; the same bodies as
+ * resize.cl (resize_body.h).
  * Launch with a 1-D grid covering `total` threads; parameters as in resize.cl.
  * Check: nvcc -ptx -arch=compute_75 kernels/resize.cu
  */
@@ -14,4 +15,11 @@ KERNEL void gp_resize_h(GLOBAL const gp_u8* src, GLOBAL float* mid, GLOBAL const
 KERNEL void gp_resize_v(GLOBAL const float* mid, GLOBAL gp_u8* dst, GLOBAL const int* meta,
                         GLOBAL const float* wts, int nimg, int total) {
     gp_resize_v_body(GP_GID0, total, mid, dst, meta, wts, nimg);
+}
+
+/* EXIF orientation 1..8: src (w x h, ch channels) -> dst (w x h, or h x w for 5..8); total = w * h,
+ * one work item per source pixel. See gp_orient_body in resize_body.h. */
+KERNEL void gp_orient(GLOBAL const gp_u8* src, GLOBAL gp_u8* dst, int w, int h, int ch, int orientation,
+                      int total) {
+    gp_orient_body(GP_GID0, total, src, dst, w, h, ch, orientation);
 }

@@ -8,6 +8,9 @@
  * the concatenated src / mid / dst buffers. One work item computes one pixel (all channels): the
  * horizontal pass covers sum(inH * outW) pixels, the vertical pass sum(outH * outW); a work item
  * finds its image by binary search over the descriptors' prefix sums.
+ *
+ * gp_orient_body (at the end) turns one image upright by its EXIF orientation, on the device, before
+ * it is encoded there.
  */
 #ifndef GP_RESIZE_BODY_H
 #define GP_RESIZE_BODY_H
@@ -137,6 +140,35 @@ DEVICE_FN void gp_resize_v_body(int gid, int total, GLOBAL const float* mid, GLO
         o[2] = gp_to_u8(acc3 > 0.0f ? GP_DIV(GP_MUL(acc2, 255.0f), acc3) : 0.0f);
         o[3] = gp_to_u8(acc3);
     }
+}
+
+/*
+ * EXIF orientation (TIFF tag 0x0112, 1..8): the upright image of a stored w x h image with ch
+ * interleaved 8-bit channels (row-major, no padding). One work item per SOURCE pixel (total = w * h);
+ * it writes that pixel (all channels) to its place in dst, which is w x h, or h x w when the
+ * orientation transposes (5..8). The definition is dev.gpupool.codec.Orientation.apply: output (x, y)
+ * is the stored pixel 2 (W-1-x, y); 3 (W-1-x, H-1-y); 4 (x, H-1-y); 5 (y, x); 6 (y, H-1-x);
+ * 7 (W-1-y, H-1-x); 8 (W-1-y, x); this is its inverse. 1, or anything outside 1..8, copies.
+ * Indices are ints: w * h * ch must stay below 2^31.
+ */
+DEVICE_FN void gp_orient_body(int gid, int total, GLOBAL const gp_u8* src, GLOBAL gp_u8* dst,
+                              int w, int h, int ch, int orientation) {
+    if (gid >= total) return;
+    int sy = gid / w, sx = gid - sy * w;
+    int x, y, ow;
+    switch (orientation) {
+        case 2: x = w - 1 - sx; y = sy;         ow = w; break;
+        case 3: x = w - 1 - sx; y = h - 1 - sy; ow = w; break;
+        case 4: x = sx;         y = h - 1 - sy; ow = w; break;
+        case 5: x = sy;         y = sx;         ow = h; break;
+        case 6: x = h - 1 - sy; y = sx;         ow = h; break;
+        case 7: x = h - 1 - sy; y = w - 1 - sx; ow = h; break;
+        case 8: x = sy;         y = w - 1 - sx; ow = h; break;
+        default: x = sx;        y = sy;         ow = w; break;
+    }
+    GLOBAL const gp_u8* s = src + gid * ch;
+    GLOBAL gp_u8* d = dst + (y * ow + x) * ch;
+    for (int c = 0; c < ch; c++) d[c] = s[c];
 }
 
 #endif /* GP_RESIZE_BODY_H */

@@ -98,7 +98,7 @@ final class CudaJpeg implements DeviceJpeg {
         }
         resizeH = function(module, "gp_resize_h");
         resizeV = function(module, "gp_resize_v");
-        orient = function(module, "gp_orient");
+        orient = CudaOrient.function(module);
         generation = session.generation();
     }
 
@@ -281,9 +281,9 @@ final class CudaJpeg implements DeviceJpeg {
                 finalAddr[i] = dstBase + off;
                 finalShape[i] = new int[]{w, h};
             } else {
-                CudaOrient.launch(orient, stream, dst.ptr.withByteOffset(off), upright.ptr.withByteOffset(off), w, h, 3, orientation);
+                CudaOrient.launchOrient(orient, stream, dst.ptr.withByteOffset(off), upright.ptr.withByteOffset(off), w, h, 3, orientation);
                 finalAddr[i] = upBase + off;
-                boolean t = orientation >= 5;
+                boolean t = CudaOrient.transposes(orientation);
                 finalShape[i] = new int[]{t ? h : w, t ? w : h};
             }
             Output op = jobs.get(from + owner.get(i)[0]).outputs().get(owner.get(i)[1]);

@@ -48,9 +48,10 @@ class PtxTest {
     }
 
     @Test
-    void bothEntryPointsWithTheLaunchersSixParametersForSm75() throws IOException {
+    void theEntryPointsWithTheLaunchersParameterCountsForSm75() throws IOException {
         Ptx ptx = Ptx.load();
-        assertEquals(List.of(new Ptx.Entry("gp_resize_h", 6), new Ptx.Entry("gp_resize_v", 6)), ptx.entries());
+        assertEquals(List.of(new Ptx.Entry("gp_resize_h", 6), new Ptx.Entry("gp_resize_v", 6), new Ptx.Entry("gp_orient", 7)),
+                ptx.entries(), "the resize passes (CudaResizer.launch) and the orientation (CudaOrient.launchOrient)");
         assertEquals("sm_75", ptx.target(), "compute_75 PTX says .target sm_75");
         assertNotNull(ptx.isaVersion());
         assertTrue(ptx.text().contains(".address_size 64"));
