@@ -29,6 +29,8 @@ fake=${GPUPOOL_CHECK_LIBCUDA:-}
 if [ -n "$fake" ]; then
   [ -f "$fake" ] || echo "gpu-check: GPUPOOL_CHECK_LIBCUDA=$fake does not exist" >&2
   fake=$(readlink -f "$fake"); nv=$(dirname "$fake"); jopts+=("-Dgpupool.cuda.library=$fake" "-Dgpupool.fakecuda=$fake")
+  # The fake libnvjpeg built beside it (host/src/test/native/fakecuda), never NVIDIA's with the fake driver.
+  [ -f "$nv/libnvjpeg.so.13" ] && jopts+=("-Dgpupool.nvjpeg.library=$nv/libnvjpeg.so.13")
 fi
 export LD_LIBRARY_PATH="${nv:+$nv:}$b/lib:/usr/local/nvidia/lib64${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export OCL_ICD_VENDORS="$b/icd" JAVA_HOME=$jre
@@ -65,7 +67,7 @@ s_devices() { # a GPU check: fails unless the cuda backend is usable
 s_tests() {
   local cp="$jar:$b/test/gpupool-host-tests.jar" j
   for j in "$b"/test/*.jar; do case $j in *console-standalone*|*host-tests.jar) ;; *) cp+=":$j" ;; esac; done
-  t "$java" "${jopts[@]}" -Dgpupool.requireGpu=true -Dgpupool.kernels.dir="$b/kernels" -jar "$b/test/junit-platform-console-standalone.jar" execute \
+  t "$java" "${jopts[@]}" -Dgpupool.requireGpu=true -Dgpupool.kernels.dir="$b/kernels" -Dgpupool.samples.dir="$b/samples" -jar "$b/test/junit-platform-console-standalone.jar" execute \
     --disable-banner --disable-ansi-colors --details=tree --fail-if-no-tests --class-path "$cp" \
     --scan-class-path "$b/test/gpupool-host-tests.jar" --include-tag cuda
 }
