@@ -50,6 +50,14 @@ public interface DeviceJpeg {
     /** Source bytes (decoded RGB) one call may hold on the device: a larger image is the CPU's. */
     long maxSourceBytes();
 
+    /**
+     * What one {@link #run} did: a result per job, and the device time of each stage over the whole call
+     * (decode: staging and decoding; resize: the resize and orientation kernels; encode: encoding, the
+     * downloads and bringing the bitstreams back), each measured to a synchronisation of the device.
+     */
+    record Run(List<Result> results, long decodeNanos, long resizeNanos, long encodeNanos) {
+    }
+
     /** Decodes, resizes and encodes {@code jobs}; see the class comment. */
-    List<Result> run(List<Job> jobs) throws DeviceException;
+    Run run(List<Job> jobs) throws DeviceException;
 }

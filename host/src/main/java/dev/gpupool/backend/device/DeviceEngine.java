@@ -49,6 +49,8 @@ public final class DeviceEngine implements ThumbnailEngine {
     private final DeviceJpeg jpeg; // null: no JPEG lane
     private final Backend backend;
     private final BlockingQueue<Work> ready = new LinkedBlockingQueue<>();
+    /** Pixels of the JPEG lane's images queued or on the device: the lane takes more only while {@link JpegLane#hasRoom}. */
+    private final java.util.concurrent.atomic.AtomicLong jpegBacklog = new java.util.concurrent.atomic.AtomicLong();
     private final Thread batcher;
     private volatile boolean closed;
     private int deviceFailures;
@@ -98,9 +100,15 @@ public final class DeviceEngine implements ThumbnailEngine {
             long t = StageSpan.nowMicros();
             byte[] bytes = ThumbnailJob.read(request);
             StageSpan read = StageSpan.since("read", t);
-            JpegLane.Taken taken = jpeg != null && deviceFailures < MAX_DEVICE_FAILURES ? JpegLane.take(bytes, request, jpeg) : null;
-            if (taken != null) ready.add(new JpegWork(request, bytes, taken, read, done));
-            else decodeOnCpu(request, bytes, read, done);
+            JpegLane.Taken taken = jpeg != null && deviceFailures < MAX_DEVICE_FAILURES && JpegLane.hasRoom(jpegBacklog.get())
+                    ? JpegLane.take(bytes, request, jpeg) : null;
+            if (taken != null) {
+                JpegWork w = new JpegWork(request, bytes, taken, read, done);
+                jpegBacklog.addAndGet(w.pixels());
+                ready.add(w);
+            } else {
+                decodeOnCpu(request, bytes, read, done);
+            }
             return null;
         }).whenComplete((v, e) -> {
             if (e != null) done.completeExceptionally(e);
@@ -159,29 +167,33 @@ public final class DeviceEngine implements ThumbnailEngine {
     private void jpegBatch(List<JpegWork> batch) {
         long t0 = StageSpan.nowMicros();
         List<DeviceJpeg.Job> jobs = batch.stream().map(w -> w.taken().job()).toList();
-        List<DeviceJpeg.Result> results;
+        DeviceJpeg.Run run;
         try {
-            results = jpeg.run(jobs);
+            run = jpeg.run(jobs);
         } catch (DeviceException | RuntimeException e) {
             deviceFailures++;
             LOG.log(System.Logger.Level.WARNING, "gpupool: " + backend.cliName() + " JPEG codec failed (" + e.getMessage()
                     + "); these images are decoded on the CPU");
-            results = jobs.stream().map(j -> new DeviceJpeg.Result(null, e.getMessage())).toList();
+            run = new DeviceJpeg.Run(jobs.stream().map(j -> new DeviceJpeg.Result(null, e.getMessage())).toList(), 0, 0, 0);
+        } finally {
+            for (JpegWork w : batch) jpegBacklog.addAndGet(-w.pixels());
         }
-        long each = Math.max(1, (StageSpan.nowMicros() - t0) / batch.size());
+        // Each image's spans: its share of each device stage, one after another from the call's start.
+        int n = batch.size();
+        long dec = run.decodeNanos() / 1000 / n, res = run.resizeNanos() / 1000 / n, enc = run.encodeNanos() / 1000 / n;
         String device = backend.cliName() + " " + resizer.deviceName();
-        for (int i = 0; i < batch.size(); i++) {
+        List<DeviceJpeg.Result> results = run.results();
+        for (int i = 0; i < n; i++) {
             JpegWork w = batch.get(i);
             DeviceJpeg.Result r = results.get(i);
-            long start = t0 + i * each;
+            long start = t0 + i * (dec + res + enc);
             pool.submit(() -> {
                 if (r.outputs() == null) { // corrupt, or a kind the decoder refused: the CPU decodes it (and words any error)
                     decodeOnCpu(w.request(), w.bytes(), w.read(), w.done());
                     return null;
                 }
-                // The device did decode, resize and encode in one call: its time is the resize span's, named so.
-                List<StageSpan> spans = List.of(w.read(), new StageSpan("decode", start, 0, jpeg.decoderName()),
-                        new StageSpan("resize", start, each, device));
+                List<StageSpan> spans = List.of(w.read(), new StageSpan("decode", start, dec, jpeg.decoderName()),
+                        new StageSpan("resize", start + dec, res, device), new StageSpan("encode", start + dec + res, enc, jpeg.encoderName()));
                 var result = JpegLane.finish(w.request(), w.taken(), r.outputs(), spans);
                 String encoder = r.outputs().getFirst().jpeg() != null ? jpeg.encoderName()
                         : dev.gpupool.codec.Codecs.encoderName(ThumbnailJob.formatOf(w.request().outputs().getFirst()));

@@ -57,6 +57,7 @@ final class CudaJpeg implements DeviceJpeg {
     private int generation = -1;
     private long decodeHandle, encodeHandle, decodeState;
     private int initializedBatch = -1;
+    private long[] stageNanos = new long[3]; // of the current run: decode, resize, encode
     private CUstream stream;
     private long rawStream;
     private CUfunction resizeH, resizeV, orient;
@@ -129,18 +130,19 @@ final class CudaJpeg implements DeviceJpeg {
     }
 
     @Override
-    public List<Result> run(List<Job> jobs) throws DeviceException {
-        if (jobs.isEmpty()) return List.of();
+    public Run run(List<Job> jobs) throws DeviceException {
+        if (jobs.isEmpty()) return new Run(List.of(), 0, 0, 0);
         List<Job> copy = List.copyOf(jobs);
         return session.call("decoding, resizing and encoding " + copy.size() + " JPEGs", () -> {
             bind();
             Result[] out = new Result[copy.size()];
+            stageNanos = new long[3];
             for (int from = 0; from < copy.size(); ) {
                 int to = groupEnd(copy, from);
                 runGroup(copy, from, to, out);
                 from = to;
             }
-            return Arrays.asList(out);
+            return new Run(Arrays.asList(out), stageNanos[0], stageNanos[1], stageNanos[2]);
         });
     }
 
@@ -177,7 +179,10 @@ final class CudaJpeg implements DeviceJpeg {
         }
         src.ensure(srcTotal);
         try (Arena arena = Arena.ofConfined()) {
+            long t = System.nanoTime();
             boolean[] decoded = decode(jobs, from, n, srcOff, arena, out);
+            sync(); // the stages are timed to the device's end of each: decode and resize are serial on one stream anyway
+            stageNanos[0] += System.nanoTime() - t;
             resizeOrientEncode(jobs, from, n, srcOff, decoded, out);
         }
     }
@@ -239,6 +244,7 @@ final class CudaJpeg implements DeviceJpeg {
 
     /** Resizes every output of the decoded jobs, turns them upright, encodes or downloads them; fills {@code out}. */
     private void resizeOrientEncode(List<Job> jobs, int from, int n, long[] srcOff, boolean[] decoded, Result[] out) {
+        long t = System.nanoTime();
         List<BatchLayout.Resident> rs = new ArrayList<>();
         List<int[]> owner = new ArrayList<>(); // {job k, output index, orientation}
         for (int k = 0; k < n; k++) {
@@ -283,13 +289,16 @@ final class CudaJpeg implements DeviceJpeg {
             } else {
                 CudaOrient.launchOrient(orient, stream, dst.ptr.withByteOffset(off), upright.ptr.withByteOffset(off), w, h, 3, orientation);
                 finalAddr[i] = upBase + off;
-                boolean t = CudaOrient.transposes(orientation);
-                finalShape[i] = new int[]{t ? h : w, t ? w : h};
+                boolean swap = CudaOrient.transposes(orientation);
+                finalShape[i] = new int[]{swap ? h : w, swap ? w : h};
             }
             Output op = jobs.get(from + owner.get(i)[0]).outputs().get(owner.get(i)[1]);
             if (op.quality() <= 0) pixelBytes = Math.max(pixelBytes, off + (long) w * h * 3);
         }
 
+        sync();
+        long t2 = System.nanoTime();
+        stageNanos[1] += t2 - t;
         // Encode the JPEG outputs (each with its own encoder state), download the others.
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment img = arena.allocate(Nvjpeg.IMAGE);
@@ -334,6 +343,7 @@ final class CudaJpeg implements DeviceJpeg {
             }
             for (int k = 0; k < n; k++) if (decoded[k]) out[from + k] = new Result(made.get(k), null);
         }
+        stageNanos[2] += System.nanoTime() - t2;
     }
 
     /** Encoder parameters for {@code op}'s quality and subsampling, made once each. */

@@ -31,7 +31,7 @@ class JpegLaneTest {
             public String decoderName() { return "test"; }
             public String encoderName() { return "test"; }
             public long maxSourceBytes() { return maxSource; }
-            public List<Result> run(List<Job> jobs) { throw new AssertionError("the policy must not run the codec"); }
+            public Run run(List<Job> jobs) { throw new AssertionError("the policy must not run the codec"); }
         };
     }
 
@@ -144,5 +144,12 @@ class JpegLaneTest {
                 d.background(), d.maxPixels(), d.lenient(), true, Subsample.AUTO, false);
         assertEquals(0, JpegLane.take(b, request(prog, "a.jpg"), BIG).job().outputs().getFirst().quality(),
                 "progressive output is libjpeg-turbo's");
+    }
+
+    @Test
+    void theLaneTakesImagesOnlyWhileItsBacklogHasRoom() {
+        assertTrue(JpegLane.hasRoom(0));
+        assertTrue(JpegLane.hasRoom(JpegLane.BACKLOG_PIXELS - 1));
+        assertTrue(!JpegLane.hasRoom(JpegLane.BACKLOG_PIXELS), "a full backlog: the CPU threads decode the next images");
     }
 }
