@@ -133,6 +133,20 @@ s_bench() {
   gp bench "$many" --backend "$backends" --rounds 3 --no-peer -o "$work/out/bench" | tee "$work/out/bench.txt" \
     && ! grep -q 'left out' "$work/out/bench.txt"   # a backend the bench could not use fails the section
 }
+s_lanes() { # the two decode lanes of the cuda backend alone, on baseline JPEGs only (the ones the hardware decoder takes)
+  local many base f; many=$(many_photos); base=$work/photos-baseline
+  rm -rf "$base"; mkdir -p "$base"
+  for f in "$many"/*.jpg; do LC_ALL=C grep -q $'\xFF\xC2' "$f" || cp "$f" "$base/"; done
+  echo "$(ls "$base" | wc -l) baseline JPEGs"
+  echo "--- cuda, GPU JPEG lane (with the CPU threads taking what it has no room for):"
+  gp bench "$base" --backend cpu,cuda --rounds 3 --no-peer -o "$work/out/lanes-on" | grep -E '^\| (cpu|cuda) '
+  echo "--- cuda, GPU decoding off:"
+  GPUPOOL_GPU_DECODE=off gp bench "$base" --backend cuda --rounds 3 --no-peer -o "$work/out/lanes-off" | grep -E '^\| cuda '
+  echo "--- stage busy seconds of one cuda run (report):"
+  gp thumbnails "$base" --backend cuda -o "$work/out/lanes-run" --report "$work/out/lanes.json" >/dev/null
+  tr -d '\n ' < "$work/out/lanes.json" | grep -o '"stages":{[^}]*}'
+  echo "decoded on the GPU: $(grep -o '"nvjpeg-hardware"' "$work/out/lanes.json" | wc -l) of $(ls "$base" | wc -l)"
+}
 s_cputime() { # CPU time per image of whole runs (the JVM and its worker processes), one run each
   local many be; many=$(many_photos)
   local n; n=$(ls "$many" | wc -l)
@@ -175,6 +189,7 @@ section "GPU JPEG lane: nvJPEG decode/encode, quality vs full-resolution referen
 section "nvJPEG probe (libraries, backends, batched decode speed)" 45 s_nvjpeg
 section "peer: torchvision nvJPEG decode, resize, encode" 45 s_torch_peer
 section "bench on real photos" 90 s_bench
+section "decode lanes alone, on baseline JPEGs" 90 s_lanes
 section "CPU time per image: cpu, cuda, cuda with GPU decoding off" 60 s_cputime
 section "compute-sanitizer memcheck" 90 s_sanitizer
 
