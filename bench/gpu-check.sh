@@ -140,6 +140,8 @@ s_lanes() { # the two decode lanes of the cuda backend alone, on baseline JPEGs 
   echo "$(ls "$base" | wc -l) baseline JPEGs"
   echo "--- cuda, GPU JPEG lane (with the CPU threads taking what it has no room for):"
   gp bench "$base" --backend cpu,cuda --rounds 3 --no-peer -o "$work/out/lanes-on" | grep -E '^\| (cpu|cuda) '
+  echo "--- cuda, GPU JPEG lane with JPEG encoding on CPU threads (GPUPOOL_GPU_ENCODE=off):"
+  GPUPOOL_GPU_ENCODE=off gp bench "$base" --backend cuda --rounds 3 --no-peer -o "$work/out/lanes-cpuenc" | grep -E '^\| cuda '
   echo "--- cuda, GPU decoding off:"
   GPUPOOL_GPU_DECODE=off gp bench "$base" --backend cuda --rounds 3 --no-peer -o "$work/out/lanes-off" | grep -E '^\| cuda '
   echo "--- stage busy seconds of one cuda run (report):"

@@ -58,6 +58,22 @@ public interface DeviceJpeg {
     record Run(List<Result> results, long decodeNanos, long resizeNanos, long encodeNanos) {
     }
 
-    /** Decodes, resizes and encodes {@code jobs}; see the class comment. */
-    Run run(List<Job> jobs) throws DeviceException;
+    /** A batch submitted and not yet collected. */
+    interface Pending {
+    }
+
+    /**
+     * Queues the whole pipeline of {@code jobs} on the device and returns without waiting for it, so the
+     * caller can prepare (and submit) the next batch while this one runs. At most two batches may be
+     * pending at once: collect the older before submitting a third.
+     */
+    Pending submit(List<Job> jobs) throws DeviceException;
+
+    /** Waits for a submitted batch and returns what it made; see the class comment. */
+    Run collect(Pending pending) throws DeviceException;
+
+    /** Submits and collects {@code jobs}. */
+    default Run run(List<Job> jobs) throws DeviceException {
+        return collect(submit(jobs));
+    }
 }

@@ -53,6 +53,11 @@ public final class DeviceEngine implements ThumbnailEngine {
     private final java.util.concurrent.atomic.AtomicLong jpegBacklog = new java.util.concurrent.atomic.AtomicLong();
     private final Thread batcher;
     private volatile boolean closed;
+    private InFlight inFlight; // batcher thread only: the JPEG batch on the device
+
+    /** A JPEG batch submitted to the codec and not yet collected. */
+    private record InFlight(List<JpegWork> batch, DeviceJpeg.Pending pending, long t0) {
+    }
     private int deviceFailures;
 
     /** An image waiting for the device: decoded on the CPU, or a JPEG for the device's codec. */
@@ -128,8 +133,12 @@ public final class DeviceEngine implements ThumbnailEngine {
         List<Work> batch = new ArrayList<>();
         while (!closed || !ready.isEmpty()) {
             try {
-                Work first = ready.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) continue;
+                // With a JPEG batch on the device, wait only briefly for more work before collecting it.
+                Work first = ready.poll(inFlight != null ? 1 : 100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    finishInFlight();
+                    continue;
+                }
                 batch.add(first);
                 long pixels = first.pixels();
                 long until = System.nanoTime() + GATHER_NANOS;
@@ -145,7 +154,7 @@ public final class DeviceEngine implements ThumbnailEngine {
                     if (w instanceof Decoding d) decoded.add(d);
                     else jpegs.add((JpegWork) w);
                 }
-                if (!jpegs.isEmpty()) jpegBatch(jpegs);
+                if (!jpegs.isEmpty()) submitJpegs(jpegs);
                 if (!decoded.isEmpty()) resizeBatch(decoded);
             } catch (InterruptedException e) {
                 if (closed) break;
@@ -157,27 +166,59 @@ public final class DeviceEngine implements ThumbnailEngine {
                 batch.clear();
             }
         }
+        finishInFlight();
     }
 
     /**
-     * The JPEG lane's device step: one codec call for the batch; each image then finishes on a pool
-     * thread (its bytes written), or goes back to the CPU-decode lane when the codec did not take it.
-     * A device failure sends the whole batch back and counts towards {@link #MAX_DEVICE_FAILURES}.
+     * The JPEG lane's device step, pipelined: submits the batch to the codec (queued on the device),
+     * then collects the batch submitted before it, so the device works on one batch while the host
+     * stages the next and finishes the last. A device failure sends the batch back to the CPU.
      */
-    private void jpegBatch(List<JpegWork> batch) {
+    private void submitJpegs(List<JpegWork> batch) {
         long t0 = StageSpan.nowMicros();
-        List<DeviceJpeg.Job> jobs = batch.stream().map(w -> w.taken().job()).toList();
+        DeviceJpeg.Pending p;
+        try {
+            p = jpeg.submit(batch.stream().map(w -> w.taken().job()).toList());
+        } catch (DeviceException | RuntimeException e) {
+            finishInFlight();
+            finish(batch, failed(batch, e), t0);
+            return;
+        }
+        InFlight before = inFlight;
+        inFlight = new InFlight(batch, p, t0);
+        if (before != null) collect(before);
+    }
+
+    /** Collects the JPEG batch on the device, if any. Batcher thread only. */
+    private void finishInFlight() {
+        InFlight f = inFlight;
+        inFlight = null;
+        if (f != null) collect(f);
+    }
+
+    private void collect(InFlight f) {
         DeviceJpeg.Run run;
         try {
-            run = jpeg.run(jobs);
+            run = jpeg.collect(f.pending());
         } catch (DeviceException | RuntimeException e) {
-            deviceFailures++;
-            LOG.log(System.Logger.Level.WARNING, "gpupool: " + backend.cliName() + " JPEG codec failed (" + e.getMessage()
-                    + "); these images are decoded on the CPU");
-            run = new DeviceJpeg.Run(jobs.stream().map(j -> new DeviceJpeg.Result(null, e.getMessage())).toList(), 0, 0, 0);
-        } finally {
-            for (JpegWork w : batch) jpegBacklog.addAndGet(-w.pixels());
+            run = failed(f.batch(), e);
         }
+        finish(f.batch(), run, f.t0());
+    }
+
+    private DeviceJpeg.Run failed(List<JpegWork> batch, Exception e) {
+        deviceFailures++;
+        LOG.log(System.Logger.Level.WARNING, "gpupool: " + backend.cliName() + " JPEG codec failed (" + e.getMessage()
+                + "); these images are decoded on the CPU");
+        return new DeviceJpeg.Run(batch.stream().map(w -> new DeviceJpeg.Result(null, e.getMessage())).toList(), 0, 0, 0);
+    }
+
+    /**
+     * Each image of a collected JPEG batch finishes on a pool thread (its bytes written), or goes back to
+     * the CPU-decode lane when the codec did not take it.
+     */
+    private void finish(List<JpegWork> batch, DeviceJpeg.Run run, long t0) {
+        for (JpegWork w : batch) jpegBacklog.addAndGet(-w.pixels());
         // Each image's spans: its share of each device stage, one after another from the call's start.
         int n = batch.size();
         long dec = run.decodeNanos() / 1000 / n, res = run.resizeNanos() / 1000 / n, enc = run.encodeNanos() / 1000 / n;

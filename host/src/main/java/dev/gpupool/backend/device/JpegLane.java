@@ -56,6 +56,13 @@ final class JpegLane {
      */
     static final long BACKLOG_PIXELS = 2 * DeviceEngine.MAX_SOURCE_PIXELS;
 
+    /**
+     * JPEG outputs are encoded by nvJPEG on the device unless {@code GPUPOOL_GPU_ENCODE=off}, which
+     * downloads the thumbnails' pixels and encodes them on CPU threads with libjpeg-turbo instead.
+     */
+    static final boolean ENCODE_ON_DEVICE = !"off".equalsIgnoreCase(
+            System.getProperty("gpupool.gpuEncode", System.getenv().getOrDefault("GPUPOOL_GPU_ENCODE", "on")));
+
     /** Whether the lane takes another image with {@code backlogPixels} already queued or on the device. */
     static boolean hasRoom(long backlogPixels) {
         return backlogPixels < BACKLOG_PIXELS;
@@ -84,7 +91,7 @@ final class JpegLane {
             // turning it and then resizing; a transposing orientation swaps the axes.
             ResampleWeights x = t ? wy : wx, y = t ? wx : wy;
             OutputFormat format = ThumbnailJob.formatOf(request.outputs().get(i));
-            boolean onDevice = format == OutputFormat.JPEG && !spec.progressive();
+            boolean onDevice = format == OutputFormat.JPEG && !spec.progressive() && ENCODE_ON_DEVICE;
             outs.add(new DeviceJpeg.Output(x, y, onDevice ? spec.quality() : 0, spec.subsample().toString()));
         }
         List<String> warnings = new ArrayList<>(0);

@@ -227,4 +227,36 @@ class CudaJpegTest {
             assertEquals("libjpeg-turbo", items.get("huge.jpg").ran().decode());
         }
     }
+
+    @Test
+    void twoBatchesCanBeOnTheDeviceAtOnceAThirdMustWait(@TempDir Path tmp) throws Exception {
+        byte[] a = Files.readAllBytes(TestImages.write(tmp.resolve("a.jpg"), 120, 80, "jpeg"));
+        byte[] b = Files.readAllBytes(TestImages.write(tmp.resolve("b.jpg"), 90, 60, "jpeg"));
+        var lanczos = dev.gpupool.image.Filter.LANCZOS3;
+        java.util.function.BiFunction<byte[], int[], dev.gpupool.device.DeviceJpeg.Job> job = (bytes, wh) ->
+                new dev.gpupool.device.DeviceJpeg.Job(bytes, wh[0], wh[1], 1, List.of(new dev.gpupool.device.DeviceJpeg.Output(
+                        dev.gpupool.image.ResampleWeights.compute(lanczos, wh[0], wh[0] / 2),
+                        dev.gpupool.image.ResampleWeights.compute(lanczos, wh[1], wh[1] / 2), 0, "auto")));
+        try (Pool pool = Pool.open(Backend.CUDA)) {
+            dev.gpupool.device.DeviceJpeg codec = ((DeviceRuntime) pool.runtime()).session().jpeg();
+            var first = codec.submit(List.of(job.apply(a, new int[]{120, 80})));
+            var second = codec.submit(List.of(job.apply(b, new int[]{90, 60}), job.apply(a, new int[]{120, 80})));
+            dev.gpupool.device.DeviceException third = org.junit.jupiter.api.Assertions.assertThrows(dev.gpupool.device.DeviceException.class,
+                    () -> codec.submit(List.of(job.apply(b, new int[]{90, 60}))));
+            assertTrue(third.getMessage().contains("collect a batch before submitting a third"), third.getMessage());
+            var r2 = codec.collect(second); // out of order is fine
+            var r1 = codec.collect(first);
+            assertEquals(List.of(60, 40), size(r1.results().getFirst()));
+            assertEquals(List.of(45, 30), size(r2.results().get(0)));
+            assertEquals(List.of(60, 40), size(r2.results().get(1)));
+            assertTrue(r1.decodeNanos() >= 0 && r2.resizeNanos() >= 0);
+            var again = codec.run(List.of(job.apply(b, new int[]{90, 60})));
+            assertEquals(List.of(45, 30), size(again.results().getFirst()), "both slots are free again");
+        }
+    }
+
+    private static List<Integer> size(dev.gpupool.device.DeviceJpeg.Result r) {
+        var px = r.outputs().getFirst().pixels();
+        return List.of(px.width(), px.height());
+    }
 }
