@@ -149,6 +149,18 @@ s_lanes() { # the two decode lanes of the cuda backend alone, on baseline JPEGs 
   tr -d '\n ' < "$work/out/lanes.json" | grep -o '"stages":{[^}]*}'
   echo "decoded on the GPU: $(grep -o '"nvjpeg-hardware"' "$work/out/lanes.json" | wc -l) of $(ls "$base" | wc -l)"
 }
+s_profile() { # which threads of a cuda run use the CPU: /proc per-thread CPU ticks, 1 s apart, mid-run
+  local many pid; many=$(many_photos)
+  JAVA_OPTS="${jopts[*]}" "$dist/bin/gpupool" thumbnails "$many" --backend cuda -o "$work/out/prof" >/dev/null 2>&1 &
+  pid=$!
+  snap() { local t; for t in /proc/$pid/task/*; do
+    printf '%s %s %s\n' "${t##*/}" "$(tr ' ' _ < "$t/comm" 2>/dev/null)" "$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null)"; done; }
+  sleep "${PROFILE_AT:-1.5}"; snap > "$work/p1"; sleep 1; snap > "$work/p2"
+  wait "$pid"
+  echo "CPU ticks (1/100 s) per thread kind over 1 s of a cuda run, most first:"
+  awk 'NR == FNR { a[$1] = $3; next } ($1 in a) { n = $2; gsub(/[0-9]+$/, "", n); d[n] += $3 - a[$1] }
+       END { for (k in d) if (d[k] > 0) print d[k], k }' "$work/p1" "$work/p2" | sort -rn | head -15
+}
 s_cputime() { # CPU time per image of whole runs (the JVM and its worker processes), one run each
   local many be; many=$(many_photos)
   local n; n=$(ls "$many" | wc -l)
@@ -193,6 +205,7 @@ section "peer: torchvision nvJPEG decode, resize, encode" 45 s_torch_peer
 section "bench on real photos" 90 s_bench
 section "decode lanes alone, on baseline JPEGs" 90 s_lanes
 section "CPU time per image: cpu, cuda, cuda with GPU decoding off" 60 s_cputime
+section "where the cuda backend's CPU time goes (threads)" 30 s_profile
 section "compute-sanitizer memcheck" 90 s_sanitizer
 
 printf '\n===== summary =====\n'

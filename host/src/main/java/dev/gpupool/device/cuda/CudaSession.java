@@ -291,7 +291,7 @@ public final class CudaSession implements DeviceSession {
         }
         int[] hw = jpeg.hardwareInfo();
         return lib + ", hardware decoder" + (hw == null ? "" : " (" + hw[0] + " engines x " + hw[1] + " cores)")
-                + ", resize and JPEG encoding on the GPU";
+                + "; resize on the GPU; JPEG outputs of 1 MP and more encoded there (GPUPOOL_GPU_ENCODE=on|off|auto)";
     }
 
     @Override

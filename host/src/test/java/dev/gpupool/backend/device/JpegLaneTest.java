@@ -72,7 +72,7 @@ class JpegLaneTest {
             assertEquals(96, o.x().inSize());
             assertEquals(48, o.x().outSize());
             assertEquals(32, o.y().outSize());
-            assertEquals(85, o.quality(), "a JPEG output is encoded on the device");
+            assertEquals(0, o.quality(), "a small JPEG thumbnail is encoded on the CPU threads (auto)");
         }
     }
 
@@ -140,11 +140,31 @@ class JpegLaneTest {
         JpegLane.Taken t = JpegLane.take(b, request(two, "a.png", "b.jpg"), BIG);
         assertNotNull(t);
         assertEquals(0, t.job().outputs().get(0).quality(), "PNG: pixels back, encoded on the CPU");
-        assertEquals(85, t.job().outputs().get(1).quality());
+        System.setProperty("gpupool.gpuEncode", "on");
+        try {
+            JpegLane.Taken on = JpegLane.take(b, request(two, "a.png", "b.jpg"), BIG);
+            assertEquals(0, on.job().outputs().get(0).quality(), "PNG is never nvJPEG's");
+            assertEquals(85, on.job().outputs().get(1).quality(), "GPUPOOL_GPU_ENCODE=on: every JPEG output on the device");
+        } finally {
+            System.clearProperty("gpupool.gpuEncode");
+        }
         ThumbnailSpec prog = new ThumbnailSpec(d.sizes(), d.fit(), d.filter(), d.format(), d.quality(), d.upscale(), d.autoRotate(),
                 d.background(), d.maxPixels(), d.lenient(), true, Subsample.AUTO, false);
         assertEquals(0, JpegLane.take(b, request(prog, "a.jpg"), BIG).job().outputs().getFirst().quality(),
                 "progressive output is libjpeg-turbo's");
+    }
+
+    @Test
+    void autoEncodesLargeOutputsOnTheDeviceAndThumbnailsOnTheCpu() throws IOException {
+        byte[] b = jpeg(2400, 1800, Subsample.S420, false, 3);
+        ThumbnailSpec d = ThumbnailSpec.defaults();
+        ThumbnailSpec two = new ThumbnailSpec(List.of(new BoxSize(1600, 1600), new BoxSize(256, 256)), d.fit(), d.filter(), d.format(),
+                d.quality(), d.upscale(), d.autoRotate(), d.background(), d.maxPixels(), d.lenient());
+        JpegLane.Taken t = JpegLane.take(b, request(two, "big.jpg", "small.jpg"), BIG);
+        assertEquals(85, t.job().outputs().get(0).quality(), "1600x1200 = 1.9 MP: nvJPEG on the device");
+        assertEquals(0, t.job().outputs().get(1).quality(), "256x192: libjpeg-turbo on a CPU thread");
+        assertTrue(JpegLane.encodeOnDevice(JpegLane.DEVICE_ENCODE_MIN_PIXELS));
+        assertTrue(!JpegLane.encodeOnDevice(JpegLane.DEVICE_ENCODE_MIN_PIXELS - 1));
     }
 
     @Test

@@ -41,6 +41,7 @@ class CudaJpegTest {
     @BeforeEach
     void fake() {
         fake = FakeCuda.requireFake();
+        System.setProperty("gpupool.gpuEncode", "on"); // nvJPEG's encoder too (auto would give small thumbnails to the CPU)
         fake.set("defaults", 0);
         violations = fake.violations();
         handles = fake.stat("nvjpeg_handles_live");
@@ -49,6 +50,7 @@ class CudaJpegTest {
 
     @AfterEach
     void noViolationsNoLeaks() {
+        System.clearProperty("gpupool.gpuEncode");
         if (fake == null) return; // a real GPU: requireFake() skipped the test
         fake.set("defaults", 0);
         assertEquals(violations, fake.violations(), "the host code broke a rule of the driver or nvJPEG: " + fake.lastViolation());
@@ -253,6 +255,20 @@ class CudaJpegTest {
             var again = codec.run(List.of(job.apply(b, new int[]{90, 60})));
             assertEquals(List.of(45, 30), size(again.results().getFirst()), "both slots are free again");
         }
+    }
+
+    @Test
+    void byDefaultSmallThumbnailsAreEncodedOnTheCpuThreads(@TempDir Path tmp) throws Exception {
+        System.clearProperty("gpupool.gpuEncode");
+        Path in = Files.createDirectories(tmp.resolve("in"));
+        TestImages.write(in.resolve("p.jpg"), 300, 200, "jpeg");
+        long encoded = fake.stat("nvjpeg_images_encoded");
+        try (Pool pool = Pool.open(Backend.CUDA)) {
+            BatchReport r = Thumbnailer.on(pool).size(96, 96).run(List.of(in), tmp.resolve("out"));
+            assertEquals(List.of("nvjpeg-hardware", "cuda", "libjpeg-turbo"), ran(r.items().getFirst()));
+            assertEquals(96, read(Path.of(r.items().getFirst().output())).getWidth());
+        }
+        assertEquals(encoded, fake.stat("nvjpeg_images_encoded"));
     }
 
     private static List<Integer> size(dev.gpupool.device.DeviceJpeg.Result r) {
