@@ -138,10 +138,10 @@ s_lanes() { # the two decode lanes of the cuda backend alone, on baseline JPEGs 
   rm -rf "$base"; mkdir -p "$base"
   for f in "$many"/*.jpg; do LC_ALL=C grep -q $'\xFF\xC2' "$f" || cp "$f" "$base/"; done
   echo "$(ls "$base" | wc -l) baseline JPEGs"
-  echo "--- cuda, GPU JPEG lane (with the CPU threads taking what it has no room for):"
+  echo "--- cuda, GPU JPEG lane (with the CPU threads taking what it has no room for; thumbnails encoded on CPU threads):"
   gp bench "$base" --backend cpu,cuda --rounds 3 --no-peer -o "$work/out/lanes-on" | grep -E '^\| (cpu|cuda) '
-  echo "--- cuda, GPU JPEG lane with JPEG encoding on CPU threads (GPUPOOL_GPU_ENCODE=off):"
-  GPUPOOL_GPU_ENCODE=off gp bench "$base" --backend cuda --rounds 3 --no-peer -o "$work/out/lanes-cpuenc" | grep -E '^\| cuda '
+  echo "--- cuda, GPU JPEG lane with every JPEG encoded by nvJPEG on the device (GPUPOOL_GPU_ENCODE=on):"
+  GPUPOOL_GPU_ENCODE=on gp bench "$base" --backend cuda --rounds 3 --no-peer -o "$work/out/lanes-gpuenc" | grep -E '^\| cuda '
   echo "--- cuda, GPU decoding off:"
   GPUPOOL_GPU_DECODE=off gp bench "$base" --backend cuda --rounds 3 --no-peer -o "$work/out/lanes-off" | grep -E '^\| cuda '
   echo "--- stage busy seconds of one cuda run (report):"
@@ -154,7 +154,7 @@ s_profile() { # which threads of a cuda run use the CPU: /proc per-thread CPU ti
   JAVA_OPTS="${jopts[*]}" "$dist/bin/gpupool" thumbnails "$many" --backend cuda -o "$work/out/prof" >/dev/null 2>&1 &
   pid=$!
   snap() { local t; for t in /proc/$pid/task/*; do
-    printf '%s %s %s\n' "${t##*/}" "$(tr ' ' _ < "$t/comm" 2>/dev/null)" "$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null)"; done; }
+    { printf '%s %s %s\n' "${t##*/}" "$(tr ' ' _ < "$t/comm")" "$(awk '{print $14 + $15}' "$t/stat")"; } 2>/dev/null; done; }
   sleep "${PROFILE_AT:-1.5}"; snap > "$work/p1"; sleep 1; snap > "$work/p2"
   wait "$pid"
   echo "CPU ticks (1/100 s) per thread kind over 1 s of a cuda run, most first:"
