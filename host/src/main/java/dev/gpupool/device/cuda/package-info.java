@@ -6,7 +6,9 @@
  * and makes every CUDA call, the module cache, and the device and pinned memory. Its clients are the
  * batched two-pass resize ({@link dev.gpupool.device.cuda.CudaResizer}: {@code kernels/resize.ptx},
  * chunks packed with the shared {@link dev.gpupool.device.BatchLayout} and rotated over three streams
- * so uploads, kernels and downloads overlap), user kernels (CudaKernelRunner) and the bandwidth check
+ * so uploads, kernels and downloads overlap), the JPEG codec (CudaJpeg: nvJPEG's hardware decoder
+ * into device memory, the resize and orientation kernels, nvJPEG's encoder, two batches in flight in
+ * CudaJpegSlots), user kernels (CudaKernelRunner) and the bandwidth check
  * ({@link dev.gpupool.device.cuda.CudaBandwidth}). A poisoned context is replaced by the session;
  * its clients rebuild their handles in the new one.
  */
