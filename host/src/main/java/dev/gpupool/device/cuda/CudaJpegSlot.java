@@ -8,7 +8,6 @@ import dev.gpupool.device.DeviceJpeg.Result;
 import dev.gpupool.device.nvjpeg.Nvjpeg;
 import dev.gpupool.device.nvjpeg.NvjpegException;
 import dev.gpupool.image.PixelBuffer;
-import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUevent;
 import jcuda.driver.CUstream;
@@ -17,8 +16,6 @@ import jcuda.driver.JCudaDriver;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -51,9 +48,8 @@ final class CudaJpegSlot {
     private int initializedBatch = -1;
     private final CUevent start = new CUevent(), decoded = new CUevent(), resized = new CUevent(), encoded = new CUevent();
     private final List<Long> encoderStates = new ArrayList<>();
-    private final DeviceBuf src = new DeviceBuf(), mid = new DeviceBuf(), dst = new DeviceBuf(), upright = new DeviceBuf(),
-            meta = new DeviceBuf(), wts = new DeviceBuf();
-    private final PinnedBuf hostMeta = new PinnedBuf(), hostWts = new PinnedBuf(), hostOut = new PinnedBuf();
+    private final GrowingBuffers.Device src, mid, dst, upright, meta, wts;
+    private final GrowingBuffers.Pinned hostMeta, hostWts, hostOut;
 
     // BUSY only: the group in flight.
     private List<Job> jobs;
@@ -71,6 +67,8 @@ final class CudaJpegSlot {
         this.session = session;
         this.codec = codec;
         this.nv = nv;
+        src = device(); mid = device(); dst = device(); upright = device(); meta = device(); wts = device();
+        hostMeta = new GrowingBuffers.Pinned(session); hostWts = new GrowingBuffers.Pinned(session); hostOut = new GrowingBuffers.Pinned(session);
         check(JCudaDriver.cuStreamCreate(stream, CU_STREAM_NON_BLOCKING), "cuStreamCreate");
         rawStream = RawAddress.of(stream);
         for (CUevent e : List.of(start, decoded, resized, encoded)) check(JCudaDriver.cuEventCreate(e, EVENT_TIMED), "cuEventCreate");
@@ -304,8 +302,8 @@ final class CudaJpegSlot {
         try {
             for (long s : encoderStates) nv.encoderStateDestroy(s);
             nv.jpegStateDestroy(decodeState);
-            for (DeviceBuf b : List.of(src, mid, dst, upright, meta, wts)) b.release();
-            for (PinnedBuf b : List.of(hostMeta, hostWts, hostOut)) b.release();
+            for (GrowingBuffers.Device b : List.of(src, mid, dst, upright, meta, wts)) b.release();
+            for (GrowingBuffers.Pinned b : List.of(hostMeta, hostWts, hostOut)) b.release();
             for (CUevent e : List.of(start, decoded, resized, encoded)) JCudaDriver.cuEventDestroy(e);
             JCudaDriver.cuStreamDestroy(stream);
         } catch (Throwable ignored) {
@@ -314,43 +312,7 @@ final class CudaJpegSlot {
         encoderStates.clear();
     }
 
-    /** A device buffer that grows and is otherwise kept. */
-    private final class DeviceBuf {
-        CUdeviceptr ptr;
-        long capacity;
-
-        void ensure(long need) {
-            if (ptr != null && capacity >= Math.max(need, 4)) return;
-            long cap = BatchLayout.grow(capacity, need, Long.MAX_VALUE);
-            release();
-            ptr = session.memory().allocDevice(cap);
-            capacity = cap;
-        }
-
-        void release() {
-            if (ptr != null) session.memory().free(ptr);
-            ptr = null;
-            capacity = 0;
-        }
-    }
-
-    /** Pinned host memory for the small uploads and the pixel downloads. */
-    private final class PinnedBuf {
-        Pointer ptr;
-        ByteBuffer buf;
-
-        void ensure(long need) {
-            if (ptr != null && buf.capacity() >= Math.max(need, 4)) return;
-            long cap = BatchLayout.grow(buf == null ? 0 : buf.capacity(), need, BatchLayout.INT_LIMIT);
-            release();
-            ptr = session.memory().allocPinned(cap);
-            buf = ptr.getByteBuffer(0, cap).order(ByteOrder.nativeOrder());
-        }
-
-        void release() {
-            if (ptr != null) session.memory().free(ptr);
-            ptr = null;
-            buf = null;
-        }
+    private GrowingBuffers.Device device() {
+        return new GrowingBuffers.Device(session, () -> Long.MAX_VALUE);
     }
 }

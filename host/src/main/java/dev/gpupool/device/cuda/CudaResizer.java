@@ -13,8 +13,6 @@ import jcuda.driver.CUmodule;
 import jcuda.driver.CUstream;
 import jcuda.driver.JCudaDriver;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
 
@@ -301,14 +299,22 @@ public final class CudaResizer implements DeviceResizer {
 
     // ------------------------------------------------------------------------------------------ state
 
+    /** A chunk buffer on the device: grows up to {@code maxAlloc} (which tests may lower). */
+    private GrowingBuffers.Device chunkBuffer() {
+        return new GrowingBuffers.Device(session, () -> maxAlloc);
+    }
+
+    private GrowingBuffers.Pinned pinned() {
+        return new GrowingBuffers.Pinned(session);
+    }
+
     /** A stream, the event that marks the end of its last chunk, and its device and pinned buffers. */
     private final class Slot {
         final CUstream stream;
         final CUevent done;
-        final DeviceBuffer src = new DeviceBuffer(), mid = new DeviceBuffer(), dst = new DeviceBuffer(),
-                meta = new DeviceBuffer(), wts = new DeviceBuffer();
-        final PinnedBuffer hostSrc = new PinnedBuffer(), hostMeta = new PinnedBuffer(), hostWts = new PinnedBuffer(),
-                hostDst = new PinnedBuffer();
+        final GrowingBuffers.Device src = chunkBuffer(), mid = chunkBuffer(), dst = chunkBuffer(), meta = chunkBuffer(),
+                wts = chunkBuffer();
+        final GrowingBuffers.Pinned hostSrc = pinned(), hostMeta = pinned(), hostWts = pinned(), hostDst = pinned();
         BatchLayout.Packed pending;
 
         Slot(CUstream stream, CUevent done) {
@@ -317,59 +323,14 @@ public final class CudaResizer implements DeviceResizer {
         }
 
         void releaseBuffers() {
-            for (DeviceBuffer b : List.of(src, mid, dst, meta, wts)) b.release();
-            for (PinnedBuffer b : List.of(hostSrc, hostMeta, hostWts, hostDst)) b.release();
+            for (GrowingBuffers.Device b : List.of(src, mid, dst, meta, wts)) b.release();
+            for (GrowingBuffers.Pinned b : List.of(hostSrc, hostMeta, hostWts, hostDst)) b.release();
         }
 
         void release() {
             releaseBuffers();
             JCudaDriver.cuEventDestroy(done);
             JCudaDriver.cuStreamDestroy(stream);
-        }
-    }
-
-    /** A device buffer that grows and is otherwise kept. */
-    private final class DeviceBuffer {
-        CUdeviceptr ptr;
-        long capacity;
-
-        void ensure(long need) {
-            if (ptr != null && capacity >= Math.max(need, 4)) return;
-            long cap = BatchLayout.grow(capacity, need, maxAlloc);
-            release();
-            ptr = session.memory().allocDevice(cap);
-            capacity = cap;
-        }
-
-        void release() {
-            if (ptr != null) {
-                session.memory().free(ptr);
-                ptr = null;
-                capacity = 0;
-            }
-        }
-    }
-
-    /** Pinned (page-locked) host memory, so the async copies are real DMA that overlaps other work. */
-    private final class PinnedBuffer {
-        Pointer ptr;
-        ByteBuffer buf;
-
-        void ensure(long need) {
-            if (ptr != null && buf.capacity() >= Math.max(need, 4)) return;
-            long cap = BatchLayout.grow(buf == null ? 0 : buf.capacity(), need, BatchLayout.INT_LIMIT);
-            release();
-            Pointer p = session.memory().allocPinned(cap);
-            ptr = p;
-            buf = p.getByteBuffer(0, cap).order(ByteOrder.nativeOrder());
-        }
-
-        void release() {
-            if (ptr != null) {
-                session.memory().free(ptr);
-                ptr = null;
-                buf = null;
-            }
         }
     }
 }
