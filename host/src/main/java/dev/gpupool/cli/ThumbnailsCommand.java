@@ -150,7 +150,9 @@ final class ThumbnailsCommand implements Callable<Integer> {
      * {@code -o -} takes exactly one INPUT that is not a directory or a list, and one size, and leaves
      * standard output to the image ({@code --report -} is refused); standard input is read by one of
      * {@code -} and {@code @-} at most; a template must be one {@link OutputNames#template} accepts, and an
-     * explicit {@code -f} must agree with its literal extension.
+     * explicit {@code -f} must agree with its literal extension; {@code -o} is never empty; a directory
+     * {@code -o} must not be an existing file that is not a directory, nor (by real path) a directory given
+     * as an INPUT ({@link OutputNames#refuseInputDirectory}).
      */
     private record Target(boolean toStdout, boolean template, OutputFormat format) {
     }
@@ -172,7 +174,20 @@ final class ThumbnailsCommand implements Callable<Integer> {
             }
             return new Target(true, false, null);
         }
-        if (!OutputNames.isTemplate(out)) return new Target(false, false, null);
+        if (out.isBlank()) throw new IllegalArgumentException("-o needs a directory, a template or -, not an empty string");
+        if (!OutputNames.isTemplate(out)) {
+            Path dir;
+            try {
+                dir = Path.of(out);
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new IllegalArgumentException("-o " + out + " is not a valid path: " + e.getReason());
+            }
+            if (Files.exists(dir) && !Files.isDirectory(dir)) {
+                throw new IllegalArgumentException("-o " + out + " exists and is not a directory: give a directory, a template (tn_%s.jpg) or -");
+            }
+            OutputNames.refuseInputDirectory(inputs, dir);
+            return new Target(false, false, null);
+        }
         OutputFormat fixed = OutputNames.templateFormat(out);
         if (fixed != null && spec.commandLine().getParseResult().hasMatchedOption("--format")
                 && !thumbnail.format().equalsIgnoreCase(fixed.extension()) && !(fixed == OutputFormat.JPEG && thumbnail.format().equalsIgnoreCase("jpeg"))) {

@@ -341,6 +341,7 @@ public final class Thumbnailer {
      * {@code -} for one image from {@link #stdin}.
      */
     public BatchReport runInputs(List<String> inputs, Path outDir) {
+        OutputNames.refuseInputDirectory(inputs, outDir);
         return runInputs(inputs, new OutputNames(outDir, sizes, format));
     }
 

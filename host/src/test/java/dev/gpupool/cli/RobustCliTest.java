@@ -1,0 +1,94 @@
+package dev.gpupool.cli;
+
+import dev.gpupool.TestImages;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Arrays;
+
+import static dev.gpupool.cli.CliRun.gpupool;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Issue 19's adversarial review, on the command line: inputs and files gpupool did not write are never
+ * replaced, impossible sizes, names that would forge lines, odd option values, report and trace files
+ * that cannot be written.
+ */
+class RobustCliTest {
+    private static final String SUMMARY = "\\d+ ok, \\d+ failed, \\d+ skipped in \\d+\\.\\d\\d s \\(\\d+\\.\\d img/s\\) on cpu-threads";
+
+    @TempDir
+    Path tmp;
+
+    private Path photos() throws IOException {
+        Path in = tmp.resolve("in");
+        TestImages.write(in.resolve("a.jpg"), 400, 300, "jpeg");
+        TestImages.write(in.resolve("b.jpg"), 300, 400, "jpeg");
+        return in;
+    }
+
+    private static void assertUsageError(CliRun r, String reason) {
+        assertEquals(2, r.status(), r.err());
+        assertEquals(2, r.errLines().size(), "a usage error is two lines:\n" + r.err());
+        assertTrue(r.errLines().get(0).startsWith("gpupool thumbnails: "), r.err());
+        assertTrue(r.errLines().get(0).contains(reason), r.err());
+    }
+
+    // ---- defect 2: originals replaced by thumbnails
+
+    @Test
+    void theInputDirectoryAsOutputIsAUsageErrorEvenWithOverwrite() throws Exception {
+        Path in = photos();
+        byte[] a = Files.readAllBytes(in.resolve("a.jpg"));
+        assertUsageError(gpupool("thumbnails", in.toString(), "-o", in.toString(), "--overwrite", "--backend", "cpu-threads"),
+                "is the input directory");
+        // Through a symbolic link too: real paths are compared.
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), in);
+        assertUsageError(gpupool("thumbnails", in.toString(), "-o", link.toString(), "--overwrite", "--backend", "cpu-threads"),
+                "is the input directory");
+        assertArrayEquals(a, Files.readAllBytes(in.resolve("a.jpg")), "the original is untouched");
+    }
+
+    @Test
+    void anOutputThatIsAnInputIsNeverWrittenEvenWithOverwrite() throws Exception {
+        Path in = photos();
+        byte[] a = Files.readAllBytes(in.resolve("a.jpg"));
+        for (String overwrite : new String[]{"--overwrite", "--quality=85"}) {
+            CliRun r = gpupool("thumbnails", in.resolve("a.jpg").toString(), "-o", in.toString(), overwrite, "--backend", "cpu-threads");
+            assertEquals(1, r.status(), r.err());
+            assertTrue(r.err().contains("FAILED " + in.resolve("a.jpg") + ": output " + in.resolve("a.jpg")
+                    + " is an input of this batch"), r.err());
+            assertTrue(r.lastErrLine().startsWith("0 ok, 1 failed, 0 skipped"), r.lastErrLine());
+            assertArrayEquals(a, Files.readAllBytes(in.resolve("a.jpg")), "the original is untouched (" + overwrite + ")");
+        }
+    }
+
+    @Test
+    void aFileGpupoolDidNotWriteIsReplacedOnlyWithOverwrite() throws Exception {
+        Path in = photos(), out = tmp.resolve("out");
+        Files.createDirectories(out);
+        byte[] mine = "my own notes, not a thumbnail".getBytes();
+        Files.write(out.resolve("a.jpg"), mine);
+        Files.setLastModifiedTime(out.resolve("a.jpg"), FileTime.fromMillis(System.currentTimeMillis() - 86_400_000L));
+        Files.setLastModifiedTime(in.resolve("a.jpg"), FileTime.fromMillis(System.currentTimeMillis() - 3_600_000L));
+        CliRun r = gpupool("thumbnails", in.toString(), "-o", out.toString(), "--backend", "cpu-threads");
+        assertEquals(1, r.status(), r.err());
+        assertTrue(r.err().contains("FAILED " + in.resolve("a.jpg") + ": " + out.resolve("a.jpg")
+                + " exists and was not written by gpupool: not replaced without --overwrite"), r.err());
+        assertTrue(r.lastErrLine().startsWith("1 ok, 1 failed, 0 skipped"), r.lastErrLine());
+        assertArrayEquals(mine, Files.readAllBytes(out.resolve("a.jpg")), "the unrelated file is kept");
+        // gpupool's own output, older than a changed input, is redone without --overwrite.
+        Files.setLastModifiedTime(in.resolve("b.jpg"), FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+        CliRun again = gpupool("thumbnails", in.resolve("b.jpg").toString(), "-o", out.toString(), "--backend", "cpu-threads");
+        assertEquals(0, again.status(), again.err());
+        assertTrue(again.lastErrLine().startsWith("1 ok, 0 failed, 0 skipped"), again.lastErrLine());
+        // --overwrite replaces the unrelated file.
+        CliRun forced = gpupool("thumbnails", in.toString(), "-o", out.toString(), "--overwrite", "--backend", "cpu-threads");
+        assertEquals(0, forced.status(), forced.err());
+        assertFalse(Arrays.equals(mine, Files.readAllBytes(out.resolve("a.jpg"))));
+    }
+}
