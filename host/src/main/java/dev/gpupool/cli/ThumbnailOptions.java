@@ -33,7 +33,8 @@ import java.util.List;
  * io-concurrency &gt;= 1, workers &gt;= 1 when given, device &gt;= 0, the background (hex {@code RRGGBB},
  * an optional leading {@code #}), the format ({@code same} or {@link OutputFormat#parse}), the fit
  * ({@link Fit#parse}), the filter ({@link Filter#parse}), the subsampling ({@link Subsample#parse}) and the
- * crop ({@link Crop#parse}).
+ * crop ({@link Crop#parse}); with {@code --upscale} and a fit other than contain (every output exactly the
+ * box), no two-sided size over {@code --max-pixels} pixels.
  *
  * <p>Option order in usage help: these options carry {@code order} 10 to 32 (size .. io-concurrency are
  * 10..21, progressive, subsample, lossless 25..27, overwrite, max-pixels, lenient are 30..32, strip, keep-metadata, keep-icc, crop 40..43), so a command with {@code sortOptions = false} places
@@ -139,6 +140,17 @@ public final class ThumbnailOptions {
         Filter.parse(filter);
         Subsample.parse(subsample);
         Crop.parse(crop);
+        if (upscale && Fit.parse(fit) != Fit.CONTAIN) {
+            // Enlarged to cover or fill, every output is exactly the box: one over the limit can never be made.
+            for (String s : sizes) {
+                BoxSize b = BoxSize.parse(s);
+                long limit = Math.min(maxPixels, dev.gpupool.image.FitPlan.MAX_OUTPUT_PIXELS);
+                if (!b.oneSided() && (long) b.width() * b.height() > limit) {
+                    throw new IllegalArgumentException("-s " + s + " with --upscale --fit " + fit + " makes " + (long) b.width() * b.height()
+                            + "-pixel outputs, over the limit of " + limit + " (--max-pixels): give a smaller size");
+                }
+            }
+        }
         if (strip && (keepMetadata || keepIcc)) {
             throw new IllegalArgumentException("--strip cannot be combined with " + (keepMetadata ? "--keep-metadata" : "--keep-icc"));
         }

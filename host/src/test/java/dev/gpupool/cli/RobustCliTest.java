@@ -91,4 +91,35 @@ class RobustCliTest {
         assertEquals(0, forced.status(), forced.err());
         assertFalse(Arrays.equals(mine, Files.readAllBytes(out.resolve("a.jpg"))));
     }
+
+    // ---- defect 11: integer overflow on large sizes with --upscale
+
+    @Test
+    void aHugeUpscaledSizeFailsItsItemWithOneClearLine() throws Exception {
+        Path in = photos(), out = tmp.resolve("out");
+        for (String backend : new String[]{"cpu-threads", "cpu"}) {
+            for (String size : new String[]{"65535", "40000", "30000x"}) {
+                CliRun r = gpupool("thumbnails", in.resolve("a.jpg").toString(), "-o", out.toString(), "-s", size, "--upscale",
+                        "--backend", backend, "-j", "1");
+                assertEquals(1, r.status(), r.err());
+                String failed = r.errLines().getFirst();
+                assertTrue(failed.startsWith("FAILED " + in.resolve("a.jpg") + ": output "), r.err());
+                assertTrue(failed.contains("pixels, over the limit of 178956970 (--max-pixels): give a smaller size"), r.err());
+                assertEquals(2, r.errLines().size(), "one FAILED line and the summary, no stack trace:\n" + r.err());
+                assertTrue(r.lastErrLine().startsWith("0 ok, 1 failed"), r.lastErrLine());
+            }
+        }
+        assertFalse(Files.exists(out.resolve("a.jpg")));
+        // Within the limit it still enlarges.
+        CliRun ok = gpupool("thumbnails", in.resolve("a.jpg").toString(), "-o", out.toString(), "-s", "800", "--upscale", "--backend", "cpu-threads");
+        assertEquals(0, ok.status(), ok.err());
+    }
+
+    @Test
+    void aSizeThatCanNeverBeMadeIsAUsageError() {
+        assertUsageError(gpupool("thumbnails", tmp.toString(), "-o", tmp.resolve("out").toString(), "-s", "65535", "--upscale", "--fit", "cover"),
+                "-s 65535 with --upscale --fit cover makes 4294836225-pixel outputs, over the limit of 178956970");
+        assertUsageError(gpupool("thumbnails", tmp.toString(), "-o", tmp.resolve("out").toString(), "-s", "20000x10000", "--upscale", "--fit", "fill"),
+                "over the limit");
+    }
 }
