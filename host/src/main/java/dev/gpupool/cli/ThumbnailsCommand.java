@@ -108,15 +108,16 @@ final class ThumbnailsCommand implements Callable<Integer> {
             // A prestarted worker is of no use to another backend; on failures Main ends it anyway.
             if (pool.backend() != Backend.CPU) ProcessEngine.cancelPrestart();
             Thumbnailer t = thumbnail.thumbnailer(pool).trace(trace);
+            BatchReport r;
             if (target.format != null) t.format(target.format);
             try (pool; Progress progress = Progress.forTerminal(err)) {
                 t.onListed(progress::total);
                 t.onItem(item -> {
-                    if (item.status() == BatchReport.Status.FAILED) progress.println("FAILED " + item.input() + ": " + item.error());
-                    else for (String w : item.warnings()) progress.println("WARNING " + item.input() + ": " + w);
+                    String name = Printable.escape(item.input());
+                    if (item.status() == BatchReport.Status.FAILED) progress.println("FAILED " + name + ": " + Printable.escape(item.error()));
+                    else for (String w : item.warnings()) progress.println("WARNING " + name + ": " + Printable.escape(w));
                     progress.step();
                 });
-                BatchReport r;
                 if (target.toStdout) {
                     stdoutDir = Files.createTempDirectory("gpupool-stdout-");
                     r = t.runInputs(inputs, stdoutDir);
@@ -126,16 +127,17 @@ final class ThumbnailsCommand implements Callable<Integer> {
                     r = t.runInputs(inputs, Path.of(out));
                 }
                 progress.close(); // erased: nothing of it stays above the summary
-                boolean written = true;
-                if (target.toStdout) {
-                    written = copyToStdout(r, err);
-                    r = outputsAre(r, "-");
-                }
-                if (report != null) writeReport(r, err);
-                if (r.elsewhereNote() != null) err.println("gpupool: " + r.elsewhereNote());
-                err.println(r.summary());
-                return r.failed() > 0 || !written ? Main.SOME_FAILED : Main.OK;
             }
+            // The pool is closed (its workers ended, whatever they had to say relayed): the summary is last.
+            boolean written = true;
+            if (target.toStdout) {
+                written = copyToStdout(r, err);
+                r = outputsAre(r, "-");
+            }
+            if (report != null) writeReport(r, err);
+            if (r.elsewhereNote() != null) err.println("gpupool: " + Printable.escape(r.elsewhereNote()));
+            err.println(r.summary());
+            return r.failed() > 0 || !written ? Main.SOME_FAILED : Main.OK;
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         } catch (IOException e) {
@@ -215,7 +217,7 @@ final class ThumbnailsCommand implements Callable<Integer> {
         try {
             stdout.write(Files.readAllBytes(Path.of(item.output())));
         } catch (IOException e) {
-            err.println("gpupool: cannot write to standard output: " + e.getMessage());
+            err.println(Printable.escape("gpupool: cannot write to standard output: " + e.getMessage()));
             return false;
         }
         stdout.flush();
@@ -254,7 +256,7 @@ final class ThumbnailsCommand implements Callable<Integer> {
         try {
             r.writeJson(Path.of(report));
         } catch (IOException | java.nio.file.InvalidPathException e) {
-            err.println("gpupool: cannot write the report to " + report + ": " + e.getMessage());
+            err.println(Printable.escape("gpupool: cannot write the report to " + report + ": " + e.getMessage()));
         }
     }
 }

@@ -122,4 +122,30 @@ class RobustCliTest {
         assertUsageError(gpupool("thumbnails", tmp.toString(), "-o", tmp.resolve("out").toString(), "-s", "20000x10000", "--upscale", "--fit", "fill"),
                 "over the limit");
     }
+
+    // ---- defect 14: printing is safe
+
+    @Test
+    void aFileNameCannotForgeLinesOnStandardError() throws Exception {
+        Path in = tmp.resolve("in");
+        Files.createDirectories(in);
+        String forged = "x.jpg: no\nFAILED forged.jpg: yes\n9 ok, 0 failed, 0 skipped in 0.01 s on cpu-threads\n\u001b[2Jz.jpg";
+        Path evil = in.resolve(forged);
+        Files.writeString(evil, "not an image");
+        CliRun r = gpupool("thumbnails", evil.toString(), "-o", tmp.resolve("out").toString(), "--backend", "cpu-threads");
+        assertEquals(1, r.status(), r.err());
+        assertEquals(2, r.errLines().size(), "one FAILED line and the summary:\n" + r.err());
+        String failed = r.errLines().getFirst();
+        assertTrue(failed.startsWith("FAILED " + in + "/x.jpg: no\\nFAILED forged.jpg: yes\\n9 ok, 0 failed"), failed);
+        assertTrue(failed.contains("on cpu-threads\\n\\x1b[2Jz.jpg: "), failed);
+        assertFalse(r.err().contains("\u001b"), "no control character reaches the terminal");
+        assertTrue(r.lastErrLine().matches(SUMMARY), r.lastErrLine());
+        assertTrue(r.lastErrLine().startsWith("0 ok, 1 failed, 0 skipped"), r.lastErrLine());
+    }
+
+    @Test
+    void escapeKeepsOrdinaryTextAndEscapesControls() {
+        assertEquals("photos/été 1.jpg", Printable.escape("photos/été 1.jpg"));
+        assertEquals("a\\nb\\r\\t\\x00\\x7f\\x85\\u2028c\\", Printable.escape("a\nb\r\t\u0000\u007f\u0085\u2028c\\"));
+    }
 }
