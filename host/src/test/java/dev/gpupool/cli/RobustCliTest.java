@@ -148,4 +148,54 @@ class RobustCliTest {
         assertEquals("photos/été 1.jpg", Printable.escape("photos/été 1.jpg"));
         assertEquals("a\\nb\\r\\t\\x00\\x7f\\x85\\u2028c\\", Printable.escape("a\nb\r\t\u0000\u007f\u0085\u2028c\\"));
     }
+
+    // ---- defect 15: odd option values, "BM" text
+
+    @Test
+    void aThreeDigitBackgroundIsReadAsCssReadsIt() throws Exception {
+        Path png = tmp.resolve("clear.png");
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(64, 64, java.awt.image.BufferedImage.TYPE_INT_ARGB), "png", png.toFile());
+        for (String[] c : new String[][]{{"fff", "ffffff"}, {"#0f0", "00ff00"}, {"08f", "0088ff"}}) {
+            Path out = tmp.resolve("out-" + c[1]);
+            CliRun r = gpupool("thumbnails", png.toString(), "-o", out.toString(), "--background", c[0], "--backend", "cpu-threads");
+            assertEquals(0, r.status(), r.err());
+            int rgb = javax.imageio.ImageIO.read(out.resolve("clear.jpg").toFile()).getRGB(32, 32) & 0xFFFFFF;
+            int want = Integer.parseInt(c[1], 16);
+            for (int shift = 0; shift <= 16; shift += 8) {
+                assertEquals((want >> shift) & 0xFF, (rgb >> shift) & 0xFF, 3, c[0] + " gave " + Integer.toHexString(rgb));
+            }
+        }
+        for (String bad : new String[]{"ff", "ffff", "fffffff", "12345678", "ggg", "#"}) {
+            assertUsageError(gpupool("thumbnails", png.toString(), "-o", tmp.resolve("o").toString(), "--background", bad),
+                    "--background must be a hex colour like ffffff or fff");
+        }
+    }
+
+    @Test
+    void anEmptyOrFileOutputIsAUsageError() throws Exception {
+        Path in = photos();
+        assertUsageError(gpupool("thumbnails", in.toString(), "-o", "", "--backend", "cpu-threads"), "-o needs a directory, a template or -");
+        Path file = tmp.resolve("notes.txt");
+        Files.writeString(file, "keep me");
+        assertUsageError(gpupool("thumbnails", in.toString(), "-o", file.toString(), "--backend", "cpu-threads"),
+                "-o " + file + " exists and is not a directory");
+        assertEquals("keep me", Files.readString(file));
+    }
+
+    @Test
+    void textStartingWithBmIsNotABmp() throws Exception {
+        Path dir = tmp.resolve("in");
+        Files.createDirectories(dir);
+        Path text = dir.resolve("bmw.bmp");
+        Files.writeString(text, "BMW service history: 2019 brakes, 2021 tyres, 2023 battery\n");
+        Files.writeString(dir.resolve("notes"), "BMW service history, no extension\n");
+        TestImages.write(dir.resolve("real.bmp"), 40, 30, "bmp");
+        Files.copy(dir.resolve("real.bmp"), dir.resolve("real-no-extension"));
+        CliRun r = gpupool("thumbnails", dir.toString(), "-o", tmp.resolve("out").toString(), "--backend", "cpu-threads");
+        assertEquals(1, r.status(), r.err());
+        assertTrue(r.err().contains("FAILED " + text + ": not a recognised image format"), r.err());
+        assertFalse(r.err().contains("notes"), "a text file without an image extension is passed over:\n" + r.err());
+        assertTrue(r.lastErrLine().startsWith("2 ok, 1 failed"), r.lastErrLine());
+        assertTrue(Files.exists(tmp.resolve("out/real.jpg")) && Files.exists(tmp.resolve("out/real-no-extension.jpg")));
+    }
 }
