@@ -198,4 +198,36 @@ class RobustCliTest {
         assertTrue(r.lastErrLine().startsWith("2 ok, 1 failed"), r.lastErrLine());
         assertTrue(Files.exists(tmp.resolve("out/real.jpg")) && Files.exists(tmp.resolve("out/real-no-extension.jpg")));
     }
+
+    // ---- defect 13: report and trace files that cannot be written
+
+    @Test
+    void aReportOrTraceThatCannotBeWrittenIsAUsageErrorBeforeAnyWork() throws Exception {
+        Path in = photos(), out = tmp.resolve("out");
+        Path missing = tmp.resolve("no/such/dir/report.json");
+        assertUsageError(gpupool("thumbnails", in.toString(), "-o", out.toString(), "--report", missing.toString(), "--backend", "cpu-threads"),
+                "--report " + missing + ": the directory " + missing.getParent() + " does not exist");
+        assertUsageError(gpupool("thumbnails", in.toString(), "-o", out.toString(), "--report", tmp.toString(), "--backend", "cpu-threads"),
+                "--report " + tmp + " is a directory");
+        assertUsageError(gpupool("thumbnails", in.toString(), "-o", out.toString(), "--trace", missing.toString(), "--backend", "cpu-threads"),
+                "--trace " + missing + ": the directory " + missing.getParent() + " does not exist");
+        assertUsageError(gpupool("thumbnails", in.toString(), "-o", out.toString(), "--trace", tmp.toString(), "--backend", "cpu-threads"),
+                "--trace " + tmp + " is a directory");
+        assertFalse(Files.exists(tmp.resolve("no")), "no directory is made for a report");
+        assertFalse(Files.exists(out), "nothing ran");
+    }
+
+    @Test
+    void aReportOrTraceThatFailsAtTheEndIsOneLineThenTheSummaryAndExit1() throws Exception {
+        Path in = photos(), out = tmp.resolve("out");
+        Path tooLong = tmp.resolve("r".repeat(256)); // passes the check, fails when written
+        for (String option : new String[]{"--report", "--trace"}) {
+            CliRun r = gpupool("thumbnails", in.toString(), "-o", out.toString(), option, tooLong.toString(), "--backend", "cpu-threads",
+                    "--overwrite");
+            assertEquals(1, r.status(), option + ": every input was written, the " + option + " file was not\n" + r.err());
+            assertEquals(2, r.errLines().size(), "one line and the summary, no stack trace:\n" + r.err());
+            assertTrue(r.errLines().getFirst().startsWith("gpupool: cannot write the " + option.substring(2) + " to " + tooLong + ": "), r.err());
+            assertTrue(r.lastErrLine().startsWith("2 ok, 0 failed, 0 skipped"), r.lastErrLine());
+        }
+    }
 }
