@@ -135,8 +135,25 @@ public final class Codecs {
         if (Metadata.startsWith(b, 0, b.length, "GIF87a") || Metadata.startsWith(b, 0, b.length, "GIF89a")) return "gif";
         if (b.length >= 12 && Metadata.startsWith(b, 0, 4, "RIFF") && Metadata.startsWith(b, 8, 12, "WEBP")) return "webp";
         if (b.length >= 4 && (Metadata.startsWith(b, 0, 4, "II*\0") || Metadata.startsWith(b, 0, 4, "MM\0*"))) return "tiff";
-        if (b.length >= 14 && b[0] == 'B' && b[1] == 'M') return "bmp";
+        if (isBmpHeader(b, b.length)) return "bmp";
         return null;
+    }
+
+    /**
+     * True when {@code b[0..n)} starts like a BMP file, not merely with "BM" (a text file may): 'BM', a
+     * file size field of 0 or at least the two headers, and an info header size of a known version
+     * (12 OS/2 1.x, 16 or 64 OS/2 2.x, 40 BITMAPINFOHEADER, 52/56 its Adobe forms, 108 V4, 124 V5).
+     * Needs 18 bytes.
+     */
+    public static boolean isBmpHeader(byte[] b, int n) {
+        if (n < 18 || b[0] != 'B' || b[1] != 'M') return false;
+        long fileSize = le32(b, 2), dib = le32(b, 14);
+        boolean knownDib = dib == 12 || dib == 16 || dib == 40 || dib == 52 || dib == 56 || dib == 64 || dib == 108 || dib == 124;
+        return knownDib && (fileSize == 0 || fileSize >= 14 + dib);
+    }
+
+    private static long le32(byte[] b, int at) {
+        return (b[at] & 0xFFL) | (b[at + 1] & 0xFFL) << 8 | (b[at + 2] & 0xFFL) << 16 | (b[at + 3] & 0xFFL) << 24;
     }
 
     static void checkPixels(long w, long h, DecodeOptions o) throws ImageDecodeException {

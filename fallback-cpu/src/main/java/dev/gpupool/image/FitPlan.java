@@ -20,8 +20,23 @@ public record FitPlan(int srcWidth, int srcHeight, int outWidth, int outHeight,
      * VIPS_MAX_COORD); rather than refusing {@code --fit cover -s 256x}, we make it contain.
      *
      * @param upscale when false, the output is never larger than the source in either dimension
+     * @throws OutputTooLargeException the output would have more than {@link #MAX_OUTPUT_PIXELS} pixels
      */
     public static FitPlan of(int srcWidth, int srcHeight, int boxWidth, int boxHeight, Fit fit, boolean upscale) {
+        FitPlan p = plan(srcWidth, srcHeight, boxWidth, boxHeight, fit, upscale);
+        if ((long) p.outWidth * p.outHeight > MAX_OUTPUT_PIXELS) {
+            throw new OutputTooLargeException(p.outWidth, p.outHeight, MAX_OUTPUT_PIXELS, "the most one 4-channel buffer holds");
+        }
+        return p;
+    }
+
+    /**
+     * The most pixels an output may have whatever the options: a 4-channel 8-bit buffer of them fits one
+     * Java array. (Only {@code --upscale} reaches it: without, an output is never larger than its input.)
+     */
+    public static final long MAX_OUTPUT_PIXELS = (Integer.MAX_VALUE - 16L) / 4;
+
+    private static FitPlan plan(int srcWidth, int srcHeight, int boxWidth, int boxHeight, Fit fit, boolean upscale) {
         if (srcWidth < 1 || srcHeight < 1 || boxWidth < 0 || boxHeight < 0 || (boxWidth == 0 && boxHeight == 0)) {
             throw new IllegalArgumentException("sizes must be positive (one side of the box may be 0, free): "
                     + srcWidth + "x" + srcHeight + " into " + boxWidth + "x" + boxHeight);

@@ -55,7 +55,12 @@ public final class ThumbnailJob {
         Decoded decoded = decode(bytes, request.spec());
         spans.add(StageSpan.since("decode", t));
         t = StageSpan.nowMicros();
-        List<ResizePlan> plans = plan(decoded, request.spec());
+        List<ResizePlan> plans;
+        try {
+            plans = plan(decoded, request.spec());
+        } catch (dev.gpupool.image.OutputTooLargeException e) {
+            throw new ImageDecodeException(e.getMessage(), e); // this image's failure, not a bug: one line, no stack trace
+        }
         List<PixelBuffer> outs = new ArrayList<>(plans.size());
         for (ResizePlan p : plans) outs.add(Resampler.resize(decoded.pixels(), p.x(), p.y()));
         spans.add(StageSpan.since("resize", t));
@@ -130,11 +135,36 @@ public final class ThumbnailJob {
     static int[] minimumDecodedSize(int width, int height, ThumbnailSpec spec) {
         int minW = 0, minH = 0;
         for (BoxSize box : spec.sizes()) {
-            FitPlan p = FitPlan.of(width, height, box.width(), box.height(), spec.fit(), spec.upscale());
+            FitPlan p;
+            try {
+                p = plan(width, height, box, spec);
+            } catch (dev.gpupool.image.OutputTooLargeException e) {
+                // Decoded whole, then refused by plan() with this reason (thrown here, the decoder would
+                // take it for a corrupt image).
+                return new int[]{width, height};
+            }
             minW = Math.max(minW, (int) Math.ceil(SHRINK_ON_LOAD_MARGIN * p.outWidth() * (double) width / p.cropWidth()));
             minH = Math.max(minH, (int) Math.ceil(SHRINK_ON_LOAD_MARGIN * p.outHeight() * (double) height / p.cropHeight()));
         }
         return new int[]{Math.min(minW, width), Math.min(minH, height)};
+    }
+
+    /**
+     * Refuses an output with more pixels than {@code --max-pixels} (which bounds inputs too): only
+     * {@code --upscale} makes an output larger than its input.
+     */
+    private static FitPlan plan(int width, int height, BoxSize box, ThumbnailSpec spec) {
+        FitPlan p;
+        try {
+            p = FitPlan.of(width, height, box.width(), box.height(), spec.fit(), spec.upscale());
+        } catch (dev.gpupool.image.OutputTooLargeException e) {
+            if (spec.maxPixels() >= FitPlan.MAX_OUTPUT_PIXELS) throw e;
+            throw new dev.gpupool.image.OutputTooLargeException(e.width(), e.height(), spec.maxPixels(), "--max-pixels");
+        }
+        if ((long) p.outWidth() * p.outHeight() > spec.maxPixels()) {
+            throw new dev.gpupool.image.OutputTooLargeException(p.outWidth(), p.outHeight(), spec.maxPixels(), "--max-pixels");
+        }
+        return p;
     }
 
     /**
@@ -147,7 +177,7 @@ public final class ThumbnailJob {
         List<ResizePlan> plans = new ArrayList<>(spec.sizes().size());
         double scale = FitPlan.decodeScale(decoded.fullWidth(), decoded.fullHeight(), px.width(), px.height());
         for (BoxSize box : spec.sizes()) {
-            FitPlan fit = FitPlan.of(decoded.fullWidth(), decoded.fullHeight(), box.width(), box.height(), spec.fit(), spec.upscale());
+            FitPlan fit = plan(decoded.fullWidth(), decoded.fullHeight(), box, spec);
             if (spec.fit() == Fit.COVER && box.width() > 0 && box.height() > 0) fit = SmartCrop.apply(fit, spec.crop(), px, scale);
             plans.add(new ResizePlan(box, fit, fit.weightsX(spec.filter(), px.width(), scale), fit.weightsY(spec.filter(), px.height(), scale)));
         }

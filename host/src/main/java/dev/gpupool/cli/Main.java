@@ -38,7 +38,7 @@ public final class Main implements Runnable {
         cl.setParameterExceptionHandler(Main::usageError);
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
             if (e instanceof dev.gpupool.BackendUnavailableException) {
-                line.getErr().println("gpupool: " + e.getMessage());
+                line.getErr().println("gpupool: " + Printable.escape(e.getMessage()));
                 return CANNOT_RUN;
             }
             throw e;
@@ -60,7 +60,7 @@ public final class Main implements Runnable {
             message += " (did you mean " + String.join(" or ", u.getSuggestions().stream().limit(3).toList()) + "?)";
         }
         java.io.PrintWriter err = line.getErr();
-        err.println(name + ": " + message);
+        err.println(name + ": " + Printable.escape(message)); // a value quoted in it (a file name) cannot add lines
         err.println("Try '" + name + " --help' for more information.");
         err.flush();
         return USAGE;

@@ -30,10 +30,11 @@ import java.util.List;
  * checks the values, in this order, and throws {@link IllegalArgumentException} with the message a user
  * sees after {@code gpupool thumbnails:} (a command turns it into a usage error, exit status 2): each size
  * ({@link BoxSize#parse}), the backend ({@link Backend#parse}), quality 1..100, max-pixels &gt;= 1,
- * io-concurrency &gt;= 1, workers &gt;= 1 when given, device &gt;= 0, the background (hex {@code RRGGBB},
- * an optional leading {@code #}), the format ({@code same} or {@link OutputFormat#parse}), the fit
+ * io-concurrency &gt;= 1, workers &gt;= 1 when given, device &gt;= 0, the background (hex {@code RRGGBB}
+ * or CSS's {@code RGB}, an optional leading {@code #}), the format ({@code same} or {@link OutputFormat#parse}), the fit
  * ({@link Fit#parse}), the filter ({@link Filter#parse}), the subsampling ({@link Subsample#parse}) and the
- * crop ({@link Crop#parse}).
+ * crop ({@link Crop#parse}); with {@code --upscale} and a fit other than contain (every output exactly the
+ * box), no two-sided size over {@code --max-pixels} pixels.
  *
  * <p>Option order in usage help: these options carry {@code order} 10 to 32 (size .. io-concurrency are
  * 10..21, progressive, subsample, lossless 25..27, overwrite, max-pixels, lenient are 30..32, strip, keep-metadata, keep-icc, crop 40..43), so a command with {@code sortOptions = false} places
@@ -85,7 +86,7 @@ public final class ThumbnailOptions {
     @Option(names = "--no-rotate", order = 16, description = "Keep pixels as stored (ignore EXIF orientation).")
     boolean noRotate;
 
-    @Option(names = "--background", order = 17, paramLabel = "RRGGBB", description = "Colour alpha is flattened onto in JPEG (default: ffffff).")
+    @Option(names = "--background", order = 17, paramLabel = "RRGGBB", description = "Colour alpha is flattened onto in JPEG: RRGGBB or RGB (fff = ffffff), hex (default: ffffff).")
     String background = "ffffff";
 
     @Option(names = "--backend", order = 18, paramLabel = "B", description = "auto, cuda, opencl, cpu or cpu-threads (default: auto).")
@@ -139,6 +140,17 @@ public final class ThumbnailOptions {
         Filter.parse(filter);
         Subsample.parse(subsample);
         Crop.parse(crop);
+        if (upscale && Fit.parse(fit) != Fit.CONTAIN) {
+            // Enlarged to cover or fill, every output is exactly the box: one over the limit can never be made.
+            for (String s : sizes) {
+                BoxSize b = BoxSize.parse(s);
+                long limit = Math.min(maxPixels, dev.gpupool.image.FitPlan.MAX_OUTPUT_PIXELS);
+                if (!b.oneSided() && (long) b.width() * b.height() > limit) {
+                    throw new IllegalArgumentException("-s " + s + " with --upscale --fit " + fit + " makes " + (long) b.width() * b.height()
+                            + "-pixel outputs, over the limit of " + limit + " (--max-pixels): give a smaller size");
+                }
+            }
+        }
         if (strip && (keepMetadata || keepIcc)) {
             throw new IllegalArgumentException("--strip cannot be combined with " + (keepMetadata ? "--keep-metadata" : "--keep-icc"));
         }
@@ -257,16 +269,21 @@ public final class ThumbnailOptions {
     }
 
     /**
-     * {@code --background} as 0xRRGGBB (as given: the bits above 24 are whatever the hex said).
+     * {@code --background} as 0xRRGGBB: six hex digits {@code RRGGBB}, or three {@code RGB} read as CSS
+     * reads them ({@code fff} is {@code ffffff}, {@code 08f} is {@code 0088ff}), either with an optional
+     * leading {@code #}.
      *
-     * @throws IllegalArgumentException not hexadecimal: "--background must be a hex colour like ffffff, not '...'"
+     * @throws IllegalArgumentException anything else: "--background must be a hex colour like ffffff or fff, not '...'"
      */
     public int background() {
-        try {
-            return Integer.parseUnsignedInt(background.replaceFirst("^#", ""), 16);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--background must be a hex colour like ffffff, not '" + background + "'");
+        String hex = background.startsWith("#") ? background.substring(1) : background;
+        if (!hex.matches("[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6}")) {
+            throw new IllegalArgumentException("--background must be a hex colour like ffffff or fff, not '" + background + "'");
         }
+        if (hex.length() == 3) { // as CSS: #rgb is #rrggbb
+            hex = "" + hex.charAt(0) + hex.charAt(0) + hex.charAt(1) + hex.charAt(1) + hex.charAt(2) + hex.charAt(2);
+        }
+        return Integer.parseInt(hex, 16);
     }
 
     /** {@code --backend} as given ({@code auto}, {@code cuda}, ...). */

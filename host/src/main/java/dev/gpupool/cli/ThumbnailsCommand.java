@@ -108,34 +108,46 @@ final class ThumbnailsCommand implements Callable<Integer> {
             // A prestarted worker is of no use to another backend; on failures Main ends it anyway.
             if (pool.backend() != Backend.CPU) ProcessEngine.cancelPrestart();
             Thumbnailer t = thumbnail.thumbnailer(pool).trace(trace);
+            BatchReport r;
+            String traceError = null;
             if (target.format != null) t.format(target.format);
             try (pool; Progress progress = Progress.forTerminal(err)) {
                 t.onListed(progress::total);
                 t.onItem(item -> {
-                    if (item.status() == BatchReport.Status.FAILED) progress.println("FAILED " + item.input() + ": " + item.error());
-                    else for (String w : item.warnings()) progress.println("WARNING " + item.input() + ": " + w);
+                    String name = Printable.escape(item.input());
+                    if (item.status() == BatchReport.Status.FAILED) progress.println("FAILED " + name + ": " + Printable.escape(item.error()));
+                    else for (String w : item.warnings()) progress.println("WARNING " + name + ": " + Printable.escape(w));
                     progress.step();
                 });
-                BatchReport r;
-                if (target.toStdout) {
-                    stdoutDir = Files.createTempDirectory("gpupool-stdout-");
-                    r = t.runInputs(inputs, stdoutDir);
-                } else if (target.template) {
-                    r = t.runTemplate(inputs, out);
-                } else {
-                    r = t.runInputs(inputs, Path.of(out));
+                try {
+                    if (target.toStdout) {
+                        stdoutDir = Files.createTempDirectory("gpupool-stdout-");
+                        r = t.runInputs(inputs, stdoutDir);
+                    } else if (target.template) {
+                        r = t.runTemplate(inputs, out);
+                    } else {
+                        r = t.runInputs(inputs, Path.of(out));
+                    }
+                } catch (dev.gpupool.thumbnail.TraceWriteException e) {
+                    r = e.report();
+                    traceError = e.getMessage();
                 }
                 progress.close(); // erased: nothing of it stays above the summary
-                boolean written = true;
-                if (target.toStdout) {
-                    written = copyToStdout(r, err);
-                    r = outputsAre(r, "-");
-                }
-                if (report != null) writeReport(r, err);
-                if (r.elsewhereNote() != null) err.println("gpupool: " + r.elsewhereNote());
-                err.println(r.summary());
-                return r.failed() > 0 || !written ? Main.SOME_FAILED : Main.OK;
             }
+            // The pool is closed (its workers ended, whatever they had to say relayed): the summary is last.
+            boolean written = true;
+            if (traceError != null) {
+                err.println("gpupool: " + Printable.escape(traceError));
+                written = false;
+            }
+            if (target.toStdout) {
+                written = copyToStdout(r, err);
+                r = outputsAre(r, "-");
+            }
+            if (report != null && !writeReport(r, err)) written = false;
+            if (r.elsewhereNote() != null) err.println("gpupool: " + Printable.escape(r.elsewhereNote()));
+            err.println(r.summary());
+            return r.failed() > 0 || !written ? Main.SOME_FAILED : Main.OK;
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         } catch (IOException e) {
@@ -150,12 +162,17 @@ final class ThumbnailsCommand implements Callable<Integer> {
      * {@code -o -} takes exactly one INPUT that is not a directory or a list, and one size, and leaves
      * standard output to the image ({@code --report -} is refused); standard input is read by one of
      * {@code -} and {@code @-} at most; a template must be one {@link OutputNames#template} accepts, and an
-     * explicit {@code -f} must agree with its literal extension.
+     * explicit {@code -f} must agree with its literal extension; {@code -o} is never empty; a directory
+     * {@code -o} must not be an existing file that is not a directory, nor (by real path) a directory given
+     * as an INPUT ({@link OutputNames#refuseInputDirectory}); a {@code --report} or {@code --trace} file must
+     * be one that can be written ({@link #checkWritableFile}).
      */
     private record Target(boolean toStdout, boolean template, OutputFormat format) {
     }
 
     private Target target() {
+        if (report != null && !report.equals("-")) checkWritableFile("--report", report);
+        if (trace != null) checkWritableFile("--trace", trace.toString());
         long stdinReaders = inputs.stream().filter(a -> a.equals("-") || a.equals("@-")).count();
         if (stdinReaders > 1) throw new IllegalArgumentException("standard input can be read once: give one of - and @-, once");
         if (out.equals("-")) {
@@ -172,7 +189,20 @@ final class ThumbnailsCommand implements Callable<Integer> {
             }
             return new Target(true, false, null);
         }
-        if (!OutputNames.isTemplate(out)) return new Target(false, false, null);
+        if (out.isBlank()) throw new IllegalArgumentException("-o needs a directory, a template or -, not an empty string");
+        if (!OutputNames.isTemplate(out)) {
+            Path dir;
+            try {
+                dir = Path.of(out);
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new IllegalArgumentException("-o " + out + " is not a valid path: " + e.getReason());
+            }
+            if (Files.exists(dir) && !Files.isDirectory(dir)) {
+                throw new IllegalArgumentException("-o " + out + " exists and is not a directory: give a directory, a template (tn_%s.jpg) or -");
+            }
+            OutputNames.refuseInputDirectory(inputs, dir);
+            return new Target(false, false, null);
+        }
         OutputFormat fixed = OutputNames.templateFormat(out);
         if (fixed != null && spec.commandLine().getParseResult().hasMatchedOption("--format")
                 && !thumbnail.format().equalsIgnoreCase(fixed.extension()) && !(fixed == OutputFormat.JPEG && thumbnail.format().equalsIgnoreCase("jpeg"))) {
@@ -200,7 +230,7 @@ final class ThumbnailsCommand implements Callable<Integer> {
         try {
             stdout.write(Files.readAllBytes(Path.of(item.output())));
         } catch (IOException e) {
-            err.println("gpupool: cannot write to standard output: " + e.getMessage());
+            err.println(Printable.escape("gpupool: cannot write to standard output: " + e.getMessage()));
             return false;
         }
         stdout.flush();
@@ -229,17 +259,50 @@ final class ThumbnailsCommand implements Callable<Integer> {
         }
     }
 
-    private void writeReport(BatchReport r, PrintStream err) {
+    /** Writes the report; false (having said why on {@code err}) when it could not be. */
+    private boolean writeReport(BatchReport r, PrintStream err) {
         if (report.equals("-")) {
             PrintStream stdout = System.out;
             stdout.println(r.toJson());
             stdout.flush();
-            return;
+            return true;
         }
         try {
             r.writeJson(Path.of(report));
+            return true;
         } catch (IOException | java.nio.file.InvalidPathException e) {
-            err.println("gpupool: cannot write the report to " + report + ": " + e.getMessage());
+            err.println(Printable.escape("gpupool: cannot write the report to " + report + ": " + reason(e)));
+            return false;
+        }
+    }
+
+    private static String reason(Exception e) {
+        if (e instanceof java.nio.file.NoSuchFileException) return "no such file or directory";
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason();
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /**
+     * Refuses, before any work, a {@code --report} or {@code --trace} file that cannot be written: an
+     * invalid path, a directory, a file that is not writable, or one whose directory does not exist (it is
+     * not created: a mistyped directory would otherwise be made silently) or is not writable.
+     */
+    static void checkWritableFile(String option, String file) {
+        Path p;
+        try {
+            p = Path.of(file);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException(option + " " + file + " is not a valid path: " + e.getReason());
+        }
+        if (file.isEmpty()) throw new IllegalArgumentException(option + " needs a file name, not an empty string");
+        if (Files.isDirectory(p)) throw new IllegalArgumentException(option + " " + file + " is a directory: give a file");
+        Path parent = p.toAbsolutePath().getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new IllegalArgumentException(option + " " + file + ": the directory " + parent + " does not exist");
+        }
+        if (Files.exists(p) ? !Files.isWritable(p) : !Files.isWritable(parent)) {
+            throw new IllegalArgumentException(option + " " + file + " cannot be written: permission denied");
         }
     }
 }

@@ -71,6 +71,7 @@ final class BatchRunner {
         long start = System.nanoTime();
         java.util.Set<Path> cleaned = new java.util.HashSet<>();
         if (!names.isTemplate()) cleanLeftovers(names.root(), true);
+        java.util.Set<Path> inputFiles = realPaths(inputs);
         Item[] items = new Item[inputs.size()];
         Semaphore inFlight = new Semaphore(maxInFlight);
         CountDownLatch pending = new CountDownLatch(inputs.size());
@@ -97,9 +98,21 @@ final class BatchRunner {
                 for (Path o : outputs) if (cleaned.add(o.getParent())) cleanLeftovers(o.getParent(), false);
             }
             String first = outputs.getFirst().toString();
+            String refused = refusal(outputs, inputFiles);
+            if (refused != null) {
+                finish.accept(failed(in.given(), first, refused, 0));
+                continue;
+            }
             if (!overwrite && upToDate(in, outputs)) {
                 finish.accept(new Item(in.given(), first, Status.SKIPPED, null, null, 0, 0, 0, List.of()));
                 continue;
+            }
+            if (!overwrite) {
+                String foreign = foreign(outputs);
+                if (foreign != null) {
+                    finish.accept(failed(in.given(), first, foreign, 0));
+                    continue;
+                }
             }
             long t0 = System.nanoTime();
             StageSpan[] fetched = new StageSpan[1];
@@ -124,6 +137,7 @@ final class BatchRunner {
                     if (fetched[0] != null) spans = java.util.stream.Stream.concat(java.util.stream.Stream.of(fetched[0]), spans.stream()).toList();
                     stages.add(in.given(), spans);
                     ThumbnailResult r = d.result();
+                    for (Path o : outputs) OutputMarks.mark(o);
                     finish.accept(new Item(in.given(), first, Status.OK, null, d.ranOn().cliName(),
                             r.width(), r.height(), millis, r.warnings(), r.inputFormat(), r.inputWidth(), r.inputHeight(),
                             outputs(outputs, r), ran(d, r, outputs.getFirst())));
@@ -231,6 +245,50 @@ final class BatchRunner {
             else f.complete(body);
         });
         return f;
+    }
+
+    /** The real paths of the batch's file inputs (those that exist). */
+    private static java.util.Set<Path> realPaths(List<Input> inputs) {
+        java.util.Set<Path> s = new java.util.HashSet<>();
+        for (Input in : inputs) {
+            if (in.file() == null || in.error() != null) continue;
+            try {
+                s.add(in.file().toRealPath());
+            } catch (IOException | SecurityException ignored) {
+                // it fails as an input of its own
+            }
+        }
+        return s;
+    }
+
+    /**
+     * Why none of {@code outputs} may be written at all, even with {@code --overwrite}: one of them is
+     * (by its real path) an input of this batch; else null.
+     */
+    private static String refusal(List<Path> outputs, java.util.Set<Path> inputFiles) {
+        for (Path o : outputs) {
+            try {
+                if (Files.exists(o) && inputFiles.contains(o.toRealPath())) {
+                    return "output " + o + " is an input of this batch: an input is never written over (choose another -o)";
+                }
+            } catch (IOException | SecurityException ignored) {
+                // cannot be resolved, so it cannot be shown to be an input; writing it will say what is wrong
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Why {@code outputs} are not replaced without {@code --overwrite}: one of them exists and was not
+     * written by gpupool ({@link OutputMarks}); else null.
+     */
+    private static String foreign(List<Path> outputs) {
+        for (Path o : outputs) {
+            if (Files.exists(o, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !OutputMarks.isMarked(o)) {
+                return o + " exists and was not written by gpupool: not replaced without --overwrite";
+            }
+        }
+        return null;
     }
 
     /**

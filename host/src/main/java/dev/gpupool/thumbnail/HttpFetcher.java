@@ -19,18 +19,23 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Fetches http(s) inputs: a connect timeout and an overall deadline per try (headers and body), a limit on bytes, redirects followed (the
- * client's limit), and retries with exponential backoff and jitter on connection errors, 429 and 5xx
- * (honouring a {@code Retry-After} of seconds).
+ * Fetches http(s) inputs: a connect timeout and an overall deadline per try (headers and body), a limit on bytes, redirects followed
+ * (at most {@link #MAX_REDIRECTS}, http and https only, never from https down to http, a loop refused), and retries with
+ * exponential backoff and jitter on connection errors, 429 and 5xx (honouring a {@code Retry-After} of seconds or an
+ * HTTP date, up to 30 s).
  */
 final class HttpFetcher {
+    /** The most redirects followed for one URL, as curl's and browsers' limits, but smaller: an image is one hop or two away. */
+    static final int MAX_REDIRECTS = 5;
+
     private final HttpClient client;
     private final Duration readTimeout;
     private final long maxBytes;
     private final int tries;
 
     HttpFetcher(Duration connectTimeout, Duration readTimeout, long maxBytes, int tries) {
-        this.client = HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NORMAL).build();
+        // Redirects are followed here, not by the client, so that each one is checked and a failure says which.
+        this.client = HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER).build();
         this.readTimeout = readTimeout;
         this.maxBytes = maxBytes;
         this.tries = tries;
@@ -49,25 +54,84 @@ final class HttpFetcher {
         for (int attempt = 1; attempt <= tries; attempt++) {
             long waitMillis = backoff(attempt);
             try {
-                HttpRequest req = HttpRequest.newBuilder(uri).timeout(readTimeout).GET().build();
-                HttpResponse<byte[]> resp = send(req);
+                HttpResponse<byte[]> resp = followRedirects(uri);
                 int code = resp.statusCode();
                 if (code == 200) return resp.body();
                 last = new IOException("HTTP " + code);
                 if (code != 429 && code < 500) throw last;
-                long ra = resp.headers().firstValueAsLong("Retry-After").orElse(-1);
-                if (ra >= 0) waitMillis = Math.min(ra, 30) * 1000;
+                long ra = retryAfterMillis(resp.headers().firstValue("Retry-After").orElse(null), System.currentTimeMillis());
+                if (ra >= 0) waitMillis = ra;
             } catch (java.net.http.HttpTimeoutException e) {
                 last = new IOException("timed out after " + readTimeout.toSeconds() + " s");
             } catch (java.net.ConnectException e) {
                 last = new IOException("connection refused or unreachable");
             } catch (IOException e) {
-                if (e == last || e instanceof TooLarge) throw e;
+                if (e == last || e instanceof NotRetried) throw e;
                 last = new IOException(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
             }
             if (attempt < tries) Thread.sleep(waitMillis);
         }
         throw new IOException(last.getMessage() + " (after " + tries + " tries)");
+    }
+
+    /**
+     * The response at the end of {@code uri}'s redirects (301, 302, 303, 307, 308 with a Location), each
+     * hop checked: http or https only, not from https to http, no URL twice, at most {@link #MAX_REDIRECTS}.
+     *
+     * @throws NotRetried a redirect refused, with why
+     */
+    private HttpResponse<byte[]> followRedirects(URI uri) throws IOException, InterruptedException {
+        java.util.Set<URI> seen = new java.util.HashSet<>();
+        seen.add(uri);
+        URI at = uri;
+        for (int hops = 0; ; hops++) {
+            HttpResponse<byte[]> resp = send(HttpRequest.newBuilder(at).timeout(readTimeout).GET().build());
+            int code = resp.statusCode();
+            if (code != 301 && code != 302 && code != 303 && code != 307 && code != 308) return resp;
+            String location = resp.headers().firstValue("Location").orElse(null);
+            if (location == null || location.isBlank()) throw new NotRetried("HTTP " + code + " redirect without a Location");
+            URI next;
+            try {
+                next = at.resolve(location.strip());
+            } catch (IllegalArgumentException e) {
+                throw new NotRetried("HTTP " + code + " redirect to an invalid URL refused: " + location.strip());
+            }
+            String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(java.util.Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                throw new NotRetried("HTTP " + code + " redirect to a non-HTTP URL refused: " + next);
+            }
+            if (scheme.equals("http") && "https".equalsIgnoreCase(at.getScheme())) {
+                throw new NotRetried("HTTP " + code + " redirect from https to http refused: " + next);
+            }
+            if (!seen.add(next)) throw new NotRetried("redirect loop: " + next + " again after " + (hops + 1) + " redirects");
+            if (hops + 1 > MAX_REDIRECTS) throw new NotRetried("too many redirects (more than " + MAX_REDIRECTS + ")");
+            at = next;
+        }
+    }
+
+    /**
+     * How long a {@code Retry-After} value asks to wait, in milliseconds, at most 30 s: delta-seconds
+     * ({@code 120}) or an HTTP date ({@code Wed, 21 Oct 2015 07:28:00 GMT}; a past date is 0); -1 when absent
+     * or unreadable (the backoff applies).
+     */
+    static long retryAfterMillis(String value, long nowMillis) {
+        if (value == null || value.isBlank()) return -1;
+        String v = value.strip();
+        long millis;
+        if (v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            try {
+                millis = Math.multiplyExact(Long.parseLong(v), 1000L);
+            } catch (ArithmeticException | NumberFormatException e) {
+                millis = Long.MAX_VALUE; // more digits than a long: as long as allowed
+            }
+        } else {
+            try {
+                millis = java.time.ZonedDateTime.parse(v, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli() - nowMillis;
+            } catch (java.time.format.DateTimeParseException e) {
+                return -1;
+            }
+        }
+        return Math.max(0, Math.min(millis, 30_000L));
     }
 
     /**
@@ -121,7 +185,7 @@ final class HttpFetcher {
             for (ByteBuffer b : items) {
                 if (buf.size() + (long) b.remaining() > max) {
                     subscription.cancel();
-                    result.completeExceptionally(new TooLarge("larger than the limit of " + max + " bytes"));
+                    result.completeExceptionally(new NotRetried("larger than the limit of " + max + " bytes"));
                     return;
                 }
                 byte[] chunk = new byte[b.remaining()];
@@ -141,9 +205,9 @@ final class HttpFetcher {
         }
     }
 
-    /** Not worth retrying. */
-    private static final class TooLarge extends IOException {
-        TooLarge(String m) {
+    /** Not worth retrying (too large, a redirect refused). */
+    private static final class NotRetried extends IOException {
+        NotRetried(String m) {
             super(m);
         }
     }

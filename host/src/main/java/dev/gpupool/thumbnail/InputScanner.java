@@ -287,8 +287,8 @@ public final class InputScanner {
         return dot > 0 && IMAGE_EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
     }
 
-    /** How many first bytes of a file {@link #looksLikeImage(byte[], int)} needs to see (12). */
-    public static final int MAGIC_LENGTH = 12;
+    /** How many first bytes of a file {@link #looksLikeImage(byte[], int)} needs to see (18: a BMP's info header size). */
+    public static final int MAGIC_LENGTH = 18;
 
     /** True when the first bytes are those of JPEG, PNG, GIF, BMP, WebP or TIFF. */
     static boolean looksLikeImage(Path f) {
@@ -305,14 +305,14 @@ public final class InputScanner {
     /**
      * True when {@code h[0..n)}, a file's first bytes ({@code n} may be less than {@link #MAGIC_LENGTH} for
      * a short file), start like a JPEG ({@code FF D8 FF}), PNG ({@code 89 'PNG'}, 8 bytes at least), GIF
-     * ({@code 'GIF8'}, 6), BMP ({@code 'BM'}), WebP ({@code 'RIFF' .... 'WEBP'}, 12) or TIFF
+     * ({@code 'GIF8'}, 6), BMP ({@code 'BM'} and a plausible header, 18: {@link dev.gpupool.codec.Codecs#isBmpHeader}), WebP ({@code 'RIFF' .... 'WEBP'}, 12) or TIFF
      * ({@code 'II' 2A 00} or {@code 'MM' 00 2A}).
      */
     public static boolean looksLikeImage(byte[] h, int n) {
         if (n >= 3 && (h[0] & 0xFF) == 0xFF && (h[1] & 0xFF) == 0xD8 && (h[2] & 0xFF) == 0xFF) return true;
         if (n >= 8 && (h[0] & 0xFF) == 0x89 && h[1] == 'P' && h[2] == 'N' && h[3] == 'G') return true;
         if (n >= 6 && h[0] == 'G' && h[1] == 'I' && h[2] == 'F' && h[3] == '8') return true;
-        if (n >= 2 && h[0] == 'B' && h[1] == 'M') return true;
+        if (dev.gpupool.codec.Codecs.isBmpHeader(h, n)) return true;
         if (n >= 12 && h[0] == 'R' && h[1] == 'I' && h[2] == 'F' && h[3] == 'F' && h[8] == 'W' && h[9] == 'E' && h[10] == 'B' && h[11] == 'P') return true;
         return n >= 4 && ((h[0] == 'I' && h[1] == 'I' && h[2] == 42 && h[3] == 0) || (h[0] == 'M' && h[1] == 'M' && h[2] == 0 && h[3] == 42));
     }

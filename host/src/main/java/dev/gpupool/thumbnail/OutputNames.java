@@ -209,6 +209,34 @@ public final class OutputNames {
         return parts;
     }
 
+    /**
+     * Refuses an output directory that is (by real path) one of the directories given as inputs: outputs
+     * keep their input's name, so thumbnails would land on the originals. (Any single output that would
+     * land on an input is refused by the batch, even with {@code --overwrite}.)
+     *
+     * @throws IllegalArgumentException {@code outDir} is an input directory
+     */
+    public static void refuseInputDirectory(List<String> inputs, Path outDir) {
+        Path out;
+        try {
+            out = outDir.toRealPath();
+        } catch (java.io.IOException | SecurityException e) {
+            return; // not there yet: it is no input's directory
+        }
+        for (String a : inputs) {
+            if (a.equals("-") || a.startsWith("@") || a.contains("://")) continue;
+            try {
+                Path p = Path.of(a);
+                if (Files.isDirectory(p) && p.toRealPath().equals(out)) {
+                    throw new IllegalArgumentException("-o " + outDir + " is the input directory " + a
+                            + ": the thumbnails would replace the originals; give another directory");
+                }
+            } catch (java.io.IOException | java.nio.file.InvalidPathException | SecurityException ignored) {
+                // not a directory that can be resolved: not this one
+            }
+        }
+    }
+
     /** Where the names are placed: the output directory, or a template's root; null when names only. */
     public Path root() {
         return outDir;

@@ -310,7 +310,8 @@ public final class Thumbnailer {
 
     /**
      * Also write a Chrome trace-event JSON timeline of every stage of every image to {@code file}
-     * (open it in Perfetto, ui.perfetto.dev, or chrome://tracing); null (the default) for none.
+     * (open it in Perfetto, ui.perfetto.dev, or chrome://tracing); null (the default) for none. When it
+     * cannot be written, the run throws {@link TraceWriteException}, which holds the batch's report.
      */
     public Thumbnailer trace(Path file) {
         this.trace = file;
@@ -341,6 +342,7 @@ public final class Thumbnailer {
      * {@code -} for one image from {@link #stdin}.
      */
     public BatchReport runInputs(List<String> inputs, Path outDir) {
+        OutputNames.refuseInputDirectory(inputs, outDir);
         return runInputs(inputs, new OutputNames(outDir, sizes, format));
     }
 
@@ -367,7 +369,7 @@ public final class Thumbnailer {
             try {
                 TraceWriter.write(trace, stages.traced());
             } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("cannot write the trace to " + trace + ": " + e.getMessage(), e);
+                throw new TraceWriteException("cannot write the trace to " + trace + ": " + Errors.reason(e), e, report);
             }
         }
         return report;
