@@ -86,13 +86,14 @@ public final class ProcessEngine implements ThumbnailEngine {
 
     @Override
     public CompletableFuture<Done> submit(ThumbnailRequest request) {
-        return processes.submit(request.toBytes()).thenApply(bytes -> {
+        Spool.Spooled spooled = Spool.of(request); // bytes in memory go to the worker as a file, not through its pipe
+        return processes.submit(spooled.request().toBytes()).thenApply(bytes -> {
             try {
                 return new Done(ThumbnailResult.fromBytes(bytes), Backend.CPU);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException("garbled worker response", e);
             }
-        });
+        }).whenComplete((d, e) -> spooled.delete());
     }
 
     /** "1 worker process, 2 threads". */
