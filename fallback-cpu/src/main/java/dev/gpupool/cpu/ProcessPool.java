@@ -1,18 +1,10 @@
 package dev.gpupool.cpu;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.lang.reflect.Modifier;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -106,147 +98,53 @@ import java.util.concurrent.atomic.AtomicLong;
  * }                                          // close(): waits for the rest, stops the workers
  * }</pre>
  *
+ * <h2>Shape</h2>
+ * The pool starts {@code ceil(workers / threadsPerProcess)} processes, but never more than {@link
+ * Options#expectedTasks(int) the tasks it will get} need, than there are cores, or than available
+ * memory holds at one worker's need (its {@code -Xmx} if given, else a base plus a share per
+ * thread); when that runs fewer tasks at once than asked it says so once, as a {@link
+ * System.Logger.Level#WARNING} of logger {@code dev.gpupool.cpu.ProcessPool} (see {@link PoolShape}).
+ *
+ * <h2>Implementation: state machine and guards</h2>
+ * The pool's {@code state}:
+ * <pre>
+ *   RUNNING --close()--------------------------&gt; CLOSING  (queue drains, then the slots stop)
+ *   RUNNING, CLOSING --closeNow()--------------&gt; KILLED   (queue cancelled, processes killed)
+ *   RUNNING, CLOSING --fail(e): start-up problem,
+ *            restart budget spent, a slot bug--&gt; FAILED   (queue and later tasks fail with e)
+ * </pre>
+ * FAILED and KILLED are final; {@code submit} queues only in RUNNING. A task's phase ({@link
+ * PoolTask}) is QUEUED, RUNNING (in one {@link WorkerSlot}'s process) or DONE; a RUNNING task goes
+ * back to QUEUED when its process dies ({@link CrashVerdict}). Each slot runs its own process
+ * through a {@link WorkerConnection} on its own thread, plus one reader thread per process.
+ *
+ * <p>Guards: {@code queue}, {@code state}, {@code failure}, {@code running}, {@code
+ * consecutiveFailures}, {@code stoppedSlots}, {@code trainingStarted}, {@code everReady}, {@code
+ * startFailuresBeforeReady}, every task's mutable fields and every slot's process fields are
+ * guarded by {@code lock}, the one monitor of the pool, on which all waits happen and every change
+ * that may let a thread proceed calls {@code notifyAll}. {@code slots} is filled by {@code start}
+ * before any other thread sees the pool and never changes. Futures are completed outside the lock.
+ *
  * <p>This class is thread-safe.
  */
 public final class ProcessPool implements AutoCloseable {
 
     /** What {@link ProcessPool#start} needs; a mutable builder, copied by {@code start}. */
-    public static final class Options {
-        private final Class<? extends WorkerHandler> handler;
-        private int workers = Runtime.getRuntime().availableProcessors();
-        private int threadsPerProcess = 1;
-        private List<String> jvmOptions = List.of();
-        private Duration taskTimeout;
-        private Duration startTimeout = Duration.ofSeconds(60);
-        private int maxRestarts = -1;
-        private boolean startupCache = true;
-        private List<Path> classPath;
-
+    public static final class Options extends PoolOptions {
         private Options(Class<? extends WorkerHandler> handler) {
-            this.handler = Objects.requireNonNull(handler, "handler");
+            super(handler);
         }
 
         /** Options for workers running {@code handler}, which must be on this JVM's class path. */
         public static Options of(Class<? extends WorkerHandler> handler) {
             return new Options(handler);
         }
-
-        /** Tasks run at once (task threads over all worker processes), at least 1; default: available processors. */
-        public Options workers(int workers) {
-            if (workers < 1) {
-                throw new IllegalArgumentException("workers must be >= 1: " + workers);
-            }
-            this.workers = workers;
-            return this;
-        }
-
-        /**
-         * Task threads per worker process, at least 1; default 1. The pool starts
-         * {@code ceil(workers / threadsPerProcess)} processes. Above 1 the handler must be
-         * thread-safe: {@link WorkerHandler#handle} is then called from several threads at once.
-         */
-        public Options threadsPerProcess(int threads) {
-            if (threads < 1) {
-                throw new IllegalArgumentException("threadsPerProcess must be >= 1: " + threads);
-            }
-            this.threadsPerProcess = threads;
-            return this;
-        }
-
-        /** Extra JVM options for the workers, after the pool's own (for example {@code -Xmx512m}). */
-        public Options jvmOptions(String... options) {
-            return jvmOptions(List.of(options));
-        }
-
-        /** Extra JVM options for the workers, after the pool's own (for example {@code -Xmx512m}). */
-        public Options jvmOptions(List<String> options) {
-            this.jvmOptions = List.copyOf(options);
-            return this;
-        }
-
-        /** Default time a task may run in its worker; {@code null} (the default) for no limit. */
-        public Options taskTimeout(Duration timeout) {
-            this.taskTimeout = checkTimeout(timeout);
-            return this;
-        }
-
-        /** Time a worker may take from launch to ready before it is killed; default 60 s. */
-        public Options startTimeout(Duration timeout) {
-            this.startTimeout = Objects.requireNonNull(checkTimeout(timeout), "startTimeout");
-            return this;
-        }
-
-        /**
-         * Unexpected worker deaths (start failures and crashes, not kills for timeouts or
-         * cancellation) allowed in a row, with no task completing in between, before the pool
-         * fails; default {@code 2 * workers + 8}.
-         */
-        public Options maxRestarts(int maxRestarts) {
-            if (maxRestarts < 0) {
-                throw new IllegalArgumentException("maxRestarts must be >= 0: " + maxRestarts);
-            }
-            this.maxRestarts = maxRestarts;
-            return this;
-        }
-
-        /**
-         * Whether workers start from a JDK AOT cache (JEP 483/514: classes loaded and linked, method
-         * profiles) to start about twice as fast; default true. The first pool to run with a given
-         * runtime, class path (jars and their sizes and times) and JVM options lets one worker
-         * record its run and write the cache, at its normal exit, into {@code $XDG_CACHE_HOME/gpupool},
-         * {@code ~/.cache/gpupool} or the temp directory, whichever is writable; later workers map
-         * it. Never fails the pool: with a directory on the class path (AOT caches cover jars only)
-         * or no writable cache directory, workers start without.
-         */
-        public Options startupCache(boolean startupCache) {
-            this.startupCache = startupCache;
-            return this;
-        }
-
-        /**
-         * The class path of the worker JVMs (jars and folders holding {@link WorkerMain}, the handler
-         * and what it needs); null (the default) to find it: where this JVM loaded those classes from
-         * ({@code java.class.path} under a plain {@code java -cp}; the class loader's jars under
-         * {@code mvn exec:java} and similar launchers; the module path's jars).
-         */
-        public Options classPath(List<Path> classPath) {
-            this.classPath = classPath == null ? null : List.copyOf(classPath);
-            return this;
-        }
-
-        private WorkerClassPath workerClassPath() {
-            return classPath != null ? WorkerClassPath.of(classPath) : WorkerClassPath.discover(handler);
-        }
-
-        private static Duration checkTimeout(Duration timeout) {
-            if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
-                throw new IllegalArgumentException("timeout must be positive: " + timeout);
-            }
-            return timeout;
-        }
     }
 
-    /** A worker process started by {@link #prestart} for the first slot of a pool with options {@code key}. */
-    private record Prestarted(List<Object> key, WorkerLauncher.Started started, Path trainingOutput) {
-        void discard() {
-            started.process().destroyForcibly();
-            if (trainingOutput != null) WorkerLauncher.discard(trainingOutput);
-        }
-    }
+    private static final System.Logger LOG = System.getLogger(ProcessPool.class.getName());
 
-    private static final java.util.concurrent.atomic.AtomicReference<Prestarted> PRESTARTED =
-            new java.util.concurrent.atomic.AtomicReference<>();
-
-    /** What a prestarted process must match: everything its command line depends on. */
-    private static List<Object> prestartKey(Options o) {
-        return List.of(o.handler.getName(), o.jvmOptions, o.startupCache, lanes(o.workers, o.threadsPerProcess, 0),
-                o.classPath == null ? List.of() : o.classPath);
-    }
-
-    private static int lanes(int workers, int threadsPerProcess, int slot) {
-        int processes = processes(workers, threadsPerProcess);
-        return workers / processes + (slot < workers % processes ? 1 : 0); // 5 over 2 processes: 3 + 2, not 4 + 1
-    }
+    /** Behind {@link #prestart}: the one process started ahead of the pool that adopts it. */
+    private static final Prestarter PRESTARTER = new Prestarter();
 
     /**
      * Starts the first worker process of a pool with these options now, before the pool exists, so
@@ -258,87 +156,48 @@ public final class ProcessPool implements AutoCloseable {
      * simply started later by the pool.
      */
     public static void prestart(Options options) {
-        try {
-            WorkerClassPath cp = options.workerClassPath();
-            if (!cp.usable()) return; // the pool will say why
-            WorkerLauncher launcher = new WorkerLauncher(options.handler.getName(), cp.classPath(), options.jvmOptions, options.startupCache);
-            Path training = launcher.trainingOutput();
-            WorkerLauncher.Started p = launcher.start(training, lanes(options.workers, options.threadsPerProcess, 0));
-            Prestarted old = PRESTARTED.getAndSet(new Prestarted(prestartKey(options), p, training));
-            if (old != null) old.discard();
-        } catch (IOException | RuntimeException e) {
-            // the pool starts its own
-        }
+        PRESTARTER.prestart(options);
     }
 
     /** The pid of the process {@link #prestart} started that no pool has adopted yet, or -1 (for tests). */
     static long prestartedPid() {
-        Prestarted p = PRESTARTED.get();
-        return p == null ? -1 : p.started().process().pid();
+        return PRESTARTER.pid();
     }
 
     /** Ends the process {@link #prestart} started, if no pool adopted it (the job went elsewhere). */
     public static void cancelPrestart() {
-        Prestarted old = PRESTARTED.getAndSet(null);
-        if (old != null) old.discard();
+        PRESTARTER.cancel();
     }
 
     private enum State { RUNNING, CLOSING, FAILED, KILLED }
 
-    private enum Kill { TIMEOUT, CANCELLED, SHUTDOWN }
-
-    private static final class Task {
-        final long id;
-        final byte[] request;
-        final Duration timeout;
-        final CompletableFuture<byte[]> future = new CompletableFuture<>();
-        // guarded by the pool's lock
-        boolean queued;
-        Slot slot;      // non-null while running
-        boolean done;
-        int crashes;
-        boolean alone;  // set by a death: from then on it runs with no other task in its process
-        ScheduledFuture<?> deadline;
-
-        Task(long id, byte[] request, Duration timeout) {
-            this.id = id;
-            this.request = request;
-            this.timeout = timeout;
-        }
-    }
-
-    /** Marker returned by {@code Slot.next()}: its process's output has ended (it died or was killed). */
-    private static final Task ENDED = new Task(-2, new byte[0], null);
-
-    private final Object lock = new Object();
-    private final int workers;
-    private final int threadsPerProcess;
+    final Object lock = new Object();
+    private final PoolShape shape;
     private final Duration taskTimeout;
-    private final Duration startTimeout;
+    final Duration startTimeout;
     private final int maxRestarts;
-    private final WorkerLauncher launcher;
-    private final List<Slot> slots = new ArrayList<>();
+    final WorkerLauncher launcher;
+    private final List<WorkerSlot> slots = new ArrayList<>();
     private final ScheduledThreadPoolExecutor timer;
     private final Thread shutdownHook;
     private final AtomicLong ids = new AtomicLong();
 
     // guarded by lock
-    private final ArrayDeque<Task> queue = new ArrayDeque<>();
+    final ArrayDeque<PoolTask> queue = new ArrayDeque<>();
     private State state = State.RUNNING;
     private RuntimeException failure;
-    private int running;
-    private int consecutiveFailures;
+    int running;              // tasks taken by a slot and not yet settled (callbacks included)
+    int consecutiveFailures;  // unexpected worker deaths since a task last completed
     private int stoppedSlots;
-    private boolean trainingStarted;
-    private boolean everReady; // a worker of this pool has said it is ready
+    private boolean trainingStarted; // one worker of this pool records the AOT cache, at most
+    private boolean everReady;       // a worker of this pool has said it is ready
     private int startFailuresBeforeReady;
 
-    private ProcessPool(Options o, WorkerClassPath classPath) {
-        this.workers = o.workers;
-        this.threadsPerProcess = o.threadsPerProcess;
+    private ProcessPool(Options o, WorkerClassPath classPath, PoolShape shape) {
+        this.shape = shape;
         this.taskTimeout = o.taskTimeout;
         this.startTimeout = o.startTimeout;
-        this.maxRestarts = o.maxRestarts >= 0 ? o.maxRestarts : 2 * o.workers + 8;
+        this.maxRestarts = o.maxRestarts >= 0 ? o.maxRestarts : 2 * shape.workers() + 8;
         this.launcher = new WorkerLauncher(o.handler.getName(), classPath.classPath(), o.jvmOptions, o.startupCache);
         this.timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "gpupool-process-pool-timer");
@@ -360,40 +219,37 @@ public final class ProcessPool implements AutoCloseable {
      *     class path for workers can be built here: see {@link #workerClassPathProblem}
      */
     public static ProcessPool start(Options options) {
-        Class<? extends WorkerHandler> h = options.handler;
-        if (!Modifier.isPublic(h.getModifiers()) || Modifier.isAbstract(h.getModifiers())
-                || (h.getEnclosingClass() != null && !Modifier.isStatic(h.getModifiers()))) {
-            throw new IllegalArgumentException("handler must be a public, concrete, top-level or static class: " + h.getName());
-        }
-        try {
-            h.getConstructor();
-        } catch (NoSuchMethodException e) {
-            throw new IllegalArgumentException("handler has no public no-arg constructor: " + h.getName());
-        }
+        return start(options, PoolShape.Machine.detect());
+    }
+
+    /** {@link #start(Options)} on a machine of these resources (tests pretend a small one). */
+    static ProcessPool start(Options options, PoolShape.Machine machine) {
+        options.checkHandler();
         WorkerClassPath classPath = options.workerClassPath();
         if (!classPath.usable()) {
             throw new WorkerStartException("worker processes cannot start here: " + classPath.problem(), true);
         }
-        ProcessPool pool = new ProcessPool(options, classPath);
+        PoolShape shape = options.shape(machine);
+        if (shape.reduced() != null) {
+            LOG.log(System.Logger.Level.WARNING, "gpupool: " + shape.reduced());
+        }
+        ProcessPool pool = new ProcessPool(options, classPath, shape);
         pool.launcher.maintainCache();
         Runtime.getRuntime().addShutdownHook(pool.shutdownHook);
-        int processes = processes(pool.workers, pool.threadsPerProcess);
-        Prestarted prestarted = PRESTARTED.getAndSet(null);
-        if (prestarted != null && !prestarted.key().equals(prestartKey(options))) {
-            prestarted.discard();
-            prestarted = null;
-        }
-        for (int i = 0; i < processes; i++) {
-            Slot slot = pool.new Slot(i, lanes(pool.workers, pool.threadsPerProcess, i));
+        Prestarter.Prestarted prestarted = PRESTARTER.adopt(Prestarter.key(options, shape));
+        for (int i = 0; i < shape.processes(); i++) {
+            WorkerSlot slot = new WorkerSlot(pool, i, shape.lanes(i));
             if (i == 0 && prestarted != null) {
                 slot.prestarted = prestarted;
                 pool.trainingStarted = prestarted.trainingOutput() != null;
             }
             pool.slots.add(slot);
+        }
+        for (WorkerSlot slot : pool.slots) {
             // Platform threads: a process pipe is blocking file I/O that would pin a virtual
             // thread's carrier anyway, there are two per process, and named threads read well in
             // thread dumps. Daemon: they must never keep the JVM alive.
-            Thread t = new Thread(slot, "gpupool-worker-" + i);
+            Thread t = new Thread(slot, "gpupool-worker-" + slot.index);
             t.setDaemon(true);
             slot.thread = t;
             t.start();
@@ -418,7 +274,7 @@ public final class ProcessPool implements AutoCloseable {
      */
     public void awaitStarted() throws InterruptedException {
         synchronized (lock) {
-            while (!everReady && state != State.FAILED && state != State.KILLED && stoppedSlots < slots.size()) {
+            while (!everReady && !stopped() && stoppedSlots < slots.size()) {
                 lock.wait();
             }
             if (!everReady && state == State.FAILED) {
@@ -442,8 +298,8 @@ public final class ProcessPool implements AutoCloseable {
      */
     public CompletableFuture<byte[]> submit(byte[] request, Duration timeout) {
         Objects.requireNonNull(request, "request");
-        Options.checkTimeout(timeout);
-        Task task = new Task(ids.getAndIncrement(), request, timeout);
+        PoolOptions.checkTimeout(timeout);
+        PoolTask task = new PoolTask(ids.getAndIncrement(), request, timeout);
         synchronized (lock) {
             if (state == State.FAILED) {
                 return CompletableFuture.failedFuture(failure);
@@ -451,7 +307,6 @@ public final class ProcessPool implements AutoCloseable {
             if (state != State.RUNNING) {
                 throw new RejectedExecutionException("process pool is closed");
             }
-            task.queued = true;
             queue.addLast(task);
             lock.notifyAll();
         }
@@ -460,37 +315,31 @@ public final class ProcessPool implements AutoCloseable {
         return task.future;
     }
 
-    /** The configured number of tasks run at once. */
+    /** The number of tasks run at once: as configured, or fewer where the machine or the work is smaller. */
     public int workers() {
-        return workers;
+        return shape.workers();
     }
 
-    /** The number of worker processes: {@code ceil(workers / threadsPerProcess)}. */
+    /** The number of worker processes: {@code ceil(workers / threadsPerProcess)}, or fewer (see the class documentation). */
     public int processes() {
         return slots.size();
     }
 
     /** For example {@code "2 worker processes"}, or {@code "1 worker process, 2 threads"} when processes are shared. */
     public String describe() {
-        return describe(workers, threadsPerProcess);
+        return shape.describe();
     }
 
-    /** What {@link #describe()} says of a pool with these options, before it starts. */
+    /** What {@link #describe()} says of a pool with these options before it starts, as asked (no machine limits). */
     public static String describe(int workers, int threadsPerProcess) {
-        int p = processes(workers, threadsPerProcess);
-        String processes = p + (p == 1 ? " worker process" : " worker processes");
-        return p == workers ? processes : processes + ", " + workers + " threads";
-    }
-
-    private static int processes(int workers, int threadsPerProcess) {
-        return (workers + threadsPerProcess - 1) / threadsPerProcess;
+        return PoolShape.asked(workers, threadsPerProcess).describe();
     }
 
     /** Process ids of the worker processes alive now (fewer than {@link #processes()} while some start or restart). */
     public List<Long> workerPids() {
         List<Long> pids = new ArrayList<>();
         synchronized (lock) {
-            for (Slot s : slots) {
+            for (WorkerSlot s : slots) {
                 if (s.process != null && s.process.isAlive()) {
                     pids.add(s.process.pid());
                 }
@@ -498,6 +347,7 @@ public final class ProcessPool implements AutoCloseable {
         }
         return pids;
     }
+
 
     /**
      * Stops taking work, waits for queued and running tasks to finish, then ends the worker
@@ -517,7 +367,7 @@ public final class ProcessPool implements AutoCloseable {
             return; // a future's callback: waiting here would wait for this very thread; the slots finish alone
         }
         boolean interrupted = false;
-        for (Slot s : slots) {
+        for (WorkerSlot s : slots) {
             while (true) {
                 try {
                     s.thread.join();
@@ -539,25 +389,25 @@ public final class ProcessPool implements AutoCloseable {
      * and returns within a few seconds. Idempotent; later {@code close()} calls return at once.
      */
     public void closeNow() {
-        List<Task> dropped;
+        List<PoolTask> dropped;
         synchronized (lock) {
             if (state == State.RUNNING || state == State.CLOSING) {
                 state = State.KILLED;
             }
             dropped = drainQueue();
-            for (Slot s : slots) {
-                s.kill(Kill.SHUTDOWN, null);
+            for (WorkerSlot s : slots) {
+                s.kill(WorkerSlot.Kill.SHUTDOWN, null);
             }
             lock.notifyAll();
         }
-        for (Task t : dropped) {
+        for (PoolTask t : dropped) {
             t.future.completeExceptionally(new CancellationException("process pool closed"));
         }
         if (onPoolThread()) {
             return; // a future's callback: the slots finish alone, the processes are already killed
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        for (Slot s : slots) {
+        for (WorkerSlot s : slots) {
             try {
                 // Killed processes answer EOF at once; bounded regardless, finish() kills leftovers.
                 long left = deadline - System.nanoTime();
@@ -575,7 +425,7 @@ public final class ProcessPool implements AutoCloseable {
     /** Whether the caller is one of the pool's own threads (a slot's, or a reader completing futures). */
     private boolean onPoolThread() {
         Thread me = Thread.currentThread();
-        for (Slot s : slots) {
+        for (WorkerSlot s : slots) {
             if (s.thread == me || s.reader == me) return true;
         }
         return false;
@@ -594,7 +444,7 @@ public final class ProcessPool implements AutoCloseable {
 
     private void destroyAll() {
         synchronized (lock) {
-            for (Slot s : slots) {
+            for (WorkerSlot s : slots) {
                 if (s.process != null) {
                     s.process.destroyForcibly();
                 }
@@ -603,34 +453,31 @@ public final class ProcessPool implements AutoCloseable {
     }
 
     /** Caller holds lock. Marks queued tasks done and returns them, to be completed outside the lock. */
-    private List<Task> drainQueue() {
-        List<Task> drained = new ArrayList<>(queue);
+    private List<PoolTask> drainQueue() {
+        List<PoolTask> drained = new ArrayList<>(queue);
         queue.clear();
-        for (Task t : drained) {
-            t.queued = false;
-            t.done = true;
+        for (PoolTask t : drained) {
+            t.finish();
         }
         return drained;
     }
 
-    private void abandoned(Task task) {
+    private void abandoned(PoolTask task) {
         synchronized (lock) {
-            if (task.done) {
-                return;
-            }
-            if (task.queued) {
-                queue.remove(task);
-                task.queued = false;
-                task.done = true;
-            } else if (task.slot != null) {
-                task.slot.kill(Kill.CANCELLED, task);
+            switch (task.phase) {
+                case QUEUED -> {
+                    queue.remove(task);
+                    task.finish();
+                }
+                case RUNNING -> task.slot.kill(WorkerSlot.Kill.CANCELLED, task);
+                case DONE -> { }
             }
         }
     }
 
     /** Fails the pool: every queued, running and later task fails with {@code e}. */
-    private void fail(RuntimeException e) {
-        List<Task> dropped;
+    void fail(RuntimeException e) {
+        List<PoolTask> dropped;
         synchronized (lock) {
             if (state == State.FAILED || state == State.KILLED) {
                 return;
@@ -638,12 +485,12 @@ public final class ProcessPool implements AutoCloseable {
             state = State.FAILED;
             failure = e;
             dropped = drainQueue();
-            for (Slot s : slots) {
-                s.kill(Kill.SHUTDOWN, null);
+            for (WorkerSlot s : slots) {
+                s.kill(WorkerSlot.Kill.SHUTDOWN, null);
             }
             lock.notifyAll();
         }
-        for (Task t : dropped) {
+        for (PoolTask t : dropped) {
             t.future.completeExceptionally(e);
         }
     }
@@ -654,7 +501,7 @@ public final class ProcessPool implements AutoCloseable {
      * would fail the same way; one retry covers a worker killed from outside as it started);
      * afterwards, a death like any other.
      */
-    private void startFailed(String reason) {
+    void startFailed(String reason) {
         boolean first;
         synchronized (lock) {
             first = !everReady && ++startFailuresBeforeReady >= 2;
@@ -666,13 +513,8 @@ public final class ProcessPool implements AutoCloseable {
         }
     }
 
-    private static String oneLine(Throwable e) {
-        String m = e.getMessage();
-        return (m == null || m.isBlank() ? e.getClass().getName() : m.strip().replaceAll("\\s*\\R\\s*", " "));
-    }
-
     /** An unexpected worker death; fails the pool once the restart budget is spent. */
-    private void workerFailed(String reason) {
+    void workerFailed(String reason) {
         int n;
         synchronized (lock) {
             n = ++consecutiveFailures;
@@ -690,7 +532,7 @@ public final class ProcessPool implements AutoCloseable {
     }
 
     /** The timer's schedule, or null once the pool has finished (its timer is shut down). */
-    private ScheduledFuture<?> schedule(Runnable task, Duration after) {
+    ScheduledFuture<?> schedule(Runnable task, Duration after) {
         try {
             return timer.schedule(task, after.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
@@ -698,495 +540,59 @@ public final class ProcessPool implements AutoCloseable {
         }
     }
 
-    private RuntimeException terminalFailure() {
+    /** Caller holds lock. What a task that can no longer run fails with. */
+    RuntimeException terminalFailure() {
         return state == State.FAILED ? failure : new CancellationException("process pool closed");
     }
 
+    /** Caller holds lock. Whether the pool runs no more tasks: FAILED or KILLED. */
+    boolean stopped() {
+        return state == State.FAILED || state == State.KILLED;
+    }
+
+    /** Caller holds lock. Closing, with nothing queued or running: the slots may stop. */
+    boolean idleAndClosing() {
+        return state == State.CLOSING && queue.isEmpty() && running == 0;
+    }
+
     /**
-     * One worker process position: owns at most one process at a time, which runs up to
-     * {@code lanes} of its tasks at once. Its own thread starts the process, writes requests and
-     * handles the process's end; a reader thread per process reads the answers.
+     * Caller holds lock. Where the next process launched should record the AOT cache, or null: one
+     * training worker per pool at most, recording the first run's classes and profiles into the
+     * cache that later workers (and later pools) start from.
      */
-    private final class Slot implements Runnable {
-        final int index;
-        final int lanes;
-        Thread thread;
-        volatile Thread reader; // the reader of the current process
-        // guarded by lock
-        Process process;
-        final Map<Long, Task> inFlight = new HashMap<>();
-        boolean ended;   // the reader saw the end of this process's output
-        boolean stopping; // its input was closed to make it exit
-        Kill killReason;
-        Task killTarget; // the task a TIMEOUT or CANCELLED kill was for
-        // used by this slot's thread only
-        Prestarted prestarted; // its first process, already started by prestart(), or null
-        Path trainingOutput; // where this process writes the AOT cache at a normal exit, or null
-        WorkerStderr stderr; // the reader of this process's standard error
-        DataOutputStream out;
+    Path trainingOutput() {
+        Path training = trainingStarted ? null : launcher.trainingOutput();
+        trainingStarted |= training != null;
+        return training;
+    }
 
-        Slot(int index, int lanes) {
-            this.index = index;
-            this.lanes = lanes;
+    /** A worker said it is ready. */
+    void ready() {
+        synchronized (lock) {
+            everReady = true;
+            lock.notifyAll();
         }
+    }
 
-        /**
-         * Caller holds lock. The first reason given wins: the process is going either way. A process
-         * whose output has already ended died by itself: a kill now must not pass for the cause.
-         */
-        void kill(Kill reason, Task target) {
-            if (process != null && killReason == null && !ended) {
-                killReason = reason;
-                killTarget = target;
-                process.destroyForcibly();
-            }
+    /** A worker's handler could not be created ({@code why}: its stack trace): fails the pool. */
+    void handlerCannotStart(String why) {
+        boolean first;
+        synchronized (lock) {
+            first = !everReady;
         }
+        // A handler whose classes are missing from the workers' class path cannot start
+        // there; any other failure to create it is the handler's own.
+        boolean classPath = why.contains("ClassNotFoundException") || why.contains("NoClassDefFoundError");
+        fail(new WorkerStartException(first && classPath ? "worker processes cannot start here: " + why : why,
+                first && classPath));
+    }
 
-        @Override
-        public void run() {
-            try {
-                while (true) {
-                    if (process == null && !startWorker()) {
-                        synchronized (lock) {
-                            if (state == State.FAILED || state == State.KILLED || idleAndClosing()) {
-                                return;
-                            }
-                        }
-                        continue;
-                    }
-                    Task task = next();
-                    if (task == null) {
-                        return;
-                    }
-                    if (task == ENDED) {
-                        processEnded();
-                        continue;
-                    }
-                    send(task);
-                }
-            } catch (Throwable t) {
-                // A bug here must not leave futures hanging forever.
-                RuntimeException failure = new WorkerStartException("process pool worker thread failed: " + t, t);
-                fail(failure);
-                List<Task> orphans;
-                synchronized (lock) {
-                    orphans = new ArrayList<>(inFlight.values());
-                    inFlight.clear();
-                    for (Task o : orphans) {
-                        detach(o);
-                        o.done = true;
-                        running--;
-                    }
-                    lock.notifyAll();
-                }
-                orphans.forEach(o -> o.future.completeExceptionally(failure));
-                throw t;
-            } finally {
-                stopProcess();
-                boolean last;
-                synchronized (lock) {
-                    last = ++stoppedSlots == slots.size();
-                }
-                if (last) finish(); // when close() was called from a callback, nobody else will
-            }
+    /** A slot's thread ends; the last one finishes the pool (when close() was called from a callback, nobody else will). */
+    void slotStopped() {
+        boolean last;
+        synchronized (lock) {
+            last = ++stoppedSlots == slots.size();
         }
-
-        /** Caller holds lock. */
-        private boolean idleAndClosing() {
-            return state == State.CLOSING && queue.isEmpty() && running == 0;
-        }
-
-        private boolean startWorker() {
-            Path training;
-            Process p;
-            WorkerLauncher.Started started;
-            if (prestarted != null) {
-                training = prestarted.trainingOutput();
-                started = prestarted.started();
-                prestarted = null;
-            } else {
-                synchronized (lock) {
-                    if (state == State.FAILED || state == State.KILLED || idleAndClosing()) {
-                        return false;
-                    }
-                    // One training worker per pool at most: it records the first run's classes and
-                    // profiles into the AOT cache that later workers (and later pools) start from.
-                    training = trainingStarted ? null : launcher.trainingOutput();
-                    trainingStarted |= training != null;
-                }
-                try {
-                    started = launcher.start(training, lanes);
-                } catch (IOException | RuntimeException e) {
-                    if (training != null) WorkerLauncher.discard(training);
-                    startFailed("cannot launch a worker JVM: " + oneLine(e));
-                    return false;
-                }
-            }
-            p = started.process();
-            stderr = started.stderr();
-            synchronized (lock) {
-                process = p;
-                trainingOutput = training;
-                killReason = null;
-                if (state == State.FAILED || state == State.KILLED) {
-                    killReason = Kill.SHUTDOWN;
-                    p.destroyForcibly();
-                }
-            }
-            out = new DataOutputStream(new BufferedOutputStream(p.getOutputStream(), 1 << 16));
-            DataInputStream in = new DataInputStream(new BufferedInputStream(p.getInputStream(), 1 << 16));
-            ScheduledFuture<?> startTimer = schedule(() -> {
-                synchronized (lock) {
-                    if (process == p) {
-                        kill(Kill.TIMEOUT, null);
-                    }
-                }
-            }, startTimeout);
-            Protocol.Response hello;
-            try {
-                hello = Protocol.readResponse(in);
-                if (hello.id() != Protocol.HELLO_ID) {
-                    throw new Protocol.ProtocolException("expected hello, got id " + hello.id());
-                }
-            } catch (IOException e) {
-                if (startTimer != null) startTimer.cancel(false);
-                int exit = reap(p);
-                Kill reason = discardProcess();
-                if (reason == Kill.SHUTDOWN) {
-                    return false;
-                }
-                String printed = reason == Kill.TIMEOUT ? null : stderr.reason();
-                startFailed(reason == Kill.TIMEOUT
-                        ? "worker did not start within " + startTimeout
-                        : "worker exited with code " + exit + " before it was ready"
-                                + (e instanceof Protocol.ProtocolException ? " (" + e.getMessage() + ")" : "")
-                                + (printed != null ? ": " + printed : ""));
-                return false;
-            }
-            if (startTimer != null) startTimer.cancel(false);
-            if (hello.status() == Protocol.FATAL) {
-                reap(p);
-                discardProcess();
-                String why = Protocol.utf8(hello.payload());
-                boolean first;
-                synchronized (lock) {
-                    first = !everReady;
-                }
-                // A handler whose classes are missing from the workers' class path cannot start
-                // there; any other failure to create it is the handler's own.
-                boolean classPath = why.contains("ClassNotFoundException") || why.contains("NoClassDefFoundError");
-                fail(new WorkerStartException(first && classPath ? "worker processes cannot start here: " + why : why,
-                        first && classPath));
-                return false;
-            }
-            stderr.ready();
-            synchronized (lock) {
-                everReady = true;
-                lock.notifyAll();
-            }
-            Thread r = new Thread(() -> read(p, in), "gpupool-worker-" + index + "-reader");
-            r.setDaemon(true);
-            reader = r;
-            r.start();
-            return true;
-        }
-
-        /**
-         * The next task to send to this process, {@link #ENDED} once the process's output has ended
-         * (its tasks must be dealt with first), or null when this slot is done.
-         */
-        private Task next() {
-            synchronized (lock) {
-                while (true) {
-                    if (ended) {
-                        return ENDED;
-                    }
-                    if (state == State.FAILED || state == State.KILLED) {
-                        if (inFlight.isEmpty()) {
-                            return null;
-                        }
-                    } else if (canTake() && process.isAlive()) { // a death while idle is no task's fault
-                        Task t = queue.pollFirst();
-                        t.queued = false;
-                        t.slot = this;
-                        inFlight.put(t.id, t);
-                        running++;
-                        return t;
-                    } else if (idleAndClosing()) {
-                        lock.notifyAll(); // let the other idle slots see it too
-                        return null;
-                    }
-                    try {
-                        lock.wait();
-                    } catch (InterruptedException e) {
-                        return null; // nobody interrupts these threads but the JVM going down
-                    }
-                }
-            }
-        }
-
-        /** Caller holds lock. Whether the queue's head may start in this process now. */
-        private boolean canTake() {
-            Task head = queue.peekFirst();
-            if (head == null || inFlight.size() >= lanes) {
-                return false;
-            }
-            // A task suspected of a crash runs alone, so that a second death is blamed on it alone.
-            return inFlight.isEmpty() || (!head.alone && inFlight.values().stream().noneMatch(t -> t.alone));
-        }
-
-        private void send(Task task) {
-            if (task.timeout != null) {
-                ScheduledFuture<?> deadline = schedule(() -> {
-                    synchronized (lock) {
-                        if (task.slot == this) {
-                            kill(Kill.TIMEOUT, task);
-                        }
-                    }
-                }, task.timeout);
-                synchronized (lock) {
-                    if (task.slot == this) task.deadline = deadline;
-                    else if (deadline != null) deadline.cancel(false); // answered already
-                }
-            }
-            try {
-                Protocol.writeRequest(out, task.id, task.request);
-            } catch (IOException e) {
-                // Its input is broken, so the process is dead or dying: make sure it is, and its
-                // reader reports the end like any other.
-                synchronized (lock) {
-                    if (process != null) process.destroyForcibly();
-                }
-            }
-        }
-
-        /** The reader thread of process {@code p}: completes tasks as their answers arrive. */
-        private void read(Process p, DataInputStream in) {
-            Throwable end = null;
-            try {
-                while (true) {
-                    Protocol.Response r = Protocol.readResponse(in);
-                    Task task;
-                    synchronized (lock) {
-                        task = r.status() == Protocol.OK || r.status() == Protocol.ERROR ? inFlight.remove(r.id()) : null;
-                        if (task == null) {
-                            throw new Protocol.ProtocolException("unexpected response id " + r.id() + " status " + r.status());
-                        }
-                        consecutiveFailures = 0;
-                        detach(task);
-                        task.done = true;
-                    }
-                    try {
-                        if (r.status() == Protocol.OK) {
-                            task.future.complete(r.payload());
-                        } else {
-                            String text = Protocol.utf8(r.payload());
-                            int nl = text.indexOf('\n');
-                            task.future.completeExceptionally(nl < 0
-                                    ? new WorkerTaskException(text, text)
-                                    : new WorkerTaskException(text.substring(0, nl), text.substring(nl + 1)));
-                        }
-                    } finally {
-                        // Counted as running until its callbacks are done, so close() returns after them.
-                        synchronized (lock) {
-                            running--;
-                            lock.notifyAll();
-                        }
-                    }
-                }
-            } catch (Throwable e) {
-                end = e; // IOException: the output ended (the process exited, died or was killed)
-            } finally {
-                boolean exiting;
-                synchronized (lock) {
-                    exiting = stopping && process == p;
-                }
-                if (end instanceof Protocol.ProtocolException && exiting) {
-                    // A training worker's JVM prints its cache assembly on standard output as it
-                    // exits: not a protocol error, just the end.
-                    try {
-                        in.transferTo(java.io.OutputStream.nullOutputStream());
-                    } catch (IOException e) {
-                        // gone
-                    }
-                } else if (!(end instanceof IOException) || end instanceof Protocol.ProtocolException) {
-                    // Garbage on the stream, or this thread failed (out of memory on a huge frame):
-                    // the process cannot be trusted with more work; its tasks are settled as a crash.
-                    p.destroyForcibly();
-                }
-                synchronized (lock) {
-                    if (process == p) {
-                        ended = true;
-                        lock.notifyAll();
-                    }
-                }
-            }
-        }
-
-        /**
-         * The process's output has ended: decides the fate of each task it was running. After a
-         * crash each goes back to the head of the queue, to run alone from then on, unless it was
-         * already alone and had crashed a process before: then it fails. After a kill for a timeout
-         * or cancellation, only the task it was for is done; the others go back to the queue,
-         * uncounted. Freeing and requeueing happen at once, so that no other slot sees an empty
-         * queue in between and stops while these tasks still need running.
-         */
-        private void processEnded() {
-            Process p;
-            synchronized (lock) {
-                p = process;
-            }
-            int exit = reap(p);
-            discardTraining();
-            Kill reason;
-            List<Task> victims;
-            List<Task> failed = new ArrayList<>();
-            List<Throwable> outcomes = new ArrayList<>();
-            synchronized (lock) {
-                Task target = killTarget;
-                reason = forget();
-                victims = new ArrayList<>(inFlight.values());
-                victims.sort(java.util.Comparator.comparingLong(t -> t.id));
-                inFlight.clear();
-                boolean open = state == State.RUNNING || state == State.CLOSING;
-                List<Task> retry = new ArrayList<>();
-                for (Task t : victims) {
-                    detach(t);
-                    running--;
-                    Throwable outcome;
-                    if (t.future.isDone()) {
-                        outcome = null; // completed from outside (cancelled): nothing left to say
-                    } else if (reason == null) {
-                        t.crashes++;
-                        if (t.crashes >= 2 && victims.size() == 1) {
-                            outcome = new WorkerCrashedException("worker process crashed twice on this input (exit code "
-                                    + exit + ")", exit);
-                        } else if (open) {
-                            t.alone = true;
-                            retry.add(t);
-                            continue;
-                        } else {
-                            outcome = terminalFailure();
-                        }
-                    } else if (t == target && reason == Kill.TIMEOUT) {
-                        outcome = new TimeoutException("task ran longer than " + t.timeout
-                                + "; its worker process was killed");
-                    } else if (reason != Kill.SHUTDOWN && open) {
-                        retry.add(t); // killed for another task's sake: not its fault
-                        continue;
-                    } else {
-                        outcome = terminalFailure();
-                    }
-                    t.done = true;
-                    if (outcome != null) {
-                        failed.add(t);
-                        outcomes.add(outcome);
-                    }
-                }
-                for (int i = retry.size() - 1; i >= 0; i--) {
-                    retry.get(i).queued = true;
-                    queue.addFirst(retry.get(i)); // next, on whichever process is free first
-                }
-                lock.notifyAll();
-            }
-            for (int i = 0; i < failed.size(); i++) {
-                failed.get(i).future.completeExceptionally(outcomes.get(i));
-            }
-            if (reason == null) {
-                workerFailed("worker exited with code " + exit + (victims.isEmpty() ? " while idle"
-                        : victims.size() == 1 ? " while running a task" : " while running " + victims.size() + " tasks"));
-            }
-        }
-
-        /** Caller holds lock. The task no longer runs here (the caller settles {@code running}). */
-        private void detach(Task task) {
-            task.slot = null;
-            if (task.deadline != null) {
-                task.deadline.cancel(false);
-                task.deadline = null;
-            }
-        }
-
-        /** Forgets the (dead) process; returns why it was killed, or null if nobody here killed it. */
-        private Kill discardProcess() {
-            discardTraining();
-            synchronized (lock) {
-                return forget();
-            }
-        }
-
-        /** Caller holds lock. Clears the process's fields; returns why it was killed, or null. */
-        private Kill forget() {
-            Kill reason = killReason;
-            process = null;
-            killReason = null;
-            killTarget = null;
-            ended = false;
-            stopping = false;
-            return reason;
-        }
-
-        private void discardTraining() {
-            if (trainingOutput != null) {
-                WorkerLauncher.discard(trainingOutput); // a dead trainer writes nothing usable
-                trainingOutput = null;
-            }
-        }
-
-        /** Waits for a process whose output has ended to exit; kills it if it lingers. */
-        private int reap(Process p) {
-            try {
-                if (!p.waitFor(2, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    p.waitFor(5, TimeUnit.SECONDS);
-                }
-                return p.isAlive() ? -1 : p.exitValue();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                p.destroyForcibly();
-                return -1;
-            }
-        }
-
-        /** Ends this slot's process: end of input asks it to exit (and a training worker to write the AOT cache). */
-        private void stopProcess() {
-            Process p;
-            synchronized (lock) {
-                p = process;
-            }
-            if (p == null) {
-                return;
-            }
-            synchronized (lock) {
-                stopping = true;
-            }
-            try {
-                out.close();
-            } catch (IOException e) {
-                // already dead
-            }
-            try {
-                // A training worker assembles the AOT cache as it exits, which takes a second or so.
-                if (!p.waitFor(trainingOutput != null ? 30 : 5, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    p.waitFor(5, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                p.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-            if (trainingOutput != null) {
-                if (!p.isAlive() && p.exitValue() == 0) {
-                    launcher.publish(trainingOutput);
-                } else {
-                    WorkerLauncher.discard(trainingOutput);
-                }
-                trainingOutput = null;
-            }
-            synchronized (lock) {
-                process = null;
-                stopping = false;
-            }
-        }
+        if (last) finish();
     }
 }
