@@ -9,8 +9,6 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -48,10 +46,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * running go back to the queue, not counted as crashes).
  *
  * <p>Workers run on the class path this JVM really loaded {@link WorkerMain}, the handler and their
- * dependencies from (which under {@code mvn exec:java}, an IDE or the module path is not {@code
- * java.class.path}; see {@link Options#classPath(List)}). Where that class path cannot be rebuilt
- * (classes from a jar inside a jar, as in a Spring Boot fat jar), {@link #start} throws
- * {@link WorkerStartException} with the reason, and {@link #workerClassPathProblem} says so beforehand.
+ * dependencies from ({@link Options#classPath(List)}); where it cannot be rebuilt (a Spring Boot fat
+ * jar), {@link #start} throws {@link WorkerStartException}, as {@link #workerClassPathProblem} foretells.
  *
  * <p>Start-up problems fail fast: until one worker of the pool has become ready, the second worker
  * that fails to start (exits, cannot be launched, or does not say it is ready within the start
@@ -61,10 +57,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * option ..."). Retrying would fail the same way, every time. A caller may then run the work some
  * other way ({@link #awaitStarted()} tells it before any task is submitted).
  *
- * <p>Dead workers are replaced at once. Once a worker has been ready, workers that fail to start, or die, more than
- * {@link Options#maxRestarts(int)} times in a row with no task completing in between fail the pool
- * (a machine that cannot start JVMs, a handler that crashes on everything) instead of looping.
- * Deliberate kills (timeouts, cancellation) do not count.
+ * <p>Dead workers are replaced at once, within a budget ({@link Options#maxRestarts(int)}).
  *
  * <p>Futures are completed on the pool's own threads (a reader thread per worker process, or the
  * thread that manages a process that died or a pool that failed): use the {@code *Async} variants for
@@ -101,33 +94,34 @@ import java.util.concurrent.atomic.AtomicLong;
  * <h2>Shape</h2>
  * The pool starts {@code ceil(workers / threadsPerProcess)} processes, but never more than {@link
  * Options#expectedTasks(int) the tasks it will get} need, than there are cores, or than available
- * memory holds at one worker's need (its {@code -Xmx} if given, else a base plus a share per
- * thread); when that runs fewer tasks at once than asked it says so once, as a {@link
- * System.Logger.Level#WARNING} of logger {@code dev.gpupool.cpu.ProcessPool} (see {@link PoolShape}).
- *
- * <h2>Implementation: state machine and guards</h2>
- * The pool's {@code state}:
- * <pre>
- *   RUNNING --close()--------------------------&gt; CLOSING  (queue drains, then the slots stop)
- *   RUNNING, CLOSING --closeNow()--------------&gt; KILLED   (queue cancelled, processes killed)
- *   RUNNING, CLOSING --fail(e): start-up problem,
- *            restart budget spent, a slot bug--&gt; FAILED   (queue and later tasks fail with e)
- * </pre>
- * FAILED and KILLED are final; {@code submit} queues only in RUNNING. A task's phase ({@link
- * PoolTask}) is QUEUED, RUNNING (in one {@link WorkerSlot}'s process) or DONE; a RUNNING task goes
- * back to QUEUED when its process dies ({@link CrashVerdict}). Each slot runs its own process
- * through a {@link WorkerConnection} on its own thread, plus one reader thread per process.
- *
- * <p>Guards: {@code queue}, {@code state}, {@code failure}, {@code running}, {@code
- * consecutiveFailures}, {@code stoppedSlots}, {@code trainingStarted}, {@code everReady}, {@code
- * startFailuresBeforeReady}, every task's mutable fields and every slot's process fields are
- * guarded by {@code lock}, the one monitor of the pool, on which all waits happen and every change
- * that may let a thread proceed calls {@code notifyAll}. {@code slots} is filled by {@code start}
- * before any other thread sees the pool and never changes. Futures are completed outside the lock.
+ * memory holds at one worker's need (its {@code -Xmx}, else a base plus a share per thread); when
+ * that runs fewer tasks at once than asked it logs one {@code WARNING} ({@link System.Logger}
+ * {@code dev.gpupool.cpu.ProcessPool}).
  *
  * <p>This class is thread-safe.
  */
 public final class ProcessPool implements AutoCloseable {
+    /*
+     * Implementation: the pool keeps the queue and the lifecycle; PoolShape sizes it, WorkerSlot
+     * runs one process position (on its own thread, through a WorkerConnection whose reader thread
+     * answers tasks), InFlight and CrashVerdict settle the tasks of a process that ended,
+     * RestartBudget decides when failures fail the pool, Prestarter holds a process started early.
+     *
+     * The pool's state:
+     *   RUNNING --close()-------------------------> CLOSING  (the queue drains, then the slots stop)
+     *   RUNNING, CLOSING --closeNow()-------------> KILLED   (queue cancelled, processes killed)
+     *   RUNNING, CLOSING --fail(e): start-up problem, restart budget spent,
+     *                      a slot thread's bug----> FAILED   (queued and later tasks fail with e)
+     * FAILED and KILLED are final ("stopped"); submit queues only while RUNNING. A task's phase
+     * (PoolTask) is QUEUED, RUNNING (in one slot's process) or DONE; a RUNNING task goes back to
+     * the head of the queue when its process ends under it and its verdict says so.
+     *
+     * Guards: lock, the one monitor of the pool, guards queue, state, failure, running,
+     * stoppedSlots, the budget, every task's phase fields, and every slot's process fields and
+     * in-flight tasks. All waits are on lock, and every change that may let a thread proceed
+     * calls lock.notifyAll(). slots is filled by start() before any other thread sees the pool
+     * and never changes after. Futures are completed outside the lock.
+     */
 
     /** What {@link ProcessPool#start} needs; a mutable builder, copied by {@code start}. */
     public static final class Options extends PoolOptions {
@@ -175,10 +169,10 @@ public final class ProcessPool implements AutoCloseable {
     private final PoolShape shape;
     private final Duration taskTimeout;
     final Duration startTimeout;
-    private final int maxRestarts;
     final WorkerLauncher launcher;
+    final RestartBudget budget;       // guarded by lock, like the fields below
     private final List<WorkerSlot> slots = new ArrayList<>();
-    private final ScheduledThreadPoolExecutor timer;
+    final Deadlines deadlines = new Deadlines();
     private final Thread shutdownHook;
     private final AtomicLong ids = new AtomicLong();
 
@@ -187,24 +181,14 @@ public final class ProcessPool implements AutoCloseable {
     private State state = State.RUNNING;
     private RuntimeException failure;
     int running;              // tasks taken by a slot and not yet settled (callbacks included)
-    int consecutiveFailures;  // unexpected worker deaths since a task last completed
     private int stoppedSlots;
-    private boolean trainingStarted; // one worker of this pool records the AOT cache, at most
-    private boolean everReady;       // a worker of this pool has said it is ready
-    private int startFailuresBeforeReady;
 
     private ProcessPool(Options o, WorkerClassPath classPath, PoolShape shape) {
         this.shape = shape;
         this.taskTimeout = o.taskTimeout;
         this.startTimeout = o.startTimeout;
-        this.maxRestarts = o.maxRestarts >= 0 ? o.maxRestarts : 2 * shape.workers() + 8;
+        this.budget = new RestartBudget(this, o.maxRestarts >= 0 ? o.maxRestarts : 2 * shape.workers() + 8);
         this.launcher = new WorkerLauncher(o.handler.getName(), classPath.classPath(), o.jvmOptions, o.startupCache);
-        this.timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "gpupool-process-pool-timer");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.setRemoveOnCancelPolicy(true); // cancelled task timeouts must not pile up
         this.shutdownHook = new Thread(this::destroyAll, "gpupool-process-pool-shutdown");
     }
 
@@ -241,19 +225,11 @@ public final class ProcessPool implements AutoCloseable {
             WorkerSlot slot = new WorkerSlot(pool, i, shape.lanes(i));
             if (i == 0 && prestarted != null) {
                 slot.prestarted = prestarted;
-                pool.trainingStarted = prestarted.trainingOutput() != null;
+                if (prestarted.trainingOutput() != null) pool.launcher.trainingClaimed();
             }
             pool.slots.add(slot);
         }
-        for (WorkerSlot slot : pool.slots) {
-            // Platform threads: a process pipe is blocking file I/O that would pin a virtual
-            // thread's carrier anyway, there are two per process, and named threads read well in
-            // thread dumps. Daemon: they must never keep the JVM alive.
-            Thread t = new Thread(slot, "gpupool-worker-" + slot.index);
-            t.setDaemon(true);
-            slot.thread = t;
-            t.start();
-        }
+        pool.slots.forEach(WorkerSlot::start);
         return pool;
     }
 
@@ -274,10 +250,10 @@ public final class ProcessPool implements AutoCloseable {
      */
     public void awaitStarted() throws InterruptedException {
         synchronized (lock) {
-            while (!everReady && !stopped() && stoppedSlots < slots.size()) {
+            while (!budget.everReady() && !stopped() && stoppedSlots < slots.size()) {
                 lock.wait();
             }
-            if (!everReady && state == State.FAILED) {
+            if (!budget.everReady() && state == State.FAILED) {
                 throw failure;
             }
         }
@@ -348,7 +324,6 @@ public final class ProcessPool implements AutoCloseable {
         return pids;
     }
 
-
     /**
      * Stops taking work, waits for queued and running tasks to finish, then ends the worker
      * processes and returns. Without task timeouts, a task stuck forever makes this wait forever;
@@ -389,20 +364,7 @@ public final class ProcessPool implements AutoCloseable {
      * and returns within a few seconds. Idempotent; later {@code close()} calls return at once.
      */
     public void closeNow() {
-        List<PoolTask> dropped;
-        synchronized (lock) {
-            if (state == State.RUNNING || state == State.CLOSING) {
-                state = State.KILLED;
-            }
-            dropped = drainQueue();
-            for (WorkerSlot s : slots) {
-                s.kill(WorkerSlot.Kill.SHUTDOWN, null);
-            }
-            lock.notifyAll();
-        }
-        for (PoolTask t : dropped) {
-            t.future.completeExceptionally(new CancellationException("process pool closed"));
-        }
+        stop(State.KILLED, null);
         if (onPoolThread()) {
             return; // a future's callback: the slots finish alone, the processes are already killed
         }
@@ -434,7 +396,7 @@ public final class ProcessPool implements AutoCloseable {
     /** Idempotent. Called by close() and closeNow(), and by the last slot to stop. */
     private void finish() {
         destroyAll(); // normally nothing left; ensures no process survives a slot that did not stop in time
-        timer.shutdownNow();
+        deadlines.shutdown();
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException e) {
@@ -452,16 +414,6 @@ public final class ProcessPool implements AutoCloseable {
         }
     }
 
-    /** Caller holds lock. Marks queued tasks done and returns them, to be completed outside the lock. */
-    private List<PoolTask> drainQueue() {
-        List<PoolTask> drained = new ArrayList<>(queue);
-        queue.clear();
-        for (PoolTask t : drained) {
-            t.finish();
-        }
-        return drained;
-    }
-
     private void abandoned(PoolTask task) {
         synchronized (lock) {
             switch (task.phase) {
@@ -477,66 +429,31 @@ public final class ProcessPool implements AutoCloseable {
 
     /** Fails the pool: every queued, running and later task fails with {@code e}. */
     void fail(RuntimeException e) {
+        stop(State.FAILED, e);
+    }
+
+    /**
+     * Stops the pool for good, unless it has stopped already: {@code to} is KILLED ({@code e} null:
+     * tasks are cancelled) or FAILED (they fail with {@code e}). Empties the queue, kills the processes.
+     */
+    private void stop(State to, RuntimeException e) {
         List<PoolTask> dropped;
         synchronized (lock) {
-            if (state == State.FAILED || state == State.KILLED) {
+            if (stopped()) {
                 return;
             }
-            state = State.FAILED;
+            state = to;
             failure = e;
-            dropped = drainQueue();
+            dropped = new ArrayList<>(queue);
+            queue.clear();
+            dropped.forEach(PoolTask::finish);
             for (WorkerSlot s : slots) {
                 s.kill(WorkerSlot.Kill.SHUTDOWN, null);
             }
             lock.notifyAll();
         }
         for (PoolTask t : dropped) {
-            t.future.completeExceptionally(e);
-        }
-    }
-
-    /**
-     * A worker that did not become ready: before any worker of this pool has been ready, a second
-     * such failure is a start-up problem, which fails the pool at once with the reason (retrying
-     * would fail the same way; one retry covers a worker killed from outside as it started);
-     * afterwards, a death like any other.
-     */
-    void startFailed(String reason) {
-        boolean first;
-        synchronized (lock) {
-            first = !everReady && ++startFailuresBeforeReady >= 2;
-        }
-        if (first) {
-            fail(new WorkerStartException("worker processes cannot start here: " + reason, true));
-        } else {
-            workerFailed(reason);
-        }
-    }
-
-    /** An unexpected worker death; fails the pool once the restart budget is spent. */
-    void workerFailed(String reason) {
-        int n;
-        synchronized (lock) {
-            n = ++consecutiveFailures;
-        }
-        if (n > maxRestarts) {
-            fail(new WorkerStartException("giving up after " + n
-                    + " worker failures in a row with no task completing; last: " + reason));
-            return;
-        }
-        try {
-            Thread.sleep(Math.min(1_000, 20L * n)); // don't spin if the machine cannot start JVMs
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** The timer's schedule, or null once the pool has finished (its timer is shut down). */
-    ScheduledFuture<?> schedule(Runnable task, Duration after) {
-        try {
-            return timer.schedule(task, after.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            return null;
+            t.future.completeExceptionally(e != null ? e : new CancellationException("process pool closed"));
         }
     }
 
@@ -553,38 +470,6 @@ public final class ProcessPool implements AutoCloseable {
     /** Caller holds lock. Closing, with nothing queued or running: the slots may stop. */
     boolean idleAndClosing() {
         return state == State.CLOSING && queue.isEmpty() && running == 0;
-    }
-
-    /**
-     * Caller holds lock. Where the next process launched should record the AOT cache, or null: one
-     * training worker per pool at most, recording the first run's classes and profiles into the
-     * cache that later workers (and later pools) start from.
-     */
-    Path trainingOutput() {
-        Path training = trainingStarted ? null : launcher.trainingOutput();
-        trainingStarted |= training != null;
-        return training;
-    }
-
-    /** A worker said it is ready. */
-    void ready() {
-        synchronized (lock) {
-            everReady = true;
-            lock.notifyAll();
-        }
-    }
-
-    /** A worker's handler could not be created ({@code why}: its stack trace): fails the pool. */
-    void handlerCannotStart(String why) {
-        boolean first;
-        synchronized (lock) {
-            first = !everReady;
-        }
-        // A handler whose classes are missing from the workers' class path cannot start
-        // there; any other failure to create it is the handler's own.
-        boolean classPath = why.contains("ClassNotFoundException") || why.contains("NoClassDefFoundError");
-        fail(new WorkerStartException(first && classPath ? "worker processes cannot start here: " + why : why,
-                first && classPath));
     }
 
     /** A slot's thread ends; the last one finishes the pool (when close() was called from a callback, nobody else will). */

@@ -1,15 +1,7 @@
 package dev.gpupool.cpu;
 
 import java.io.IOException;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeoutException;
 
 /**
  * One worker process position of a {@link ProcessPool}: owns at most one {@link WorkerConnection}
@@ -32,9 +24,9 @@ final class WorkerSlot implements Runnable {
     final int lanes;
     Thread thread;
     volatile Thread reader; // the reader of the current process
+    private final InFlight inFlight;
     // guarded by lock
     Process process;
-    private final Map<Long, PoolTask> inFlight = new HashMap<>();
     private boolean ended;    // the reader saw the end of this process's output
     private boolean stopping; // its input was closed to make it exit
     private Kill killReason;
@@ -48,6 +40,18 @@ final class WorkerSlot implements Runnable {
         this.lock = pool.lock;
         this.index = index;
         this.lanes = lanes;
+        this.inFlight = new InFlight(pool);
+    }
+
+    /** Starts this slot's thread. */
+    void start() {
+        // Platform threads: a process pipe is blocking file I/O that would pin a virtual
+        // thread's carrier anyway, there are two per process, and named threads read well in
+        // thread dumps. Daemon: they must never keep the JVM alive.
+        Thread t = new Thread(this, "gpupool-worker-" + index);
+        t.setDaemon(true);
+        thread = t;
+        t.start();
     }
 
     /**
@@ -88,17 +92,7 @@ final class WorkerSlot implements Runnable {
             // A bug here must not leave futures hanging forever.
             RuntimeException failure = new WorkerStartException("process pool worker thread failed: " + t, t);
             pool.fail(failure);
-            List<PoolTask> orphans;
-            synchronized (lock) {
-                orphans = new ArrayList<>(inFlight.values());
-                inFlight.clear();
-                for (PoolTask o : orphans) {
-                    o.finish();
-                    pool.running--;
-                }
-                lock.notifyAll();
-            }
-            orphans.forEach(o -> o.future.completeExceptionally(failure));
+            inFlight.orphan(failure);
             throw t;
         } finally {
             stopProcess();
@@ -111,17 +105,15 @@ final class WorkerSlot implements Runnable {
             conn = new WorkerConnection(prestarted.started(), prestarted.trainingOutput());
             prestarted = null;
         } else {
-            Path training;
             synchronized (lock) {
                 if (pool.stopped() || pool.idleAndClosing()) {
                     return false;
                 }
-                training = pool.trainingOutput();
             }
             try {
-                conn = WorkerConnection.launch(pool.launcher, training, lanes);
+                conn = WorkerConnection.launch(pool.launcher, pool.launcher.claimTraining(), lanes);
             } catch (IOException | RuntimeException e) {
-                pool.startFailed("cannot launch a worker JVM: " + oneLine(e));
+                pool.budget.startFailed("cannot launch a worker JVM: " + oneLine(e));
                 return false;
             }
         }
@@ -134,7 +126,7 @@ final class WorkerSlot implements Runnable {
                 p.destroyForcibly();
             }
         }
-        ScheduledFuture<?> startTimer = pool.schedule(() -> {
+        ScheduledFuture<?> startTimer = pool.deadlines.schedule(() -> {
             synchronized (lock) {
                 if (process == p) {
                     kill(Kill.TIMEOUT, null);
@@ -152,7 +144,7 @@ final class WorkerSlot implements Runnable {
                 return false;
             }
             String printed = reason == Kill.TIMEOUT ? null : conn.stderr.reason();
-            pool.startFailed(reason == Kill.TIMEOUT
+            pool.budget.startFailed(reason == Kill.TIMEOUT
                     ? "worker did not start within " + pool.startTimeout
                     : "worker exited with code " + exit + " before it was ready"
                             + (e instanceof Protocol.ProtocolException ? " (" + e.getMessage() + ")" : "")
@@ -163,11 +155,11 @@ final class WorkerSlot implements Runnable {
         if (hello.status() == Protocol.FATAL) {
             conn.reap();
             discardProcess();
-            pool.handlerCannotStart(Protocol.utf8(hello.payload()));
+            pool.budget.handlerCannotStart(Protocol.utf8(hello.payload()));
             return false;
         }
         conn.stderr.ready();
-        pool.ready();
+        pool.budget.ready();
         reader = conn.startReader("gpupool-worker-" + index + "-reader", new Reader(p));
         return true;
     }
@@ -186,11 +178,10 @@ final class WorkerSlot implements Runnable {
                     if (inFlight.isEmpty()) {
                         return null;
                     }
-                } else if (canTake() && process.isAlive()) { // a death while idle is no task's fault
+                } else if (inFlight.canTake(pool.queue.peekFirst(), lanes) && process.isAlive()) {
+                    // (a death while idle is no task's fault)
                     PoolTask t = pool.queue.pollFirst();
-                    t.run(this);
-                    inFlight.put(t.id, t);
-                    pool.running++;
+                    inFlight.take(t, this);
                     return t;
                 } else if (pool.idleAndClosing()) {
                     lock.notifyAll(); // let the other idle slots see it too
@@ -205,19 +196,9 @@ final class WorkerSlot implements Runnable {
         }
     }
 
-    /** Caller holds lock. Whether the queue's head may start in this process now. */
-    private boolean canTake() {
-        PoolTask head = pool.queue.peekFirst();
-        if (head == null || inFlight.size() >= lanes) {
-            return false;
-        }
-        // A task suspected of a crash runs alone, so that a second death is blamed on it alone.
-        return inFlight.isEmpty() || (!head.alone && inFlight.values().stream().noneMatch(t -> t.alone));
-    }
-
     private void send(PoolTask task) {
         if (task.timeout != null) {
-            ScheduledFuture<?> deadline = pool.schedule(() -> {
+            ScheduledFuture<?> deadline = pool.deadlines.schedule(() -> {
                 synchronized (lock) {
                     if (task.slot == this) {
                         kill(Kill.TIMEOUT, task);
@@ -250,32 +231,7 @@ final class WorkerSlot implements Runnable {
 
         @Override
         public void answered(Protocol.Response r) throws Protocol.ProtocolException {
-            PoolTask task;
-            synchronized (lock) {
-                task = r.status() == Protocol.OK || r.status() == Protocol.ERROR ? inFlight.remove(r.id()) : null;
-                if (task == null) {
-                    throw new Protocol.ProtocolException("unexpected response id " + r.id() + " status " + r.status());
-                }
-                pool.consecutiveFailures = 0;
-                task.finish();
-            }
-            try {
-                if (r.status() == Protocol.OK) {
-                    task.future.complete(r.payload());
-                } else {
-                    String text = Protocol.utf8(r.payload());
-                    int nl = text.indexOf('\n');
-                    task.future.completeExceptionally(nl < 0
-                            ? new WorkerTaskException(text, text)
-                            : new WorkerTaskException(text.substring(0, nl), text.substring(nl + 1)));
-                }
-            } finally {
-                // Counted as running until its callbacks are done, so close() returns after them.
-                synchronized (lock) {
-                    pool.running--;
-                    lock.notifyAll();
-                }
-            }
+            inFlight.answered(r);
         }
 
         @Override
@@ -296,72 +252,20 @@ final class WorkerSlot implements Runnable {
         }
     }
 
-    /**
-     * The process's output has ended: settles each task it was running by its {@link
-     * CrashVerdict}. Freeing and requeueing happen at once, so that no other slot sees an empty
-     * queue in between and stops while these tasks still need running.
-     */
+    /** The process's output has ended: settles its tasks ({@link InFlight#settle}) and forgets it. */
     private void processEnded() {
         int exit = conn.reap();
         conn.discardTraining();
         Kill reason;
-        List<PoolTask> victims;
-        List<PoolTask> failed = new ArrayList<>();
-        List<Throwable> outcomes = new ArrayList<>();
+        PoolTask target;
         synchronized (lock) {
-            PoolTask target = killTarget;
+            target = killTarget;
             reason = forget();
-            victims = new ArrayList<>(inFlight.values());
-            victims.sort(Comparator.comparingLong(t -> t.id));
-            inFlight.clear();
-            boolean open = !pool.stopped();
-            List<PoolTask> retry = new ArrayList<>();
-            for (PoolTask t : victims) {
-                pool.running--;
-                if (t.future.isDone()) {
-                    t.finish(); // completed from outside (cancelled): nothing left to say
-                    continue;
-                }
-                CrashVerdict.End end = reason == null ? CrashVerdict.End.CRASHED
-                        : reason == Kill.SHUTDOWN ? CrashVerdict.End.SHUTDOWN
-                        : t == target && reason == Kill.TIMEOUT ? CrashVerdict.End.TIMED_OUT
-                        : CrashVerdict.End.KILLED_FOR_ANOTHER;
-                if (end == CrashVerdict.End.CRASHED) t.crashes++;
-                CrashVerdict v = CrashVerdict.of(end, t.crashes, victims.size() == 1, open);
-                switch (v.action()) {
-                    case RETRY_ALONE -> {
-                        t.alone = true;
-                        t.requeue();
-                        retry.add(t);
-                    }
-                    case REQUEUE -> {
-                        t.requeue(); // killed for another task's sake: not its fault
-                        retry.add(t);
-                    }
-                    case FAIL -> {
-                        t.finish();
-                        failed.add(t);
-                        outcomes.add(switch (v.reason()) {
-                            case CRASHED_TWICE -> new WorkerCrashedException(
-                                    "worker process crashed twice on this input (exit code " + exit + ")", exit);
-                            case TIMED_OUT -> new TimeoutException("task ran longer than " + t.timeout
-                                    + "; its worker process was killed");
-                            case POOL_STOPPED -> pool.terminalFailure();
-                        });
-                    }
-                }
-            }
-            for (int i = retry.size() - 1; i >= 0; i--) {
-                pool.queue.addFirst(retry.get(i)); // next, on whichever process is free first
-            }
-            lock.notifyAll();
         }
-        for (int i = 0; i < failed.size(); i++) {
-            failed.get(i).future.completeExceptionally(outcomes.get(i));
-        }
+        int victims = inFlight.settle(exit, reason, target);
         if (reason == null) {
-            pool.workerFailed("worker exited with code " + exit + (victims.isEmpty() ? " while idle"
-                    : victims.size() == 1 ? " while running a task" : " while running " + victims.size() + " tasks"));
+            pool.budget.died("worker exited with code " + exit + (victims == 0 ? " while idle"
+                    : victims == 1 ? " while running a task" : " while running " + victims + " tasks"));
         }
     }
 
