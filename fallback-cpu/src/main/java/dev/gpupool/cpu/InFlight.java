@@ -1,5 +1,8 @@
 package dev.gpupool.cpu;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -46,14 +49,25 @@ final class InFlight {
         pool.running++;
     }
 
-    /** An answer from the process: completes its task. Throws when it answers no task in flight. */
+    /**
+     * A frame from the process: an answer completes its task; a {@link Protocol#SCRATCH} notes a
+     * temporary of a task in flight. Throws when it is for no task in flight.
+     */
     void answered(Protocol.Response r) throws Protocol.ProtocolException {
         PoolTask task;
         synchronized (lock) {
-            task = r.status() == Protocol.OK || r.status() == Protocol.ERROR ? tasks.remove(r.id()) : null;
+            boolean answer = r.status() == Protocol.OK || r.status() == Protocol.ERROR;
+            task = answer ? tasks.remove(r.id()) : r.status() == Protocol.SCRATCH ? tasks.get(r.id()) : null;
             if (task == null) {
                 throw new Protocol.ProtocolException("unexpected response id " + r.id() + " status " + r.status());
             }
+            if (!answer) {
+                List<Path> scratch = new ArrayList<>(task.scratch);
+                scratch.add(Path.of(Protocol.utf8(r.payload())));
+                task.scratch = scratch;
+                return;
+            }
+            task.scratch = List.of(); // the task saw to its temporaries itself
             pool.budget.taskCompleted();
             task.finish();
         }
@@ -91,6 +105,9 @@ final class InFlight {
             victims = new ArrayList<>(tasks.values());
             victims.sort(Comparator.comparingLong(t -> t.id));
             tasks.clear();
+            // Before any retry runs or any future fails: a caller told of the failure finds no
+            // half-written temporary left (a retry writes its own, under another name).
+            victims.forEach(InFlight::deleteScratch);
             boolean open = !pool.stopped();
             List<PoolTask> retry = new ArrayList<>();
             for (PoolTask t : victims) {
@@ -132,6 +149,18 @@ final class InFlight {
         return victims.size();
     }
 
+    /** Caller holds lock. Deletes the temporaries {@code task}'s dead process left behind; what cannot be deleted stays. */
+    private static void deleteScratch(PoolTask task) {
+        for (Path p : task.scratch) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException | RuntimeException e) {
+                // not ours to fight over: the next run's clean-up removes it
+            }
+        }
+        task.scratch = List.of();
+    }
+
     /** This slot's thread failed (a bug): fails the tasks it was running with {@code failure}. */
     void orphan(RuntimeException failure) {
         List<PoolTask> orphans;
@@ -139,6 +168,7 @@ final class InFlight {
             orphans = new ArrayList<>(tasks.values());
             tasks.clear();
             for (PoolTask o : orphans) {
+                deleteScratch(o);
                 o.finish();
                 pool.running--;
             }

@@ -1,6 +1,8 @@
 package dev.gpupool.cpu;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 
@@ -36,6 +38,7 @@ final class PoolTask {
     int crashes;                  // worker deaths it was running in, not counting kills for others
     boolean alone;                // set by a death: from then on it runs with no other task in its process
     ScheduledFuture<?> deadline;  // its timeout while RUNNING, or null
+    List<Path> scratch = List.of(); // temporaries its worker said it creates (Protocol.SCRATCH), until it answers
 
     PoolTask(long id, byte[] request, Duration timeout) {
         this.id = id;

@@ -499,4 +499,20 @@ class ProcessPoolTest {
             log.removeHandler(capture);
         }
     }
+
+    /** Issue 19 defect 17: a worker killed mid-write left its partial temporary file until the next run. */
+    @Test
+    void theTemporariesOfATaskWhoseWorkerDiedAreDeleted() throws Exception {
+        start(1);
+        Path crashed = tmp.resolve(".a.jpg.gpupool-tmp-1");
+        assertInstanceOf(WorkerCrashedException.class, failure(pool.submit(req("scratch:halt:" + crashed))));
+        assertFalse(Files.exists(crashed), "the crashed task's temporary is gone");
+        Path killed = tmp.resolve(".b.jpg.gpupool-tmp-2");
+        assertInstanceOf(TimeoutException.class, failure(pool.submit(req("scratch:sleep:" + killed), Duration.ofSeconds(2))));
+        assertFalse(Files.exists(killed), "the timed-out task's temporary is gone");
+        Path kept = tmp.resolve(".c.jpg.gpupool-tmp-3");
+        assertEquals("kept", get(pool.submit(req("scratch:keep:" + kept))));
+        assertTrue(Files.exists(kept), "an answered task's files are its own business");
+        assertEquals("ok", get(pool.submit(req("echo:ok"))));
+    }
 }
