@@ -29,14 +29,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  * <li>the handler's response bytes;
  * <li>{@link WorkerTaskException}: the handler threw; the worker stays;
- * <li>{@link WorkerCrashedException}: a worker process died while running the task (it crashed,
- *     exited, or was killed from outside) on two attempts, the second with the task alone in its
- *     process; after a death the task goes back to the head of the queue and runs alone on the next
- *     process free for it;
- * <li>{@link TimeoutException}: the task ran longer than its timeout, measured from when a worker
- *     took it (queueing time excluded); its worker is killed, since that is the only way to stop a
- *     stuck native call, and replaced (the other tasks that process was running go back to the
- *     queue, not counted as crashes);
+ * <li>{@link WorkerCrashedException}: a worker process died while running the task (crashed,
+ *     exited, killed from outside) twice, the second time with the task alone in it (after a death
+ *     the task goes back to the head of the queue, to run alone);
+ * <li>{@link TimeoutException}: the task ran longer than its timeout, counted from when a worker
+ *     took it; its worker is killed, the only way to stop a stuck native call, and replaced (the
+ *     other tasks that process was running go back to the queue, not counted as crashes);
  * <li>{@link CancellationException}: the future was cancelled, or {@link #closeNow()} was called;
  * <li>{@link WorkerStartException}: the pool failed (see there).
  * </ul>
@@ -49,23 +47,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * dependencies from ({@link Options#classPath(List)}); where it cannot be rebuilt (a Spring Boot fat
  * jar), {@link #start} throws {@link WorkerStartException}, as {@link #workerClassPathProblem} foretells.
  *
- * <p>Start-up problems fail fast: until one worker of the pool has become ready, the second worker
- * that fails to start (exits, cannot be launched, or does not say it is ready within the start
- * timeout) fails the pool with a {@link WorkerStartException} whose {@link
- * WorkerStartException#noWorkerStarted()} is true and whose message names the cause in one line
- * (the first lines the worker JVM printed: "Could not find or load main class ...", "Unrecognized VM
- * option ..."). Retrying would fail the same way, every time. A caller may then run the work some
- * other way ({@link #awaitStarted()} tells it before any task is submitted).
+ * <p>Start-up problems fail fast: until one worker has been ready, the second that fails to start
+ * (exits, cannot be launched, or is not ready within the start timeout) fails the pool with a
+ * {@link WorkerStartException} whose {@link WorkerStartException#noWorkerStarted()} is true and whose
+ * message names the cause in one line ("Could not find or load main class ..."). A caller may then
+ * run the work some other way ({@link #awaitStarted()} tells it before any task is submitted).
  *
  * <p>Dead workers are replaced at once, within a budget ({@link Options#maxRestarts(int)}).
  *
- * <p>Futures are completed on the pool's own threads (a reader thread per worker process, or the
- * thread that manages a process that died or a pool that failed): use the {@code *Async} variants for
- * dependent work that is not trivial, or that worker waits. Closing the pool from such a callback
- * is allowed; {@code close()} and {@code closeNow()} then return at once and the pool finishes on its
- * own threads. A request array is written
- * to the worker some time after {@code submit}: do not modify it until the future is done. The
- * queue is unbounded; callers bound the work in flight themselves.
+ * <p>Futures are completed on the pool's own threads: use the {@code *Async} variants for dependent
+ * work that is not trivial. Closing the pool from such a callback is allowed; {@code close()} and
+ * {@code closeNow()} then return at once and the pool finishes on its own threads. A request array
+ * is written to the worker some time after {@code submit}: do not modify it until the future is
+ * done. The queue is unbounded; callers bound the work in flight themselves.
  *
  * <p>Worker processes never outlive this JVM: they exit at the end of their input, which the
  * operating system closes when this JVM dies however it dies, and a shutdown hook kills them on a
@@ -78,8 +72,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * }
  *
  * try (ProcessPool pool = ProcessPool.start(ProcessPool.Options.of(Thumbnailer.class)
- *         .taskTimeout(Duration.ofSeconds(30))
- *         .jvmOptions("-Xmx512m"))) {
+ *         .taskTimeout(Duration.ofSeconds(30)).jvmOptions("-Xmx512m").expectedTasks(images.size()))) {
  *     List<CompletableFuture<byte[]>> thumbs = images.stream().map(pool::submit).toList();
  *     for (CompletableFuture<byte[]> thumb : thumbs) {
  *         try {
@@ -142,12 +135,10 @@ public final class ProcessPool implements AutoCloseable {
 
     /**
      * Starts the first worker process of a pool with these options now, before the pool exists, so
-     * that its start-up overlaps the caller's: a command line calls this first thing when its
-     * arguments say it will most likely need the pool, then parses them and probes devices. The next
-     * {@link #start} with equal options (handler, JVM options, cache setting, threads of the first
-     * process) adopts the process; a pool with other options, or {@link #cancelPrestart()}, ends it.
-     * Unadopted, it exits when this JVM does. Never throws: a process that cannot start now is
-     * simply started later by the pool.
+     * that its start-up overlaps the caller's (a command line parsing its arguments). The next {@link
+     * #start} with equal options (handler, JVM options, cache setting, threads of the first process)
+     * adopts it; a pool with other options, or {@link #cancelPrestart()}, ends it. Unadopted, it exits
+     * with this JVM. Never throws: a process that cannot start now is started later by the pool.
      */
     public static void prestart(Options options) {
         PRESTARTER.prestart(options);
@@ -313,15 +304,9 @@ public final class ProcessPool implements AutoCloseable {
 
     /** Process ids of the worker processes alive now (fewer than {@link #processes()} while some start or restart). */
     public List<Long> workerPids() {
-        List<Long> pids = new ArrayList<>();
         synchronized (lock) {
-            for (WorkerSlot s : slots) {
-                if (s.process != null && s.process.isAlive()) {
-                    pids.add(s.process.pid());
-                }
-            }
+            return slots.stream().map(s -> s.process).filter(p -> p != null && p.isAlive()).map(Process::pid).toList();
         }
-        return pids;
     }
 
     /**
@@ -406,11 +391,7 @@ public final class ProcessPool implements AutoCloseable {
 
     private void destroyAll() {
         synchronized (lock) {
-            for (WorkerSlot s : slots) {
-                if (s.process != null) {
-                    s.process.destroyForcibly();
-                }
-            }
+            slots.stream().map(s -> s.process).filter(Objects::nonNull).forEach(Process::destroyForcibly);
         }
     }
 
