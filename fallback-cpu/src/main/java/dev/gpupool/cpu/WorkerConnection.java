@@ -75,11 +75,10 @@ final class WorkerConnection {
         Protocol.writeRequest(out, id, request);
     }
 
-    /** Starts the reader thread, which reads answers until the process's output ends. */
-    Thread startReader(String name, Listener listener) {
+    /** The reader thread, not started yet: it reads answers until the process's output ends. */
+    Thread reader(String name, Listener listener) {
         Thread r = new Thread(() -> readLoop(listener), name);
         r.setDaemon(true);
-        r.start();
         return r;
     }
 

@@ -160,7 +160,9 @@ final class WorkerSlot implements Runnable {
         }
         conn.stderr.ready();
         pool.budget.ready();
-        reader = conn.startReader("gpupool-worker-" + index + "-reader", new Reader(p));
+        Thread r = conn.reader("gpupool-worker-" + index + "-reader", new Reader(p));
+        reader = r; // before it runs: a callback on it that closes the pool must know it is the pool's
+        r.start();
         return true;
     }
 
