@@ -87,11 +87,6 @@ record PoolShape(int workers, int threadsPerProcess, int processes, int requeste
         }
     }
 
-    /** The shape exactly as asked, with no limit applied (for {@link ProcessPool#describe(int, int)}). */
-    static PoolShape asked(int workers, int threadsPerProcess) {
-        return new PoolShape(workers, threadsPerProcess, ceilDiv(workers, threadsPerProcess), workers, null);
-    }
-
     /**
      * The shape for {@code requested} tasks at once on processes of up to {@code threadsPerProcess}
      * threads, for {@code expectedTasks} tasks in all (0: not known), on {@code machine}, where one

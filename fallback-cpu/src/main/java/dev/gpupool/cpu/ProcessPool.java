@@ -297,9 +297,13 @@ public final class ProcessPool implements AutoCloseable {
         return shape.describe();
     }
 
-    /** What {@link #describe()} says of a pool with these options before it starts, as asked (no machine limits). */
+    /**
+     * What {@link #describe()} says of a pool with these options before it starts, on this machine
+     * (its cores and available memory bound the processes; no expected task count, no JVM options).
+     */
     public static String describe(int workers, int threadsPerProcess) {
-        return PoolShape.asked(workers, threadsPerProcess).describe();
+        return PoolShape.of(workers, threadsPerProcess, 0, PoolShape.Machine.detect(),
+                PoolShape.processNeed(List.of(), threadsPerProcess)).describe();
     }
 
     /** Process ids of the worker processes alive now (fewer than {@link #processes()} while some start or restart). */

@@ -55,12 +55,16 @@ class PoolShapeTest {
         assertEquals("200 tasks at once asked, 64 on 16 worker processes (limited by 16 cores)", cores.reduced());
     }
 
+    private static PoolShape asked(int workers, int threads) {
+        return PoolShape.of(workers, threads, 0, new PoolShape.Machine(64, 64 * GIB), NEED);
+    }
+
     @Test
     void describesAsBefore() {
-        assertEquals("2 worker processes", PoolShape.asked(2, 1).describe());
-        assertEquals("2 worker processes, 5 threads", PoolShape.asked(5, 4).describe());
-        assertEquals("1 worker process, 2 threads", PoolShape.asked(2, 2).describe());
-        assertEquals(List.of(3, 2), List.of(PoolShape.asked(5, 4).lanes(0), PoolShape.asked(5, 4).lanes(1)));
+        assertEquals("2 worker processes", asked(2, 1).describe());
+        assertEquals("2 worker processes, 5 threads", asked(5, 4).describe());
+        assertEquals("1 worker process, 2 threads", asked(2, 2).describe());
+        assertEquals(List.of(3, 2), List.of(asked(5, 4).lanes(0), asked(5, 4).lanes(1)));
     }
 
     @Test

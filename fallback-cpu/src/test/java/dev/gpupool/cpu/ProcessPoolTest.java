@@ -495,6 +495,10 @@ class ProcessPoolTest {
             assertEquals("2 worker processes, 4 threads", pool.describe());
             assertEquals(List.of("gpupool: 10000 tasks at once asked, 4 on 2 worker processes (limited by 2 cores)"), warnings);
             assertEquals(2, awaitWorkers(2).size());
+            String before = ProcessPool.describe(10000, 4);
+            int cores = Runtime.getRuntime().availableProcessors();
+            assertTrue(Integer.parseInt(before.substring(0, before.indexOf(' '))) <= cores,
+                    "described before the start as it will be on this machine: " + before);
         } finally {
             log.removeHandler(capture);
         }
