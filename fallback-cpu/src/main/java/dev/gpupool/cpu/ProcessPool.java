@@ -178,7 +178,7 @@ public final class ProcessPool implements AutoCloseable {
         this.shape = shape;
         this.taskTimeout = o.taskTimeout;
         this.startTimeout = o.startTimeout;
-        this.budget = new RestartBudget(this, o.maxRestarts >= 0 ? o.maxRestarts : 2 * shape.workers() + 8);
+        this.budget = new RestartBudget(lock, this::fail, o.maxRestarts >= 0 ? o.maxRestarts : 2 * shape.workers() + 8);
         this.launcher = new WorkerLauncher(o.handler.getName(), classPath.classPath(), o.jvmOptions, o.startupCache);
         this.shutdownHook = new Thread(this::destroyAll, "gpupool-process-pool-shutdown");
     }

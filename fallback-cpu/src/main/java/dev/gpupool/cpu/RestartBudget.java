@@ -1,5 +1,6 @@
 package dev.gpupool.cpu;
 
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -10,17 +11,18 @@ import java.util.function.Supplier;
  * counts are guarded by the pool's lock.
  */
 final class RestartBudget {
-    private final ProcessPool pool;
     private final Object lock;
+    private final Consumer<RuntimeException> failPool;
     private final int maxRestarts;
     // guarded by lock
     private boolean everReady;                // a worker of this pool has said it is ready
     private int consecutiveFailures;          // unexpected worker deaths since a task last completed
     private int startFailuresBeforeReady;
 
-    RestartBudget(ProcessPool pool, int maxRestarts) {
-        this.pool = pool;
-        this.lock = pool.lock;
+    /** A budget guarded by {@code lock}, failing its pool through {@code failPool}. */
+    RestartBudget(Object lock, Consumer<RuntimeException> failPool, int maxRestarts) {
+        this.lock = lock;
+        this.failPool = failPool;
         this.maxRestarts = maxRestarts;
     }
 
@@ -58,7 +60,7 @@ final class RestartBudget {
         synchronized (lock) {
             e = handlerFailure(why);
         }
-        pool.fail(e);
+        failPool.accept(e);
     }
 
     private void settle(Supplier<WorkerStartException> decision) {
@@ -69,7 +71,7 @@ final class RestartBudget {
             backoff = Math.min(1_000, 20L * consecutiveFailures);
         }
         if (e != null) {
-            pool.fail(e);
+            failPool.accept(e);
             return;
         }
         try {
