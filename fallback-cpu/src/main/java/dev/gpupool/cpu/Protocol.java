@@ -16,7 +16,10 @@ import java.nio.charset.StandardCharsets;
  * The worker first sends one response with id {@link #HELLO_ID}: status {@link #READY} once its
  * handler exists, or {@link #FATAL} with a UTF-8 reason. Then exactly one response follows each
  * request, with the request's id: {@link #OK} with the handler's bytes, or {@link #ERROR} with
- * UTF-8 {@code className + '\n' + message}. End of input tells the worker to exit.
+ * UTF-8 {@code className + '\n' + message}. Before it, while the task runs, the worker may send any
+ * number of {@link #SCRATCH} frames with the request's id and a UTF-8 absolute path: a temporary
+ * file the task is about to create, which the pool deletes if the process dies before the answer.
+ * End of input tells the worker to exit.
  */
 final class Protocol {
     static final long HELLO_ID = -1;
@@ -24,6 +27,7 @@ final class Protocol {
     static final byte ERROR = 1;
     static final byte READY = 2;
     static final byte FATAL = 3;
+    static final byte SCRATCH = 4;
 
     /** Guards against reading garbage as a length; frames are in-memory byte arrays anyway. */
     static final int MAX_LENGTH = Integer.MAX_VALUE - 16;
@@ -50,7 +54,7 @@ final class Protocol {
     static Response readResponse(DataInputStream in) throws IOException {
         long id = in.readLong();
         byte status = in.readByte();
-        if (status < OK || status > FATAL) {
+        if (status < OK || status > SCRATCH) {
             throw new ProtocolException("bad status " + status);
         }
         return new Response(id, status, readPayload(in));

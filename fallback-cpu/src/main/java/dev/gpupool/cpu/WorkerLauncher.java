@@ -145,6 +145,24 @@ final class WorkerLauncher {
                 + System.nanoTime() + ".tmp");
     }
 
+    private boolean trainingClaimed; // guarded by this
+
+    /**
+     * Where the next worker of this launcher's pool should record the AOT cache, or null: one
+     * training worker per pool at most, recording the first run's classes and profiles into the
+     * cache that later workers (and later pools) start from.
+     */
+    synchronized Path claimTraining() {
+        Path training = trainingClaimed ? null : trainingOutput();
+        trainingClaimed |= training != null;
+        return training;
+    }
+
+    /** A worker started elsewhere (prestarted) already trains for this launcher's pool. */
+    synchronized void trainingClaimed() {
+        trainingClaimed = true;
+    }
+
     /** Publishes a training worker's output atomically; never throws (a cache is never worth a failure). */
     void publish(Path trainingOutput) {
         try {

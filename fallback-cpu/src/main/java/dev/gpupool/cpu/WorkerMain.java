@@ -23,12 +23,37 @@ import java.util.concurrent.TimeUnit;
 public final class WorkerMain {
     private WorkerMain() {}
 
+    /** Standard output's frame stream, in a worker process only. */
+    private static volatile DataOutputStream frames;
+    /** The id of the task the current task thread runs. */
+    private static final ThreadLocal<Long> TASK = new ThreadLocal<>();
+
+    /**
+     * Tells the pool that the task running on this thread is about to create {@code file}, a
+     * temporary that it renames or deletes itself before it answers: if the worker process dies
+     * first (a crash, a kill for a timeout), the pool deletes the file instead of leaving it
+     * half-written until the next run. Call it before creating the file. Outside a task of a worker
+     * process (in the pool's own JVM, say), does nothing.
+     *
+     * @throws IOException if the pool cannot be told (it is gone)
+     */
+    public static void scratch(java.nio.file.Path file) throws IOException {
+        DataOutputStream out = frames;
+        Long id = TASK.get();
+        if (out == null || id == null) return;
+        byte[] path = Protocol.utf8(file.toAbsolutePath().toString());
+        synchronized (out) {
+            Protocol.writeResponse(out, id, Protocol.SCRATCH, path);
+        }
+    }
+
     public static void main(String[] args) {
         // Standard output carries frames: take it over and point System.out at stderr before any
         // other code (the handler's static initialisers included) can print into the stream.
         DataOutputStream out = new DataOutputStream(
                 new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16));
         System.setOut(System.err);
+        frames = out;
         // End of input stops an idle worker when the pool's JVM dies; this also stops one stuck in a
         // native call, which would otherwise outlive its parent until the call returned.
         ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(4)));
@@ -101,6 +126,7 @@ public final class WorkerMain {
     private static void answer(WorkerHandler handler, long id, byte[] request, DataOutputStream out) {
         byte status;
         byte[] response;
+        TASK.set(id);
         try {
             response = handler.handle(request);
             if (response == null) {
@@ -119,6 +145,8 @@ public final class WorkerMain {
             t.printStackTrace();
             Runtime.getRuntime().halt(1);
             return;
+        } finally {
+            TASK.remove();
         }
         try {
             synchronized (out) {

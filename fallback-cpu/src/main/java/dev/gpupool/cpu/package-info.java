@@ -1,11 +1,13 @@
 /**
- * A pool of worker JVM processes that run a {@link dev.gpupool.cpu.WorkerHandler} on byte-array
- * requests: the CPU fallback of gpupool runs image decoding and resizing there so that a native
- * decoder crash on a hostile file kills one worker, not the batch. {@link dev.gpupool.cpu.ProcessPool}
- * starts the workers from the current runtime and class path, feeds them one task at a time from a
- * shared queue over length-prefixed frames on their standard input and output, retries a task whose
- * worker died once, fails it as poison ({@link dev.gpupool.cpu.WorkerCrashedException}) when it
- * killed two, kills workers whose task timed out or was cancelled, and replaces dead workers within
- * a bounded restart budget; {@link dev.gpupool.cpu.WorkerMain} is the worker side.
+ * Runs a {@link dev.gpupool.cpu.WorkerHandler} in a pool of worker JVM processes so that a crash
+ * in native code (a decoder on a hostile file) kills one worker, not the caller: {@link
+ * dev.gpupool.cpu.ProcessPool} takes byte-array requests into one queue and owns the pool's
+ * lifecycle, sized to what the machine and the work can use; each worker process is launched from
+ * the caller's runtime and class path (with a JDK AOT cache that the first worker trains), spoken
+ * to in length-prefixed frames on its standard input and output ({@link dev.gpupool.cpu.WorkerMain}
+ * is its side), and replaced when it dies; a task whose process died is retried alone and fails as
+ * poison ({@link dev.gpupool.cpu.WorkerCrashedException}) when it kills a second one, tasks that
+ * time out or are cancelled have their process killed, and temporaries a dead worker announced are
+ * deleted.
  */
 package dev.gpupool.cpu;

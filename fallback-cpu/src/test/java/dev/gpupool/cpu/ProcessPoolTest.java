@@ -450,4 +450,73 @@ class ProcessPoolTest {
         assertThrows(IllegalArgumentException.class, () -> ProcessPool.Options.of(ScriptHandler.class).workers(0));
         assertThrows(IllegalArgumentException.class, () -> ProcessPool.Options.of(ScriptHandler.class).threadsPerProcess(0));
     }
+
+    /** Issue 19 defect 3: {@code -j 10000} started 132 worker JVMs for 29 inputs. */
+    @Test
+    void startsNoMoreProcessesThanTheWorkAndTheMachineCanUse() throws Exception {
+        List<String> warnings = new ArrayList<>();
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(ProcessPool.class.getName());
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel() == java.util.logging.Level.WARNING) warnings.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        log.addHandler(capture);
+        try {
+            PoolShape.Machine big = new PoolShape.Machine(64, 64L << 30);
+            pool = ProcessPool.start(ProcessPool.Options.of(ScriptHandler.class).workers(10000).expectedTasks(3)
+                    .startupCache(false), big);
+            assertEquals(3, pool.processes(), "3 tasks need 3 processes, not 10000 (or 64 cores' worth)");
+            assertEquals(3, pool.workers());
+            List<CompletableFuture<byte[]>> tasks = new ArrayList<>();
+            for (int i = 0; i < 3; i++) tasks.add(pool.submit(req("pid")));
+            Set<String> ran = new HashSet<>();
+            for (CompletableFuture<byte[]> t : tasks) ran.add(get(t));
+            assertTrue(ran.size() <= 3, "ran on " + ran);
+            assertEquals(List.of("gpupool: 10000 tasks at once asked, 3 on 3 worker processes (limited by 3 tasks)"), warnings,
+                    "said once, in one line");
+            seenPids.addAll(pool.workerPids());
+            pool.closeNow();
+
+            warnings.clear();
+            pool = ProcessPool.start(ProcessPool.Options.of(ScriptHandler.class).workers(10000).threadsPerProcess(2)
+                    .startupCache(false), new PoolShape.Machine(2, 64L << 30));
+            assertEquals(2, pool.processes(), "no more processes than cores");
+            assertEquals(4, pool.workers(), "2 processes of the 2 threads each that were asked");
+            assertEquals("2 worker processes, 4 threads", pool.describe());
+            assertEquals(List.of("gpupool: 10000 tasks at once asked, 4 on 2 worker processes (limited by 2 cores)"), warnings);
+            assertEquals(2, awaitWorkers(2).size());
+            String before = ProcessPool.describe(10000, 4);
+            int cores = Runtime.getRuntime().availableProcessors();
+            assertTrue(Integer.parseInt(before.substring(0, before.indexOf(' '))) <= cores,
+                    "described before the start as it will be on this machine: " + before);
+        } finally {
+            log.removeHandler(capture);
+        }
+    }
+
+    /** Issue 19 defect 17: a worker killed mid-write left its partial temporary file until the next run. */
+    @Test
+    void theTemporariesOfATaskWhoseWorkerDiedAreDeleted() throws Exception {
+        start(1);
+        Path crashed = tmp.resolve(".a.jpg.gpupool-tmp-1");
+        assertInstanceOf(WorkerCrashedException.class, failure(pool.submit(req("scratch:halt:" + crashed))));
+        assertFalse(Files.exists(crashed), "the crashed task's temporary is gone");
+        Path killed = tmp.resolve(".b.jpg.gpupool-tmp-2");
+        assertInstanceOf(TimeoutException.class, failure(pool.submit(req("scratch:sleep:" + killed), Duration.ofSeconds(2))));
+        assertFalse(Files.exists(killed), "the timed-out task's temporary is gone");
+        Path kept = tmp.resolve(".c.jpg.gpupool-tmp-3");
+        assertEquals("kept", get(pool.submit(req("scratch:keep:" + kept))));
+        assertTrue(Files.exists(kept), "an answered task's files are its own business");
+        assertEquals("ok", get(pool.submit(req("echo:ok"))));
+    }
 }

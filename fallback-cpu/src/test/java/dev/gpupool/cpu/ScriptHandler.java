@@ -12,7 +12,9 @@ import java.nio.file.Path;
  * then echoes), meet (creates a file in the directory, then waits up to 10 s for a second one there:
  * answers "met PID" when two tasks ran at once, else "alone PID"), exitnoise (at its exit, as a
  * training JVM assembling its AOT cache does, the process writes text to its standard output, waits
- * 500 ms, then creates the file).
+ * 500 ms, then creates the file), scratch (announces the file as the task's temporary with {@link
+ * WorkerMain#scratch}, writes 1 MB of it, then: {@code scratch:halt:FILE} halts, {@code
+ * scratch:sleep:FILE} sleeps 20 s, {@code scratch:keep:FILE} answers "kept").
  */
 public final class ScriptHandler implements WorkerHandler {
     /** With {@code -Dscript.warmup=FILE}, the warm-up takes 3 s, then creates FILE. */
@@ -53,6 +55,18 @@ public final class ScriptHandler implements WorkerHandler {
                     Runtime.getRuntime().halt(3);
                 }
                 yield "survived";
+            }
+            case "scratch" -> {
+                String then = arg.substring(0, arg.indexOf(':'));
+                Path file = Path.of(arg.substring(arg.indexOf(':') + 1));
+                WorkerMain.scratch(file);
+                Files.write(file, new byte[1 << 20]); // killed mid-write, as far as the pool can tell
+                switch (then) {
+                    case "halt" -> Runtime.getRuntime().halt(3);
+                    case "sleep" -> Thread.sleep(20_000);
+                    default -> { }
+                }
+                yield "kept";
             }
             case "touch" -> {
                 Files.createFile(Path.of(arg));
