@@ -54,6 +54,7 @@ public final class WorkerMain {
                 new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16));
         System.setOut(System.err);
         frames = out;
+        dev.gpupool.job.AtomicFiles.announceTempsTo(WorkerMain::scratch); // the host deletes them if this process dies mid-write
         // End of input stops an idle worker when the pool's JVM dies; this also stops one stuck in a
         // native call, which would otherwise outlive its parent until the call returned.
         ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(4)));

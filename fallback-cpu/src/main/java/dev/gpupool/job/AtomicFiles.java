@@ -18,7 +18,24 @@ public final class AtomicFiles {
     /** Part of every temporary file's name. */
     public static final String TEMP_MARK = ".gpupool-tmp-";
 
+    /** Told of each temporary file before it is created (a worker process tells its host; see {@link #announceTempsTo}). */
+    @FunctionalInterface
+    public interface TempListener {
+        void willCreate(Path temporary) throws IOException;
+    }
+
+    private static volatile TempListener listener;
+
     private AtomicFiles() {
+    }
+
+    /**
+     * Names each temporary file to {@code l} before it is created. A worker process of the {@code cpu}
+     * backend announces them to its host, which deletes them if the worker dies mid-write, instead of
+     * leaving them for the next run's {@link #cleanLeftovers}.
+     */
+    public static void announceTempsTo(TempListener l) {
+        listener = l;
     }
 
     /** Writes {@code data} to {@code target} whole or not at all, creating parent directories. */
@@ -26,6 +43,8 @@ public final class AtomicFiles {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = dir.resolve("." + target.getFileName() + TEMP_MARK + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        TempListener l = listener;
+        if (l != null) l.willCreate(tmp);
         try {
             writeTemp(tmp, data);
             try {
