@@ -36,6 +36,7 @@ public final class BufferedImages {
         boolean grey = img.getColorModel().getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_GRAY
                 && img.getColorModel().getNumColorComponents() == 1;
         int ch = grey ? (alpha ? 2 : 1) : (alpha ? 4 : 3);
+        if (grey) return greySamples(img, w, h, ch);
         byte[] d = new byte[w * h * ch];
         int[] row = new int[w];
         for (int y = 0; y < h; y++) {
@@ -49,6 +50,27 @@ public final class BufferedImages {
                     case 3 -> { d[o++] = (byte) (p >> 16); d[o++] = (byte) (p >> 8); d[o++] = (byte) p; }
                     default -> { d[o++] = (byte) (p >> 16); d[o++] = (byte) (p >> 8); d[o++] = (byte) p; d[o++] = (byte) (p >>> 24); }
                 }
+            }
+        }
+        return new PixelBuffer(w, h, ch, d);
+    }
+
+    /**
+     * Grey (and grey + alpha) of any depth, from the raster's samples scaled to 8 bits. Not through
+     * {@code getRGB}: Java 2D's grey colour space is linear, so it would convert each value to sRGB
+     * and brighten it (a 16-bit grey 0x8080 came out 0xbc), while image files store grey values as
+     * they are meant to be shown, as the 8-bit grey path above already reads them.
+     */
+    private static PixelBuffer greySamples(BufferedImage img, int w, int h, int ch) {
+        Raster r = img.getRaster();
+        java.awt.image.ColorModel cm = img.getColorModel();
+        byte[] d = new byte[w * h * ch];
+        int[] row = new int[w];
+        for (int c = 0; c < ch; c++) {
+            long max = (1L << cm.getComponentSize(c)) - 1;
+            for (int y = 0; y < h; y++) {
+                r.getSamples(0, y, w, 1, c, row);
+                for (int x = 0; x < w; x++) d[(y * w + x) * ch + c] = (byte) ((row[x] * 255L + max / 2) / max);
             }
         }
         return new PixelBuffer(w, h, ch, d);
