@@ -125,7 +125,11 @@ final class BatchRunner {
                         .thenCompose(bytes -> engine.submit(new ThumbnailRequest(in.given(), null, bytes, outputs, spec)));
             } else {
                 inFlight.acquireUninterruptibly();
-                done = engine.submit(new ThumbnailRequest(in.given(), in.file(), in.bytes(), outputs, spec));
+                try {
+                    done = engine.submit(new ThumbnailRequest(in.given(), in.file(), in.bytes(), outputs, spec));
+                } catch (RuntimeException e) { // the pool closed under the batch (another thread): this input fails, the report stays
+                    done = CompletableFuture.failedFuture(e);
+                }
             }
             done.whenComplete((d, e) -> {
                 inFlight.release();
