@@ -83,6 +83,9 @@ final class JpegLane {
     /** The lane's job for this image, or null when the CPU lane should decode it. */
     static Taken take(byte[] bytes, ThumbnailRequest request, DeviceJpeg codec) {
         ThumbnailSpec spec = request.spec();
+        // --sharpen is not wired into the device JPEG slot (resize -> orient -> encode on the device): such
+        // images take the CPU-decode lane, whose device resize sharpens.
+        if (spec.sharpen() != null) return null;
         JpegHeader h = JpegHeader.parse(bytes);
         if (h == null || h.sof() != JpegHeader.SOF_BASELINE || h.components() != 3 || h.unusualColour() != null
                 || !SUBSAMPLINGS.contains(h.subsampling())) return null;
