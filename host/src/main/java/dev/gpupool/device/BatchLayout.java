@@ -224,10 +224,15 @@ public final class BatchLayout {
      * absolute puts from 0, {@link #sharpenBytes} bytes): radius 0 for a request without sharpening.
      */
     public static void packSharpen(List<ResizeRequest> batch, int from, int to, ByteBuffer sp) {
-        for (int i = from; i < to; i++) {
-            int base = (i - from) * SHARPEN_FLOATS * 4;
+        packSharpen(batch.subList(from, to).stream().map(ResizeRequest::sharpen).toList(), sp);
+    }
+
+    /** As above, for one image per element of {@code sharpen} (null elements: no sharpening). */
+    public static void packSharpen(List<dev.gpupool.image.Sharpen> sharpen, ByteBuffer sp) {
+        for (int i = 0; i < sharpen.size(); i++) {
+            int base = i * SHARPEN_FLOATS * 4;
             for (int k = 0; k < SHARPEN_FLOATS; k++) sp.putFloat(base + 4 * k, 0f);
-            dev.gpupool.image.Sharpen s = batch.get(i).sharpen();
+            dev.gpupool.image.Sharpen s = sharpen.get(i);
             if (s == null) continue;
             float[] w = s.weights();
             if (w.length > SHARPEN_MAX_WEIGHTS) throw new IllegalArgumentException("sharpen radius " + (w.length - 1) + " over the kernels' 31");

@@ -83,9 +83,6 @@ final class JpegLane {
     /** The lane's job for this image, or null when the CPU lane should decode it. */
     static Taken take(byte[] bytes, ThumbnailRequest request, DeviceJpeg codec) {
         ThumbnailSpec spec = request.spec();
-        // --sharpen is not wired into the device JPEG slot (resize -> orient -> encode on the device): such
-        // images take the CPU-decode lane, whose device resize sharpens.
-        if (spec.sharpen() != null) return null;
         JpegHeader h = JpegHeader.parse(bytes);
         if (h == null || h.sof() != JpegHeader.SOF_BASELINE || h.components() != 3 || h.unusualColour() != null
                 || !SUBSAMPLINGS.contains(h.subsampling())) return null;
@@ -112,7 +109,7 @@ final class JpegLane {
         }
         List<String> warnings = new ArrayList<>(0);
         ImageMetadata meta = spec.keepMetadata() ? ImageMetadata.readJpeg(bytes, spec.autoRotate(), warnings) : ImageMetadata.NONE;
-        return new Taken(new DeviceJpeg.Job(bytes, h.width(), h.height(), orientation, List.copyOf(outs)), uw, uh, meta, warnings);
+        return new Taken(new DeviceJpeg.Job(bytes, h.width(), h.height(), orientation, List.copyOf(outs), spec.sharpen()), uw, uh, meta, warnings);
     }
 
     /** The last marker is EOI (FF D9), trailing zero padding aside. */
