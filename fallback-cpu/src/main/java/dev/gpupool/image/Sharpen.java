@@ -107,39 +107,48 @@ public record Sharpen(float sigma, float amount, float threshold) {
     public PixelBuffer apply(PixelBuffer src) {
         int w = src.width(), h = src.height(), ch = src.channels();
         int colours = src.hasAlpha() ? ch - 1 : ch;
-        int r = radius();
-        float[] wt = weights();
+        int r = radius(), taps = 2 * r + 1, rowLen = w * ch;
+        float[] half = weights(), wt = new float[taps];
+        for (int k = 0; k < taps; k++) wt[k] = half[Math.abs(k - r)];
         byte[] s = src.data();
         byte[] out = s.clone(); // alpha (and anything left alone) as it was
         if (amount == 0f) return new PixelBuffer(w, h, ch, out);
-        // The horizontal sums, per row: row[y][x * ch + c], the same float operations as the kernel's inner loop.
-        float[][] rows = new float[h][w * ch];
+        // The horizontal sums of every row, rows[y][x * ch + c]: the same float operations, in the same
+        // order, as the kernel's inner loop. The source row is padded by r replicated pixels each side.
+        float[][] rows = new float[h][rowLen];
+        float[] padded = new float[(w + 2 * r) * ch];
         for (int y = 0; y < h; y++) {
+            int base = y * rowLen;
+            for (int px = -r; px < w + r; px++) {
+                int sx = Math.min(Math.max(px, 0), w - 1);
+                for (int c = 0; c < ch; c++) padded[(px + r) * ch + c] = s[base + sx * ch + c] & 0xFF;
+            }
+            // Tap-major (vectorisable); each sample still sums its taps k = 0..2r in order. Alpha is summed
+            // too and never read.
             float[] row = rows[y];
-            int base = y * w * ch;
-            for (int x = 0; x < w; x++) {
-                for (int c = 0; c < colours; c++) {
-                    float a = 0f;
-                    for (int dx = -r; dx <= r; dx++) {
-                        int xx = Math.min(Math.max(x + dx, 0), w - 1);
-                        a += wt[Math.abs(dx)] * (float) (s[base + xx * ch + c] & 0xFF);
-                    }
-                    row[x * ch + c] = a;
-                }
+            for (int k = 0; k < taps; k++) {
+                float wk = wt[k];
+                int off = k * ch;
+                if (k == 0) for (int i = 0; i < rowLen; i++) row[i] = 0f + wk * padded[i];
+                else for (int i = 0; i < rowLen; i++) row[i] += wk * padded[off + i];
             }
         }
+        // The vertical sums per output row, dy = -r..r in order for every sample, then the mask.
+        float[] blur = new float[rowLen];
         for (int y = 0; y < h; y++) {
+            java.util.Arrays.fill(blur, 0f);
+            for (int k = 0; k < taps; k++) {
+                float[] row = rows[Math.min(Math.max(y + k - r, 0), h - 1)];
+                float wk = wt[k];
+                for (int i = 0; i < rowLen; i++) blur[i] += wk * row[i];
+            }
+            int base = y * rowLen;
             for (int x = 0; x < w; x++) {
                 for (int c = 0; c < colours; c++) {
-                    float blur = 0f;
-                    for (int dy = -r; dy <= r; dy++) {
-                        int yy = Math.min(Math.max(y + dy, 0), h - 1);
-                        blur += wt[Math.abs(dy)] * rows[yy][x * ch + c];
-                    }
-                    int i = (y * w + x) * ch + c;
-                    float v = s[i] & 0xFF;
-                    float d = v + -blur;
-                    if (!((d < 0f ? -d : d) < threshold)) out[i] = toByte(v + amount * d);
+                    int i = x * ch + c;
+                    float v = s[base + i] & 0xFF;
+                    float d = v + -blur[i];
+                    if (!((d < 0f ? -d : d) < threshold)) out[base + i] = toByte(v + amount * d);
                 }
             }
         }
