@@ -257,7 +257,8 @@ public final class ThumbnailOptions {
 
     /**
      * A thumbnailer on {@code pool} configured with every option here (sizes, fit, filter, format, quality,
-     * upscale, rotation, background, max-pixels, lenient, overwrite, io-concurrency); anything else
+     * upscale, rotation, background, max-pixels, lenient, overwrite, io-concurrency, the encoding choices, the metadata
+     * policy, crop, sharpen, avif-speed); anything else
      * (trace, progress) is the caller's to add.
      */
     public Thumbnailer thumbnailer(Pool pool) {
