@@ -9,8 +9,9 @@
  * horizontal pass covers sum(inH * outW) pixels, the vertical pass sum(outH * outW); a work item
  * finds its image by binary search over the descriptors' prefix sums.
  *
- * gp_orient_body (at the end) turns one image upright by its EXIF orientation, on the device, before
- * it is encoded there.
+ * gp_sharpen_body sharpens the resized images of a batch (after the vertical pass, same descriptors)
+ * with an unsharp mask; gp_orient_body (at the end) turns one image upright by its EXIF orientation,
+ * on the device, before it is encoded there.
  */
 #ifndef GP_RESIZE_BODY_H
 #define GP_RESIZE_BODY_H
@@ -139,6 +140,58 @@ DEVICE_FN void gp_resize_v_body(int gid, int total, GLOBAL const float* mid, GLO
         o[1] = gp_to_u8(acc3 > 0.0f ? GP_DIV(GP_MUL(acc1, 255.0f), acc3) : 0.0f);
         o[2] = gp_to_u8(acc3 > 0.0f ? GP_DIV(GP_MUL(acc2, 255.0f), acc3) : 0.0f);
         o[3] = gp_to_u8(acc3);
+    }
+}
+
+/*
+ * Unsharp mask after the resize (--sharpen). The definition is dev.gpupool.image.Sharpen, whose float
+ * operations this repeats in the same order: per colour channel, blur = sum over dy of w[|dy|] *
+ * (sum over dx of w[|dx|] * in(x + dx, y + dy)), coordinates clamped; d = in - blur; out = in when
+ * |d| < threshold, else in + amount * d rounded and clamped. Alpha (the last channel of 2 or 4) is copied.
+ * One work item per output pixel of the batch (total = the vertical pass's); src is the vertical pass's
+ * dst, dst a second buffer of the same layout. Each image's parameters are GP_SP floats at
+ * sp[img * GP_SP]: radius (0: copy the image), amount, threshold, unused, then w[0..radius].
+ */
+#define GP_S_RADIUS     0
+#define GP_S_AMOUNT     1
+#define GP_S_THRESHOLD  2
+#define GP_S_W          4
+#define GP_SP          36  /* 4 + 32 weights: radius <= 31 (Sharpen.MAX_RADIUS is 30) */
+
+DEVICE_FN void gp_sharpen_body(int gid, int total, GLOBAL const gp_u8* src, GLOBAL gp_u8* dst,
+                               GLOBAL const int* meta, GLOBAL const float* sp, int nimg) {
+    if (gid >= total) return;
+    int img = gp_find_image(meta, nimg, GP_D_VSTART, gid);
+    GLOBAL const int* d = meta + img * GP_DESC;
+    GLOBAL const float* p = sp + img * GP_SP;
+    int lidx = gid - d[GP_D_VSTART];
+    int w = d[GP_D_OUTW], h = d[GP_D_OUTH], ch = d[GP_D_CH];
+    int y = lidx / w, x = lidx - y * w;
+    GLOBAL const gp_u8* s = src + d[GP_D_DST];
+    GLOBAL gp_u8* o = dst + d[GP_D_DST] + lidx * ch;
+    int r = (int) p[GP_S_RADIUS];
+    float amount = p[GP_S_AMOUNT], threshold = p[GP_S_THRESHOLD];
+    int colours = (ch == 2 || ch == 4) ? ch - 1 : ch;
+    for (int c = 0; c < ch; c++) {
+        gp_u8 in = s[lidx * ch + c];
+        if (c >= colours || r <= 0) { o[c] = in; continue; }
+        float blur = 0.0f;
+        for (int dy = -r; dy <= r; dy++) {
+            int yy = y + dy;
+            yy = yy < 0 ? 0 : (yy > h - 1 ? h - 1 : yy);
+            GLOBAL const gp_u8* row = s + yy * w * ch + c;
+            float a = 0.0f;
+            for (int dx = -r; dx <= r; dx++) {
+                int xx = x + dx;
+                xx = xx < 0 ? 0 : (xx > w - 1 ? w - 1 : xx);
+                a = GP_ADD(a, GP_MUL(p[GP_S_W + (dx < 0 ? -dx : dx)], (float) row[xx * ch]));
+            }
+            blur = GP_ADD(blur, GP_MUL(p[GP_S_W + (dy < 0 ? -dy : dy)], a));
+        }
+        float v = (float) in;
+        float diff = GP_ADD(v, -blur);
+        float mag = diff < 0.0f ? -diff : diff;
+        o[c] = mag < threshold ? in : gp_to_u8(GP_ADD(v, GP_MUL(amount, diff)));
     }
 }
 

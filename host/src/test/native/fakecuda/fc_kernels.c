@@ -12,6 +12,7 @@ typedef unsigned char u8;
 
 void gp_resize_h(const u8 *src, float *mid, const int *meta, const float *wts, int nimg, int total);
 void gp_resize_v(const float *mid, u8 *dst, const int *meta, const float *wts, int nimg, int total);
+void gp_sharpen(const u8 *src, u8 *dst, const int *meta, const float *sp, int nimg, int total);
 void gp_orient(const u8 *src, u8 *dst, int w, int h, int ch, int orientation, int total);
 void saxpy(int n, float a, const float *x, float *y);
 void grey(int n, const u8 *rgb, u8 *out);
@@ -23,6 +24,7 @@ static float F(const fc_args *a, int i) { float v; memcpy(&v, &a->v[i], sizeof v
 
 static void run_resize_h(const fc_args *a) { gp_resize_h(P(a, 0), P(a, 1), P(a, 2), P(a, 3), I(a, 4), I(a, 5)); }
 static void run_resize_v(const fc_args *a) { gp_resize_v(P(a, 0), P(a, 1), P(a, 2), P(a, 3), I(a, 4), I(a, 5)); }
+static void run_sharpen(const fc_args *a) { gp_sharpen(P(a, 0), P(a, 1), P(a, 2), P(a, 3), I(a, 4), I(a, 5)); }
 static void run_orient(const fc_args *a) { gp_orient(P(a, 0), P(a, 1), I(a, 2), I(a, 3), I(a, 4), I(a, 5), I(a, 6)); }
 static void run_saxpy(const fc_args *a) { saxpy(I(a, 0), F(a, 1), P(a, 2), P(a, 3)); }
 static void run_grey(const fc_args *a) { grey(I(a, 0), P(a, 1), P(a, 2)); }
@@ -34,6 +36,7 @@ static void run_blur(const fc_args *a) { blur(I(a, 0), I(a, 1), I(a, 2), P(a, 3)
 static const fc_kernel kernels[] = {
     {"gp_resize_h", 6, {PTR, PTR, PTR, PTR, I32, I32}, run_resize_h},
     {"gp_resize_v", 6, {PTR, PTR, PTR, PTR, I32, I32}, run_resize_v},
+    {"gp_sharpen", 6, {PTR, PTR, PTR, PTR, I32, I32}, run_sharpen},
     {"gp_orient", 7, {PTR, PTR, I32, I32, I32, I32, I32}, run_orient},
     {"saxpy", 4, {I32, F32, PTR, PTR}, run_saxpy},
     {"grey", 3, {I32, PTR, PTR}, run_grey},

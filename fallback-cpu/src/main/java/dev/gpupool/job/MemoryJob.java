@@ -70,7 +70,8 @@ public final class MemoryJob {
             List<Output> out = new ArrayList<>(plans.size());
             for (int i = 0; i < plans.size(); i++) {
                 ResizePlan p = plans.get(i);
-                PixelBuffer px = resize.resize(decoded.pixels(), p.x(), p.y());
+                // The unsharp mask runs here, on the CPU, whatever backend resized (the Resize interface carries no spec).
+                PixelBuffer px = dev.gpupool.image.Sharpen.apply(spec.sharpen(), resize.resize(decoded.pixels(), p.x(), p.y()));
                 OutputFormat f = formats != null ? formats.get(i) : spec.formatFor(decoded.format());
                 out.add(new Output(p.box(), f, px.width(), px.height(), ThumbnailJob.encode(px, f, spec, decoded.metadata())));
             }

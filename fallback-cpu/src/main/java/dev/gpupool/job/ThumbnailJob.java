@@ -12,6 +12,7 @@ import dev.gpupool.image.Fit;
 import dev.gpupool.image.FitPlan;
 import dev.gpupool.image.PixelBuffer;
 import dev.gpupool.image.Resampler;
+import dev.gpupool.image.Sharpen;
 import dev.gpupool.image.SmartCrop;
 
 import java.io.IOException;
@@ -62,7 +63,7 @@ public final class ThumbnailJob {
             throw new ImageDecodeException(e.getMessage(), e); // this image's failure, not a bug: one line, no stack trace
         }
         List<PixelBuffer> outs = new ArrayList<>(plans.size());
-        for (ResizePlan p : plans) outs.add(Resampler.resize(decoded.pixels(), p.x(), p.y()));
+        for (ResizePlan p : plans) outs.add(Sharpen.apply(request.spec().sharpen(), Resampler.resize(decoded.pixels(), p.x(), p.y())));
         spans.add(StageSpan.since("resize", t));
         t = StageSpan.nowMicros();
         List<ThumbnailResult.Output> written = new ArrayList<>(outs.size());

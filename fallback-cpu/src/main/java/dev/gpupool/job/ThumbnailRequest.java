@@ -60,6 +60,13 @@ public record ThumbnailRequest(String input, Path file, byte[] bytes, List<Path>
             out.writeBoolean(spec.keepMetadata());
             out.writeBoolean(spec.keepIcc());
             out.writeUTF(spec.crop().name());
+            out.writeBoolean(spec.sharpen() != null);
+            if (spec.sharpen() != null) {
+                out.writeFloat(spec.sharpen().sigma());
+                out.writeFloat(spec.sharpen().amount());
+                out.writeFloat(spec.sharpen().threshold());
+            }
+            out.writeInt(spec.avifSpeed());
             out.flush();
             return b.toByteArray();
         } catch (IOException e) {
@@ -86,7 +93,9 @@ public record ThumbnailRequest(String input, Path file, byte[] bytes, List<Path>
         ThumbnailSpec spec = new ThumbnailSpec(sizes, fit, filter, fmt.isEmpty() ? null : OutputFormat.valueOf(fmt),
                 in.readInt(), in.readBoolean(), in.readBoolean(), in.readInt(), in.readLong(), in.readBoolean(),
                 in.readBoolean(), dev.gpupool.codec.Subsample.valueOf(in.readUTF()), in.readBoolean(),
-                in.readBoolean(), in.readBoolean(), Crop.valueOf(in.readUTF()));
+                in.readBoolean(), in.readBoolean(), Crop.valueOf(in.readUTF()),
+                in.readBoolean() ? new dev.gpupool.image.Sharpen(in.readFloat(), in.readFloat(), in.readFloat()) : null,
+                in.readInt());
         return new ThumbnailRequest(input, file, bytes, outputs, spec);
     }
 }

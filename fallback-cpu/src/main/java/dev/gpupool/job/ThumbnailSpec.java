@@ -7,6 +7,7 @@ import dev.gpupool.codec.OutputFormat;
 import dev.gpupool.image.Crop;
 import dev.gpupool.image.Filter;
 import dev.gpupool.image.Fit;
+import dev.gpupool.image.Sharpen;
 
 import java.util.List;
 
@@ -31,11 +32,22 @@ import java.util.List;
  * @param keepIcc    keep the source's ICC profile, pixels unconverted, instead of converting to sRGB
  * @param crop       which window {@link Fit#COVER} keeps ({@link Crop#CENTRE} by default; null means centre);
  *                   the other fits, and boxes with a free side, ignore it
+ * @param sharpen    the unsharp mask applied to every output after the resize, or null for none (the default)
+ * @param avifSpeed  AVIF outputs' encoder speed 0..10 ({@link EncodeOptions#avifSpeed()}; {@link EncodeOptions#DEFAULT_AVIF_SPEED} by default)
  */
 public record ThumbnailSpec(List<BoxSize> sizes, Fit fit, Filter filter, OutputFormat format, int quality,
                             boolean upscale, boolean autoRotate, int background, long maxPixels, boolean lenient,
                             boolean progressive, Subsample subsample, boolean lossless, boolean keepMetadata, boolean keepIcc,
-                            Crop crop) {
+                            Crop crop, Sharpen sharpen, int avifSpeed) {
+    /** With every choice but sharpening (none) and the AVIF speed ({@link EncodeOptions#DEFAULT_AVIF_SPEED}). */
+    public ThumbnailSpec(List<BoxSize> sizes, Fit fit, Filter filter, OutputFormat format, int quality,
+                         boolean upscale, boolean autoRotate, int background, long maxPixels, boolean lenient,
+                         boolean progressive, Subsample subsample, boolean lossless, boolean keepMetadata, boolean keepIcc,
+                         Crop crop) {
+        this(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, progressive, subsample, lossless,
+                keepMetadata, keepIcc, crop, null, EncodeOptions.DEFAULT_AVIF_SPEED);
+    }
+
     /** With every choice but the crop, which is {@link Crop#CENTRE}. */
     public ThumbnailSpec(List<BoxSize> sizes, Fit fit, Filter filter, OutputFormat format, int quality,
                          boolean upscale, boolean autoRotate, int background, long maxPixels, boolean lenient,
@@ -69,13 +81,25 @@ public record ThumbnailSpec(List<BoxSize> sizes, Fit fit, Filter filter, OutputF
     /** This spec with another metadata policy. */
     public ThumbnailSpec withMetadata(boolean keepMetadata, boolean keepIcc) {
         return new ThumbnailSpec(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient,
-                progressive, subsample, lossless, keepMetadata, keepIcc, crop);
+                progressive, subsample, lossless, keepMetadata, keepIcc, crop, sharpen, avifSpeed);
     }
 
     /** This spec with another crop strategy (null: {@link Crop#CENTRE}). */
     public ThumbnailSpec withCrop(Crop crop) {
         return new ThumbnailSpec(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient,
-                progressive, subsample, lossless, keepMetadata, keepIcc, crop);
+                progressive, subsample, lossless, keepMetadata, keepIcc, crop, sharpen, avifSpeed);
+    }
+
+    /** This spec with another unsharp mask (null: none). */
+    public ThumbnailSpec withSharpen(Sharpen sharpen) {
+        return new ThumbnailSpec(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient,
+                progressive, subsample, lossless, keepMetadata, keepIcc, crop, sharpen, avifSpeed);
+    }
+
+    /** This spec with another AVIF encoder speed, 0..10. */
+    public ThumbnailSpec withAvifSpeed(int avifSpeed) {
+        return new ThumbnailSpec(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient,
+                progressive, subsample, lossless, keepMetadata, keepIcc, crop, sharpen, avifSpeed);
     }
 
     public ThumbnailSpec {
@@ -85,6 +109,7 @@ public record ThumbnailSpec(List<BoxSize> sizes, Fit fit, Filter filter, OutputF
         if (sizes.isEmpty()) throw new IllegalArgumentException("at least one size is needed");
         if (quality < 1 || quality > 100) throw new IllegalArgumentException("quality must be 1..100, not " + quality);
         if (maxPixels < 1) throw new IllegalArgumentException("max-pixels must be positive");
+        if (avifSpeed < 0 || avifSpeed > 10) throw new IllegalArgumentException("AVIF speed must be 0..10, not " + avifSpeed);
     }
 
     /** The contract's defaults: 256x256, contain, lanczos3, JPEG q85, rotate, white background. */
@@ -95,7 +120,7 @@ public record ThumbnailSpec(List<BoxSize> sizes, Fit fit, Filter filter, OutputF
 
     /** How to encode an output of {@code format} with this spec's quality, background and encoding choices. */
     public EncodeOptions encodeOptions(OutputFormat format) {
-        return new EncodeOptions(format, quality, background, progressive, subsample, lossless);
+        return new EncodeOptions(format, quality, background, progressive, subsample, lossless, avifSpeed);
     }
 
     /** The output format for an input whose content was detected as {@code inputFormat}. */

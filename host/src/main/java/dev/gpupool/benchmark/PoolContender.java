@@ -17,16 +17,32 @@ import java.util.List;
  */
 public final class PoolContender implements Contender {
     private final Pool pool;
+    private final boolean ownsPool;
     private final Thumbnailer thumbnailer;
+    private final String name;
 
     public PoolContender(Backend backend, int workers, int box) {
         this.pool = Pool.builder().backend(backend).workers(workers).open();
+        this.ownsPool = true;
         this.thumbnailer = Thumbnailer.on(pool).size(box, box).format(OutputFormat.JPEG).quality(85).overwrite(true);
+        this.name = pool.backend().cliName();
+    }
+
+    /**
+     * The same backend, on {@code base}'s pool (which {@code base} closes), with every thumbnail sharpened
+     * by {@code sharpen}: the row beside {@code base}'s shows what {@code --sharpen} costs. Named
+     * {@code BACKEND +sharpen}.
+     */
+    public PoolContender(PoolContender base, int box, dev.gpupool.image.Sharpen sharpen) {
+        this.pool = base.pool;
+        this.ownsPool = false;
+        this.thumbnailer = Thumbnailer.on(pool).size(box, box).format(OutputFormat.JPEG).quality(85).overwrite(true).sharpen(sharpen);
+        this.name = base.name + " +sharpen";
     }
 
     @Override
     public String name() {
-        return pool.backend().cliName();
+        return name;
     }
 
     @Override
@@ -63,6 +79,6 @@ public final class PoolContender implements Contender {
 
     @Override
     public void close() {
-        pool.close();
+        if (ownsPool) pool.close();
     }
 }

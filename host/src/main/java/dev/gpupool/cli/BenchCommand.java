@@ -67,6 +67,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-j", "--workers"}, paramLabel = "N", description = "Workers per backend and Thumbnailator threads (default: cores).")
     Integer workers;
 
+    @Option(names = "--sharpen", arity = "0..1", paramLabel = "SIGMA[,AMOUNT[,THRESHOLD]]",
+            preprocessor = ThumbnailOptions.AttachedValueOnly.class,
+            description = "Also measure each backend with --sharpen (a row 'BACKEND +sharpen' on the same pool beside the plain one), "
+                    + "e.g. gpupool bench --sharpen or --sharpen=0.8,1.5,3 (default: off).")
+    String sharpen;
+
     @Option(names = "--no-peer", description = "Leave Thumbnailator out.")
     boolean noPeer;
 
@@ -76,6 +82,12 @@ final class BenchCommand implements Callable<Integer> {
         if (warmup < 0) throw new CommandLine.ParameterException(spec.commandLine(), "--warmup must be >= 0");
         if (size < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--size must be >= 1");
         if (workers != null && workers < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--workers must be >= 1");
+        dev.gpupool.image.Sharpen sharpening;
+        try {
+            sharpening = sharpen == null ? null : dev.gpupool.image.Sharpen.parse(sharpen);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage().startsWith("--sharpen") ? e.getMessage() : "--sharpen: " + e.getMessage());
+        }
         List<Backend> wanted = new ArrayList<>();
         try {
             if (backends != null) for (String b : backends) wanted.add(Backend.parse(b));
@@ -117,7 +129,9 @@ final class BenchCommand implements Callable<Integer> {
                         continue;
                     }
                     try {
-                        contenders.add(new PoolContender(r.backend(), n, size));
+                        PoolContender plain = new PoolContender(r.backend(), n, size);
+                        contenders.add(plain);
+                        if (sharpening != null) contenders.add(new PoolContender(plain, size, sharpening));
                     } catch (RuntimeException e) {
                         notes.add(r.backend().cliName() + " left out: cannot open a pool: " + e.getMessage());
                     }

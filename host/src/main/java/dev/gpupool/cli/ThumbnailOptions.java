@@ -24,7 +24,7 @@ import java.util.List;
  * {@code --upscale}, {@code --no-rotate}, {@code --background}, {@code --backend}, {@code --device},
  * {@code -j/--workers}, {@code --io-concurrency}, {@code --progressive}, {@code --subsample}, {@code --lossless},
  * {@code --overwrite}, {@code --max-pixels}, {@code --lenient}, {@code --strip}, {@code --keep-metadata}, {@code --keep-icc},
- * {@code --crop}.
+ * {@code --crop}, {@code --sharpen}, {@code --avif-speed}.
  *
  * <p>Picocli only parses; {@link #validate()} (which {@link #spec()} and {@link #thumbnailer} call first)
  * checks the values, in this order, and throws {@link IllegalArgumentException} with the message a user
@@ -32,12 +32,12 @@ import java.util.List;
  * ({@link BoxSize#parse}), the backend ({@link Backend#parse}), quality 1..100, max-pixels &gt;= 1,
  * io-concurrency &gt;= 1, workers &gt;= 1 when given, device &gt;= 0, the background (hex {@code RRGGBB}
  * or CSS's {@code RGB}, an optional leading {@code #}), the format ({@code same} or {@link OutputFormat#parse}), the fit
- * ({@link Fit#parse}), the filter ({@link Filter#parse}), the subsampling ({@link Subsample#parse}) and the
- * crop ({@link Crop#parse}); with {@code --upscale} and a fit other than contain (every output exactly the
+ * ({@link Fit#parse}), the filter ({@link Filter#parse}), the subsampling ({@link Subsample#parse}), the
+ * crop ({@link Crop#parse}), the sharpening ({@link dev.gpupool.image.Sharpen#parse}) and avif-speed 0..10; with {@code --upscale} and a fit other than contain (every output exactly the
  * box), no two-sided size over {@code --max-pixels} pixels.
  *
  * <p>Option order in usage help: these options carry {@code order} 10 to 32 (size .. io-concurrency are
- * 10..21, progressive, subsample, lossless 25..27, overwrite, max-pixels, lenient are 30..32, strip, keep-metadata, keep-icc, crop 40..43), so a command with {@code sortOptions = false} places
+ * 10..21, progressive, subsample, lossless 25..27, overwrite, max-pixels, lenient are 30..32, strip, keep-metadata, keep-icc, crop 40..43, sharpen, avif-speed 44..45), so a command with {@code sortOptions = false} places
  * its own options around them with its own {@code order}s. A command may reword an option's description
  * (not its meaning) with a resource bundle whose key is the option's long name without dashes.
  */
@@ -121,6 +121,31 @@ public final class ThumbnailOptions {
             + "converting to sRGB (wide-gamut photos).")
     boolean keepIcc;
 
+    @Option(names = "--sharpen", order = 44, arity = "0..1", paramLabel = "SIGMA[,AMOUNT[,THRESHOLD]]",
+            preprocessor = AttachedValueOnly.class,
+            description = "Sharpen after downscaling with an unsharp mask (libvips's mild thumbnail sharpening): "
+                    + "out = in + AMOUNT * (in - gaussian blur of SIGMA px) where |in - blur| >= THRESHOLD levels of 255; "
+                    + "--sharpen alone uses 0.5,1,5; a value must be attached with '=', e.g. --sharpen=0.8,1.5,3 "
+                    + "(default: off).")
+    String sharpen;
+
+    @Option(names = "--avif-speed", order = 45, paramLabel = "0..10", description = "AVIF encoder speed: 0 slowest and "
+            + "smallest .. 10 fastest, e.g. -f avif --avif-speed 8 (default: " + dev.gpupool.codec.EncodeOptions.DEFAULT_AVIF_SPEED + ").")
+    int avifSpeed = dev.gpupool.codec.EncodeOptions.DEFAULT_AVIF_SPEED;
+
+    /**
+     * {@code --sharpen} takes its value only when attached ({@code --sharpen=0.8}): {@code --sharpen photo.jpg}
+     * is the defaults and an input, never a sharpen value {@code photo.jpg}.
+     */
+    static final class AttachedValueOnly implements picocli.CommandLine.IParameterPreprocessor {
+        @Override
+        public boolean preprocess(java.util.Stack<String> args, picocli.CommandLine.Model.CommandSpec commandSpec,
+                                  picocli.CommandLine.Model.ArgSpec argSpec, java.util.Map<String, Object> info) {
+            if (" ".equals(info.get("separator"))) args.push(""); // not attached: as if --sharpen= (the defaults)
+            return false;
+        }
+    }
+
     /**
      * Checks every option (see the class comment for the order and the messages).
      *
@@ -140,6 +165,8 @@ public final class ThumbnailOptions {
         Filter.parse(filter);
         Subsample.parse(subsample);
         Crop.parse(crop);
+        if (sharpen != null) sharpenSpec();
+        if (avifSpeed < 0 || avifSpeed > 10) throw new IllegalArgumentException("--avif-speed must be 0..10, not " + avifSpeed);
         if (upscale && Fit.parse(fit) != Fit.CONTAIN) {
             // Enlarged to cover or fill, every output is exactly the box: one over the limit can never be made.
             for (String s : sizes) {
@@ -160,7 +187,19 @@ public final class ThumbnailOptions {
     public ThumbnailSpec spec() {
         validate();
         return spec(sizes, fit, filter, format, quality, upscale, !noRotate, background(), maxPixels, lenient,
-                progressive, subsample, lossless).withMetadata(keepMetadata, keepIcc).withCrop(Crop.parse(crop));
+                progressive, subsample, lossless).withMetadata(keepMetadata, keepIcc).withCrop(Crop.parse(crop))
+                .withSharpen(sharpenSpec()).withAvifSpeed(avifSpeed);
+    }
+
+    /** {@code --sharpen} parsed, or null when not given. @throws IllegalArgumentException a value that does not parse */
+    public dev.gpupool.image.Sharpen sharpenSpec() {
+        if (sharpen == null) return null;
+        try {
+            return dev.gpupool.image.Sharpen.parse(sharpen);
+        } catch (IllegalArgumentException e) {
+            String m = e.getMessage();
+            throw new IllegalArgumentException(m.startsWith("--sharpen") ? m : "--sharpen: " + m, e);
+        }
     }
 
     /**
@@ -218,7 +257,8 @@ public final class ThumbnailOptions {
 
     /**
      * A thumbnailer on {@code pool} configured with every option here (sizes, fit, filter, format, quality,
-     * upscale, rotation, background, max-pixels, lenient, overwrite, io-concurrency); anything else
+     * upscale, rotation, background, max-pixels, lenient, overwrite, io-concurrency, the encoding choices, the metadata
+     * policy, crop, sharpen, avif-speed); anything else
      * (trace, progress) is the caller's to add.
      */
     public Thumbnailer thumbnailer(Pool pool) {
@@ -227,7 +267,8 @@ public final class ThumbnailOptions {
                 .upscale(s.upscale()).autoRotate(s.autoRotate()).background(s.background()).maxPixels(s.maxPixels())
                 .lenient(s.lenient()).progressive(s.progressive()).subsample(s.subsample().toString()).lossless(s.lossless())
                 .overwrite(overwrite).ioConcurrency(ioConcurrency)
-                .keepMetadata(s.keepMetadata()).keepIcc(s.keepIcc()).crop(s.crop().cliName());
+                .keepMetadata(s.keepMetadata()).keepIcc(s.keepIcc()).crop(s.crop().cliName())
+                .sharpen(s.sharpen()).avifSpeed(s.avifSpeed());
     }
 
     /** {@code -s/--size} as given, e.g. {@code [256]} or {@code [64, 100x50]}. */
@@ -337,6 +378,16 @@ public final class ThumbnailOptions {
     /** {@code --keep-metadata}. */
     public boolean keepMetadata() {
         return keepMetadata;
+    }
+
+    /** {@code --sharpen} as given: null when absent, {@code ""} for the defaults, else {@code SIGMA[,AMOUNT[,THRESHOLD]]}. */
+    public String sharpen() {
+        return sharpen;
+    }
+
+    /** {@code --avif-speed}, 0..10. */
+    public int avifSpeed() {
+        return avifSpeed;
     }
 
     /** {@code --keep-icc}. */

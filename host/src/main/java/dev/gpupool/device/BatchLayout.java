@@ -204,6 +204,45 @@ public final class BatchLayout {
         }
     }
 
+    /** Floats of sharpening parameters per image (kernels/resize_body.h's GP_SP): radius, amount, threshold, 0, w[0..31]. */
+    public static final int SHARPEN_FLOATS = 36;
+    static final int SHARPEN_MAX_WEIGHTS = SHARPEN_FLOATS - 4;
+
+    /** Bytes of sharpening parameters for {@code images} images. */
+    public static long sharpenBytes(int images) {
+        return 4L * SHARPEN_FLOATS * Math.max(1, images);
+    }
+
+    /** True when a request of {@code from..to} has a {@link ResizeRequest#sharpen()}. */
+    public static boolean anySharpen(List<ResizeRequest> batch, int from, int to) {
+        for (int i = from; i < to; i++) if (batch.get(i).sharpen() != null) return true;
+        return false;
+    }
+
+    /**
+     * Writes the gp_sharpen parameters of requests {@code from..to} into {@code sp} (native order floats,
+     * absolute puts from 0, {@link #sharpenBytes} bytes): radius 0 for a request without sharpening.
+     */
+    public static void packSharpen(List<ResizeRequest> batch, int from, int to, ByteBuffer sp) {
+        packSharpen(batch.subList(from, to).stream().map(ResizeRequest::sharpen).toList(), sp);
+    }
+
+    /** As above, for one image per element of {@code sharpen} (null elements: no sharpening). */
+    public static void packSharpen(List<dev.gpupool.image.Sharpen> sharpen, ByteBuffer sp) {
+        for (int i = 0; i < sharpen.size(); i++) {
+            int base = i * SHARPEN_FLOATS * 4;
+            for (int k = 0; k < SHARPEN_FLOATS; k++) sp.putFloat(base + 4 * k, 0f);
+            dev.gpupool.image.Sharpen s = sharpen.get(i);
+            if (s == null) continue;
+            float[] w = s.weights();
+            if (w.length > SHARPEN_MAX_WEIGHTS) throw new IllegalArgumentException("sharpen radius " + (w.length - 1) + " over the kernels' 31");
+            sp.putFloat(base, w.length - 1);
+            sp.putFloat(base + 4, s.amount());
+            sp.putFloat(base + 8, s.threshold());
+            for (int k = 0; k < w.length; k++) sp.putFloat(base + 16 + 4 * k, w[k]);
+        }
+    }
+
     /**
      * Writes requests {@code from..to} into the host staging buffers (native byte order, absolute
      * puts from index 0): pixels into {@code src}, descriptors and first tables into {@code meta},

@@ -19,9 +19,14 @@ import java.util.List;
 public interface DeviceJpeg {
     /**
      * One image: its JPEG file, its stored size (before the EXIF orientation) and that orientation
-     * (1..8), and one output per requested size.
+     * (1..8), one output per requested size, and the unsharp mask every output gets after its resize
+     * (before the orientation), or null for none.
      */
-    record Job(byte[] jpeg, int width, int height, int orientation, List<Output> outputs) {
+    record Job(byte[] jpeg, int width, int height, int orientation, List<Output> outputs, dev.gpupool.image.Sharpen sharpen) {
+        /** Without sharpening. */
+        public Job(byte[] jpeg, int width, int height, int orientation, List<Output> outputs) {
+            this(jpeg, width, height, orientation, outputs, null);
+        }
     }
 
     /**

@@ -21,6 +21,15 @@ public interface DeviceResizer extends AutoCloseable {
      */
     List<PixelBuffer> resize(List<ResizeRequest> batch) throws DeviceException;
 
+    /**
+     * Whether {@link #resize} applies each request's {@link ResizeRequest#sharpen()} itself (within 1 of
+     * {@code dev.gpupool.image.Sharpen}); when false (the default) the results are unsharpened and the caller
+     * sharpens them on the CPU.
+     */
+    default boolean sharpens() {
+        return false;
+    }
+
     @Override
     void close();
 }

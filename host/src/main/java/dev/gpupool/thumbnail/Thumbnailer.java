@@ -3,6 +3,7 @@ package dev.gpupool.thumbnail;
 import dev.gpupool.backend.ThumbnailEngine;
 import dev.gpupool.Pool;
 import dev.gpupool.codec.DecodeOptions;
+import dev.gpupool.codec.EncodeOptions;
 import dev.gpupool.codec.MemoryBudget;
 import dev.gpupool.codec.OutputFormat;
 import dev.gpupool.image.BufferedImages;
@@ -10,6 +11,7 @@ import dev.gpupool.image.Filter;
 import dev.gpupool.image.Crop;
 import dev.gpupool.image.Fit;
 import dev.gpupool.image.FitPlan;
+import dev.gpupool.image.Sharpen;
 import dev.gpupool.image.SmartCrop;
 import dev.gpupool.image.PixelBuffer;
 import dev.gpupool.codec.Subsample;
@@ -70,6 +72,8 @@ public final class Thumbnailer {
     private boolean keepMetadata;
     private boolean keepIcc;
     private Crop crop = Crop.CENTRE;
+    private Sharpen sharpen;
+    private int avifSpeed = EncodeOptions.DEFAULT_AVIF_SPEED;
     private boolean overwrite;
     private int ioConcurrency = 64;
     private Consumer<Item> onItem = item -> { };
@@ -221,6 +225,34 @@ public final class Thumbnailer {
         return this;
     }
 
+    /**
+     * Sharpen every thumbnail after the resize with the unsharp mask {@code spec}: {@code SIGMA[,AMOUNT[,THRESHOLD]]}
+     * as the command line's {@code --sharpen=...}, or {@code ""} for the defaults (sigma 0.5, amount 1, threshold 5;
+     * see {@link Sharpen}); null turns it off (the default).
+     *
+     * @throws IllegalArgumentException a spec {@link Sharpen#parse} refuses
+     */
+    public Thumbnailer sharpen(String spec) {
+        this.sharpen = spec == null ? null : Sharpen.parse(spec);
+        return this;
+    }
+
+    /** {@link #sharpen(String)} with the parameters given; null: no sharpening. */
+    public Thumbnailer sharpen(Sharpen sharpen) {
+        this.sharpen = sharpen;
+        return this;
+    }
+
+    /**
+     * AVIF outputs' AV1 encoder speed, 0 (slowest, smallest files) .. 10 (fastest), as {@code --avif-speed};
+     * {@link EncodeOptions#DEFAULT_AVIF_SPEED} by default. Other formats ignore it.
+     */
+    public Thumbnailer avifSpeed(int speed) {
+        if (speed < 0 || speed > 10) throw new IllegalArgumentException("avif-speed must be 0..10, not " + speed);
+        this.avifSpeed = speed;
+        return this;
+    }
+
     /** WebP outputs lossless, every pixel kept, quality not used (off by default; {@code --lossless}). Other formats ignore it. */
     public Thumbnailer lossless(boolean lossless) {
         this.lossless = lossless;
@@ -327,7 +359,7 @@ public final class Thumbnailer {
     /** The spec every image of a run gets. */
     public ThumbnailSpec spec() {
         return new ThumbnailSpec(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient,
-                progressive, subsample, lossless, keepMetadata, keepIcc, crop);
+                progressive, subsample, lossless, keepMetadata, keepIcc, crop, sharpen, avifSpeed);
     }
 
     /** Thumbnails every image found in {@code inputs} (files and directories) into {@code outDir}. */
@@ -419,11 +451,11 @@ public final class Thumbnailer {
         return BufferedImages.toImage(resize(BufferedImages.toPixels(image)));
     }
 
-    /** {@code pixels} fitted into the first size, in memory. */
+    /** {@code pixels} fitted into the first size (and sharpened when {@link #sharpen(String)} is on), in memory. */
     public PixelBuffer resize(PixelBuffer pixels) {
         BoxSize box = sizes.getFirst();
         FitPlan plan = FitPlan.of(pixels.width(), pixels.height(), box.width(), box.height(), fit, upscale);
         if (fit == Fit.COVER && box.width() > 0 && box.height() > 0) plan = SmartCrop.apply(plan, crop, pixels, 1.0);
-        return pool.runtime().resize(pixels, plan.weightsX(filter, pixels.width()), plan.weightsY(filter, pixels.height()));
+        return Sharpen.apply(sharpen, pool.runtime().resize(pixels, plan.weightsX(filter, pixels.width()), plan.weightsY(filter, pixels.height())));
     }
 }

@@ -71,6 +71,17 @@ class BenchCommandTest {
     }
 
     @Test
+    void sharpenAddsARowPerBackendBesideThePlainOne() throws Exception {
+        Path in = tmp.resolve("in");
+        SampleImages.write(in, new int[][]{{300, 200}, {200, 300}});
+        CliRun r = gpupool("bench", "--sharpen", in.toString(), "--out", tmp.resolve("o").toString(), "--rounds", "1", "--warmup", "0",
+                "--backend", "cpu-threads", "--no-peer", "--size", "64");
+        assertEquals(0, r.status(), r.out() + r.err());
+        assertEquals(List.of("cpu-threads", "cpu-threads +sharpen"), rowNames(r.out()));
+        assertEquals(2, gpupool("bench", "--sharpen=0.5,x").status());
+    }
+
+    @Test
     void badOptionsAreUsageErrors() {
         assertEquals(2, gpupool("bench", "--rounds", "0").status());
         assertEquals(2, gpupool("bench", "--backend", "auto").status());

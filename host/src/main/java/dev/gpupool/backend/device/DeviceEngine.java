@@ -10,6 +10,7 @@ import dev.gpupool.device.DeviceResizer;
 import dev.gpupool.device.ResizeRequest;
 import dev.gpupool.image.PixelBuffer;
 import dev.gpupool.image.Resampler;
+import dev.gpupool.image.Sharpen;
 import dev.gpupool.job.ResizePlan;
 import dev.gpupool.job.ThumbnailJob;
 import dev.gpupool.job.ThumbnailRequest;
@@ -252,7 +253,7 @@ public final class DeviceEngine implements ThumbnailEngine {
         List<Decoding> owner = new ArrayList<>();
         for (Decoding d : batch) {
             for (ResizePlan p : d.plans()) {
-                requests.add(new ResizeRequest(d.decoded().pixels(), p.x(), p.y()));
+                requests.add(new ResizeRequest(d.decoded().pixels(), p.x(), p.y(), d.request().spec().sharpen()));
                 owner.add(d);
             }
         }
@@ -269,7 +270,10 @@ public final class DeviceEngine implements ThumbnailEngine {
             List<ResizeRequest> send = todo.stream().map(requests::get).toList();
             try {
                 List<PixelBuffer> got = deviceResize(send);
-                for (int k = 0; k < todo.size(); k++) out[todo.get(k)] = got.get(k);
+                boolean sharpened = resizer.sharpens(); // else --sharpen runs here, on the CPU, after the device resize
+                for (int k = 0; k < todo.size(); k++) {
+                    out[todo.get(k)] = sharpened ? got.get(k) : Sharpen.apply(send.get(k).sharpen(), got.get(k));
+                }
                 todo.clear();
             } catch (DeviceException | RuntimeException e) {
                 // A driver that throws something else than DeviceException (a lost device, a bug) has
@@ -321,7 +325,7 @@ public final class DeviceEngine implements ThumbnailEngine {
     }
 
     private static PixelBuffer cpuResize(ResizeRequest r) {
-        return Resampler.resize(r.src(), r.x(), r.y());
+        return Sharpen.apply(r.sharpen(), Resampler.resize(r.src(), r.x(), r.y()));
     }
 
     @Override

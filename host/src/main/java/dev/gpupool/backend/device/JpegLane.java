@@ -109,7 +109,7 @@ final class JpegLane {
         }
         List<String> warnings = new ArrayList<>(0);
         ImageMetadata meta = spec.keepMetadata() ? ImageMetadata.readJpeg(bytes, spec.autoRotate(), warnings) : ImageMetadata.NONE;
-        return new Taken(new DeviceJpeg.Job(bytes, h.width(), h.height(), orientation, List.copyOf(outs)), uw, uh, meta, warnings);
+        return new Taken(new DeviceJpeg.Job(bytes, h.width(), h.height(), orientation, List.copyOf(outs), spec.sharpen()), uw, uh, meta, warnings);
     }
 
     /** The last marker is EOI (FF D9), trailing zero padding aside. */

@@ -39,7 +39,7 @@ final class CudaJpeg implements DeviceJpeg {
     // Owned by the device thread.
     private int generation = -1;
     private long decodeHandle, encodeHandle;
-    private CUfunction resizeH, resizeV, orient;
+    private CUfunction resizeH, resizeV, sharpen, orient;
     private final CudaJpegSlot[] slots = new CudaJpegSlot[SLOTS];
     private final Map<String, Long> encoderParams = new HashMap<>();
 
@@ -72,6 +72,7 @@ final class CudaJpeg implements DeviceJpeg {
         }
         resizeH = function(module, "gp_resize_h");
         resizeV = function(module, "gp_resize_v");
+        sharpen = function(module, "gp_sharpen");
         orient = CudaOrient.function(module);
         for (int i = 0; i < SLOTS; i++) slots[i] = new CudaJpegSlot(session, this, nv, decodeHandle);
         generation = session.generation();
@@ -97,6 +98,10 @@ final class CudaJpeg implements DeviceJpeg {
 
     CUfunction resizeV() {
         return resizeV;
+    }
+
+    CUfunction sharpen() {
+        return sharpen;
     }
 
     CUfunction orient() {

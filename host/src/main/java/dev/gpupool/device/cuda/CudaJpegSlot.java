@@ -48,8 +48,8 @@ final class CudaJpegSlot {
     private int initializedBatch = -1;
     private final CUevent start = new CUevent(), decoded = new CUevent(), resized = new CUevent(), encoded = new CUevent();
     private final List<Long> encoderStates = new ArrayList<>();
-    private final GrowingBuffers.Device src, mid, dst, upright, meta, wts;
-    private final GrowingBuffers.Pinned hostMeta, hostWts, hostOut;
+    private final GrowingBuffers.Device src, mid, dst, upright, meta, wts, sharp, sp;
+    private final GrowingBuffers.Pinned hostMeta, hostWts, hostOut, hostSp;
 
     // BUSY only: the group in flight.
     private List<Job> jobs;
@@ -67,8 +67,9 @@ final class CudaJpegSlot {
         this.session = session;
         this.codec = codec;
         this.nv = nv;
-        src = device(); mid = device(); dst = device(); upright = device(); meta = device(); wts = device();
+        src = device(); mid = device(); dst = device(); upright = device(); meta = device(); wts = device(); sharp = device(); sp = device();
         hostMeta = new GrowingBuffers.Pinned(session); hostWts = new GrowingBuffers.Pinned(session); hostOut = new GrowingBuffers.Pinned(session);
+        hostSp = new GrowingBuffers.Pinned(session);
         check(JCudaDriver.cuStreamCreate(stream, CU_STREAM_NON_BLOCKING), "cuStreamCreate");
         rawStream = RawAddress.of(stream);
         for (CUevent e : List.of(start, decoded, resized, encoded)) check(JCudaDriver.cuEventCreate(e, EVENT_TIMED), "cuEventCreate");
@@ -195,6 +196,20 @@ final class CudaJpegSlot {
         check(JCudaDriver.cuMemcpyHtoDAsync(wts.ptr, hostWts.ptr, z.wts(), stream), "cuMemcpyHtoDAsync(wts)");
         CudaResizer.launch(codec.resizeH(), "gp_resize_h", stream, src.ptr, mid.ptr, meta.ptr, wts.ptr, p.images(), p.hTotal());
         CudaResizer.launch(codec.resizeV(), "gp_resize_v", stream, mid.ptr, dst.ptr, meta.ptr, wts.ptr, p.images(), p.vTotal());
+        // --sharpen: gp_sharpen from dst into sharp, which the orientation, the encoder and the download then read.
+        CUdeviceptr resizedAt = dst.ptr;
+        List<dev.gpupool.image.Sharpen> sharpen = new ArrayList<>(sources.length);
+        for (int[] o : owner) sharpen.add(jobs.get(from + o[0]).sharpen());
+        if (sharpen.stream().anyMatch(java.util.Objects::nonNull)) {
+            long spBytes = BatchLayout.sharpenBytes(sources.length);
+            sharp.ensure(z.dst());
+            sp.ensure(spBytes);
+            hostSp.ensure(spBytes);
+            BatchLayout.packSharpen(sharpen, hostSp.buf);
+            check(JCudaDriver.cuMemcpyHtoDAsync(sp.ptr, hostSp.ptr, spBytes, stream), "cuMemcpyHtoDAsync(sp)");
+            CudaResizer.launch(codec.sharpen(), "gp_sharpen", stream, dst.ptr, sharp.ptr, meta.ptr, sp.ptr, p.images(), p.vTotal());
+            resizedAt = sharp.ptr;
+        }
         boolean anyTurned = owner.stream().anyMatch(o -> o[2] != 1);
         if (anyTurned) upright.ensure(z.dst());
         long pixelBytes = 0;
@@ -203,7 +218,7 @@ final class CudaJpegSlot {
             int orientation = owner.get(i)[2];
             if (orientation != 1) {
                 long off = p.dstOffsets()[i];
-                CudaOrient.launchOrient(codec.orient(), stream, dst.ptr.withByteOffset(off), upright.ptr.withByteOffset(off),
+                CudaOrient.launchOrient(codec.orient(), stream, resizedAt.withByteOffset(off), upright.ptr.withByteOffset(off),
                         shape[0], shape[1], 3, orientation);
             }
             if (output(owner.get(i)).quality() <= 0) pixelBytes = Math.max(pixelBytes, p.dstOffsets()[i] + (long) shape[0] * shape[1] * 3);
@@ -219,7 +234,7 @@ final class CudaJpegSlot {
             boolean swap = CudaOrient.transposes(o[2]);
             int w = swap ? shape[1] : shape[0], h = swap ? shape[0] : shape[1];
             long off = p.dstOffsets()[i];
-            CUdeviceptr at = o[2] == 1 ? dst.ptr : upright.ptr;
+            CUdeviceptr at = o[2] == 1 ? resizedAt : upright.ptr;
             Output op = output(o);
             if (op.quality() > 0) {
                 if (used == encoderStates.size()) encoderStates.add(nv.encoderStateCreate(codec.encodeHandle(), rawStream));
@@ -302,8 +317,8 @@ final class CudaJpegSlot {
         try {
             for (long s : encoderStates) nv.encoderStateDestroy(s);
             nv.jpegStateDestroy(decodeState);
-            for (GrowingBuffers.Device b : List.of(src, mid, dst, upright, meta, wts)) b.release();
-            for (GrowingBuffers.Pinned b : List.of(hostMeta, hostWts, hostOut)) b.release();
+            for (GrowingBuffers.Device b : List.of(src, mid, dst, upright, meta, wts, sharp, sp)) b.release();
+            for (GrowingBuffers.Pinned b : List.of(hostMeta, hostWts, hostOut, hostSp)) b.release();
             for (CUevent e : List.of(start, decoded, resized, encoded)) JCudaDriver.cuEventDestroy(e);
             JCudaDriver.cuStreamDestroy(stream);
         } catch (Throwable ignored) {

@@ -60,6 +60,7 @@ public final class CudaResizer implements DeviceResizer {
     private int generation = -1;
     private CUfunction kernelH;
     private CUfunction kernelV;
+    private CUfunction kernelS;
     private final Slot[] slots = new Slot[SLOTS];
     private long totalMem;
     private long maxAlloc = BatchLayout.INT_LIMIT;
@@ -103,6 +104,8 @@ public final class CudaResizer implements DeviceResizer {
         check(JCudaDriver.cuModuleGetFunction(kernelH, module, "gp_resize_h"), "cuModuleGetFunction(gp_resize_h)");
         kernelV = new CUfunction();
         check(JCudaDriver.cuModuleGetFunction(kernelV, module, "gp_resize_v"), "cuModuleGetFunction(gp_resize_v)");
+        kernelS = new CUfunction();
+        check(JCudaDriver.cuModuleGetFunction(kernelS, module, "gp_sharpen"), "cuModuleGetFunction(gp_sharpen)");
         for (int i = 0; i < SLOTS; i++) {
             CUstream st = new CUstream();
             check(JCudaDriver.cuStreamCreate(st, CU_STREAM_NON_BLOCKING), "cuStreamCreate");
@@ -158,6 +161,12 @@ public final class CudaResizer implements DeviceResizer {
     }
 
     // ------------------------------------------------------------------------------------------ batches
+
+    /** {@code gp_sharpen} runs after the vertical pass for the requests that ask for it. */
+    @Override
+    public boolean sharpens() {
+        return true;
+    }
 
     @Override
     public List<PixelBuffer> resize(List<ResizeRequest> batch) throws DeviceException {
@@ -246,7 +255,18 @@ public final class CudaResizer implements DeviceResizer {
         check(JCudaDriver.cuMemcpyHtoDAsync(s.wts.ptr, s.hostWts.ptr, z.wts(), q), "cuMemcpyHtoDAsync(wts)");
         launch(kernelH, "gp_resize_h", q, s.src.ptr, s.mid.ptr, s.meta.ptr, s.wts.ptr, p.images(), p.hTotal());
         launch(kernelV, "gp_resize_v", q, s.mid.ptr, s.dst.ptr, s.meta.ptr, s.wts.ptr, p.images(), p.vTotal());
-        check(JCudaDriver.cuMemcpyDtoHAsync(s.hostDst.ptr, s.dst.ptr, z.dst(), q), "cuMemcpyDtoHAsync(dst)");
+        CUdeviceptr result = s.dst.ptr;
+        if (BatchLayout.anySharpen(batch, from, to)) { // --sharpen: dst -> sharp, then sharp comes back instead
+            long spBytes = BatchLayout.sharpenBytes(to - from);
+            s.sharp.ensure(z.dst());
+            s.sp.ensure(spBytes);
+            s.hostSp.ensure(spBytes);
+            BatchLayout.packSharpen(batch, from, to, s.hostSp.buf);
+            check(JCudaDriver.cuMemcpyHtoDAsync(s.sp.ptr, s.hostSp.ptr, spBytes, q), "cuMemcpyHtoDAsync(sp)");
+            launch(kernelS, "gp_sharpen", q, s.dst.ptr, s.sharp.ptr, s.meta.ptr, s.sp.ptr, p.images(), p.vTotal());
+            result = s.sharp.ptr;
+        }
+        check(JCudaDriver.cuMemcpyDtoHAsync(s.hostDst.ptr, result, z.dst(), q), "cuMemcpyDtoHAsync(dst)");
         check(JCudaDriver.cuEventRecord(s.done, q), "cuEventRecord");
         s.pending = p;
     }
@@ -313,8 +333,8 @@ public final class CudaResizer implements DeviceResizer {
         final CUstream stream;
         final CUevent done;
         final GrowingBuffers.Device src = chunkBuffer(), mid = chunkBuffer(), dst = chunkBuffer(), meta = chunkBuffer(),
-                wts = chunkBuffer();
-        final GrowingBuffers.Pinned hostSrc = pinned(), hostMeta = pinned(), hostWts = pinned(), hostDst = pinned();
+                wts = chunkBuffer(), sharp = chunkBuffer(), sp = chunkBuffer();
+        final GrowingBuffers.Pinned hostSrc = pinned(), hostMeta = pinned(), hostWts = pinned(), hostDst = pinned(), hostSp = pinned();
         BatchLayout.Packed pending;
 
         Slot(CUstream stream, CUevent done) {
@@ -323,8 +343,8 @@ public final class CudaResizer implements DeviceResizer {
         }
 
         void releaseBuffers() {
-            for (GrowingBuffers.Device b : List.of(src, mid, dst, meta, wts)) b.release();
-            for (GrowingBuffers.Pinned b : List.of(hostSrc, hostMeta, hostWts, hostDst)) b.release();
+            for (GrowingBuffers.Device b : List.of(src, mid, dst, meta, wts, sharp, sp)) b.release();
+            for (GrowingBuffers.Pinned b : List.of(hostSrc, hostMeta, hostWts, hostDst, hostSp)) b.release();
         }
 
         void release() {

@@ -46,6 +46,7 @@ public final class OpenClResizer implements DeviceResizer {
     private final cl_program program;
     private final cl_kernel kernelH;
     private final cl_kernel kernelV;
+    private final cl_kernel kernelS;
     private final Slot[] slots = new Slot[2];
     private final boolean programFromCache;
     private final Path cacheFile;
@@ -136,6 +137,7 @@ public final class OpenClResizer implements DeviceResizer {
             cacheNote = built.note();
             kernelH = CL.clCreateKernel(prog, "gp_resize_h", null);
             kernelV = CL.clCreateKernel(prog, "gp_resize_v", null);
+            kernelS = CL.clCreateKernel(prog, "gp_sharpen", null);
             for (int i = 0; i < slots.length; i++) {
                 @SuppressWarnings("deprecation") // clCreateCommandQueueWithProperties needs OpenCL 2.0; 1.2 devices exist
                 cl_command_queue q = CL.clCreateCommandQueue(ctx, device.device(), 0, null);
@@ -156,6 +158,7 @@ public final class OpenClResizer implements DeviceResizer {
         for (Slot s : slots) if (s != null) s.release();
         if (kernelH != null) CL.clReleaseKernel(kernelH);
         if (kernelV != null) CL.clReleaseKernel(kernelV);
+        if (kernelS != null) CL.clReleaseKernel(kernelS);
         if (prog != null) ProgramBuild.releaseQuietly(prog);
         if (ctx != null) {
             try {
@@ -281,6 +284,12 @@ public final class OpenClResizer implements DeviceResizer {
         if (newer.pending != null) complete(newer, out);
     }
 
+    /** {@code gp_sharpen} runs after the vertical pass for the requests that ask for it. */
+    @Override
+    public boolean sharpens() {
+        return true;
+    }
+
     private void submit(Slot s, List<ResizeRequest> batch, Need[] needs, int from, int to) {
         BatchLayout.Sizes z = BatchLayout.Sizes.of(needs, from, to);
         s.src.ensure(z.src());
@@ -301,8 +310,20 @@ public final class OpenClResizer implements DeviceResizer {
         CL.clEnqueueNDRangeKernel(q, kernelH, 1, null, new long[]{p.hTotal()}, null, 0, null, null);
         setArgs(kernelV, s.mid.mem, s.dst.mem, s.meta.mem, s.wts.mem, p.images(), p.vTotal());
         CL.clEnqueueNDRangeKernel(q, kernelV, 1, null, new long[]{p.vTotal()}, null, 0, null, null);
+        cl_mem result = s.dst.mem;
+        if (BatchLayout.anySharpen(batch, from, to)) { // --sharpen: dst -> sharp, then sharp comes back instead
+            long spBytes = BatchLayout.sharpenBytes(to - from);
+            s.sharp.ensure(z.dst());
+            s.sp.ensure(spBytes);
+            ByteBuffer hSp = s.hostSp.ensure(spBytes);
+            BatchLayout.packSharpen(batch, from, to, hSp);
+            CL.clEnqueueWriteBuffer(q, s.sp.mem, false, 0, spBytes, Pointer.to(hSp), 0, null, null);
+            setArgs(kernelS, s.dst.mem, s.sharp.mem, s.meta.mem, s.sp.mem, p.images(), p.vTotal());
+            CL.clEnqueueNDRangeKernel(q, kernelS, 1, null, new long[]{p.vTotal()}, null, 0, null, null);
+            result = s.sharp.mem;
+        }
         cl_event read = new cl_event();
-        CL.clEnqueueReadBuffer(q, s.dst.mem, false, 0, z.dst(), Pointer.to(s.hostDst.buf), 0, null, read);
+        CL.clEnqueueReadBuffer(q, result, false, 0, z.dst(), Pointer.to(s.hostDst.buf), 0, null, read);
         CL.clFlush(q);
         s.pending = p;
         s.readEvent = read;
@@ -376,6 +397,7 @@ public final class OpenClResizer implements DeviceResizer {
         try {
             CL.clReleaseKernel(kernelH);
             CL.clReleaseKernel(kernelV);
+            CL.clReleaseKernel(kernelS);
             CL.clReleaseProgram(program);
             if (ownsContext) CL.clReleaseContext(context);
         } catch (Throwable ignored) {
@@ -390,10 +412,13 @@ public final class OpenClResizer implements DeviceResizer {
         final cl_command_queue queue;
         final DeviceBuffer src = new DeviceBuffer(CL.CL_MEM_READ_ONLY);
         final DeviceBuffer mid = new DeviceBuffer(CL.CL_MEM_READ_WRITE);
-        final DeviceBuffer dst = new DeviceBuffer(CL.CL_MEM_WRITE_ONLY);
+        final DeviceBuffer dst = new DeviceBuffer(CL.CL_MEM_READ_WRITE); // gp_sharpen reads it
+        final DeviceBuffer sharp = new DeviceBuffer(CL.CL_MEM_WRITE_ONLY);
+        final DeviceBuffer sp = new DeviceBuffer(CL.CL_MEM_READ_ONLY);
         final DeviceBuffer meta = new DeviceBuffer(CL.CL_MEM_READ_ONLY);
         final DeviceBuffer wts = new DeviceBuffer(CL.CL_MEM_READ_ONLY);
-        final HostBuffer hostSrc = new HostBuffer(), hostMeta = new HostBuffer(), hostWts = new HostBuffer(), hostDst = new HostBuffer();
+        final HostBuffer hostSrc = new HostBuffer(), hostMeta = new HostBuffer(), hostWts = new HostBuffer(), hostDst = new HostBuffer(),
+                hostSp = new HostBuffer();
         BatchLayout.Packed pending; // the chunk in flight
         cl_event readEvent;
 
@@ -402,7 +427,7 @@ public final class OpenClResizer implements DeviceResizer {
         }
 
         void releaseBuffers() {
-            for (DeviceBuffer b : List.of(src, mid, dst, meta, wts)) b.release();
+            for (DeviceBuffer b : List.of(src, mid, dst, meta, wts, sharp, sp)) b.release();
         }
 
         void release() {

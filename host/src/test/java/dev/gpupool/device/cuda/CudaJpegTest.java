@@ -271,6 +271,35 @@ class CudaJpegTest {
         assertEquals(encoded, fake.stat("nvjpeg_images_encoded"));
     }
 
+    @Test
+    void theJpegLaneSharpensOnTheDeviceBeforeTheOrientation(@TempDir Path tmp) throws Exception {
+        Path in = Files.createDirectories(tmp.resolve("in"));
+        byte[] plain = Files.readAllBytes(TestImages.write(tmp.resolve("plain.jpg"), 320, 200, "jpeg"));
+        for (int o : new int[]{1, 6}) Files.write(in.resolve("o" + o + ".jpg"), TestImages.withExifOrientation(plain, o));
+        dev.gpupool.image.Sharpen sharpen = new dev.gpupool.image.Sharpen(0.8f, 1.5f, 2f);
+        BatchReport flat, sharp;
+        try (Pool pool = Pool.open(Backend.CUDA)) { // PNG outputs: the device's pixels come back unencoded
+            flat = Thumbnailer.on(pool).size(80, 80).format("png").run(List.of(in), tmp.resolve("flat"));
+            sharp = Thumbnailer.on(pool).size(80, 80).format("png").sharpen(sharpen).run(List.of(in), tmp.resolve("sharp"));
+        }
+        Map<String, BatchReport.Item> f = byName(flat), s = byName(sharp);
+        for (int o : new int[]{1, 6}) {
+            BatchReport.Item fi = f.get("o" + o + ".jpg"), si = s.get("o" + o + ".jpg");
+            assertEquals(List.of("nvjpeg-hardware", "cuda"), ran(si).subList(0, 2), "orientation " + o + ": the JPEG lane took it");
+            dev.gpupool.image.PixelBuffer want = sharpen.apply(dev.gpupool.image.BufferedImages.toPixels(read(Path.of(fi.output()))));
+            dev.gpupool.image.PixelBuffer got = dev.gpupool.image.BufferedImages.toPixels(read(Path.of(si.output())));
+            assertEquals(List.of(want.width(), want.height()), List.of(got.width(), got.height()), "orientation " + o);
+            int max = 0, changed = 0;
+            byte[] flatPx = dev.gpupool.image.BufferedImages.toPixels(read(Path.of(fi.output()))).data();
+            for (int k = 0; k < want.data().length; k++) {
+                max = Math.max(max, Math.abs((want.data()[k] & 0xFF) - (got.data()[k] & 0xFF)));
+                if (got.data()[k] != flatPx[k]) changed++;
+            }
+            assertTrue(max <= 1, "orientation " + o + ": the device's sharpening differs from the CPU's by " + max);
+            assertTrue(changed > 0, "orientation " + o + ": sharpened");
+        }
+    }
+
     private static List<Integer> size(dev.gpupool.device.DeviceJpeg.Result r) {
         var px = r.outputs().getFirst().pixels();
         return List.of(px.width(), px.height());

@@ -65,6 +65,17 @@ class CudaResizerGpuTest {
     }
 
     @Test
+    void sharpenedRequestsMatchTheCpuSharpening() throws DeviceException {
+        org.junit.jupiter.api.Assertions.assertTrue(resizer.sharpens());
+        List<ResizeRequest> batch = DeviceTestSupport.sharpenBatch(new Random(18));
+        List<dev.gpupool.image.PixelBuffer> got = resizer.resize(batch);
+        long max = DeviceTestSupport.assertMatchesReference(batch, got, 1, "sharpened")[0];
+        int own = DeviceTestSupport.sharpenDiff(batch, resizer.resize(DeviceTestSupport.unsharpened(batch)), got);
+        org.junit.jupiter.api.Assertions.assertTrue(own <= 1, "gp_sharpen of the device's own resize, against the CPU's: " + own);
+        System.out.println("sharpen: max difference " + max + " against the reference, " + own + " against the CPU sharpening of the device resize");
+    }
+
+    @Test
     void aMixedBatchAndTheSameBatchReversed() throws DeviceException {
         Random rnd = new Random(7);
         Filter[] filters = Filter.values();

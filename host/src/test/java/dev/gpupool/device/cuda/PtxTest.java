@@ -50,8 +50,9 @@ class PtxTest {
     @Test
     void theEntryPointsWithTheLaunchersParameterCountsForSm75() throws IOException {
         Ptx ptx = Ptx.load();
-        assertEquals(List.of(new Ptx.Entry("gp_resize_h", 6), new Ptx.Entry("gp_resize_v", 6), new Ptx.Entry("gp_orient", 7)),
-                ptx.entries(), "the resize passes (CudaResizer.launch) and the orientation (CudaOrient.launchOrient)");
+        assertEquals(List.of(new Ptx.Entry("gp_resize_h", 6), new Ptx.Entry("gp_resize_v", 6), new Ptx.Entry("gp_sharpen", 6),
+                        new Ptx.Entry("gp_orient", 7)),
+                ptx.entries(), "the resize passes and the sharpening (CudaResizer.launch) and the orientation (CudaOrient.launchOrient)");
         assertEquals("sm_75", ptx.target(), "compute_75 PTX says .target sm_75");
         assertNotNull(ptx.isaVersion());
         assertTrue(ptx.text().contains(".address_size 64"));

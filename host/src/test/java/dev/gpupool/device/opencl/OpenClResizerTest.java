@@ -87,6 +87,17 @@ class OpenClResizerTest {
     }
 
     @Test
+    void sharpenedRequestsMatchTheCpuSharpening() throws DeviceException {
+        assertTrue(resizer.sharpens());
+        List<ResizeRequest> batch = DeviceTestSupport.sharpenBatch(new Random(18));
+        List<PixelBuffer> got = resizer.resize(batch);
+        long[] stats = DeviceTestSupport.assertMatchesReference(batch, got, 1, "sharpened");
+        int own = DeviceTestSupport.sharpenDiff(batch, resizer.resize(DeviceTestSupport.unsharpened(batch)), got);
+        assertTrue(own <= 1, "the kernel's sharpening of its own resize, against the CPU's: " + own);
+        System.out.printf("sharpen: max diff %d against the reference, %d against the CPU sharpening of the device resize%n", stats[0], own);
+    }
+
+    @Test
     void batchOfDifferentlySizedImagesInOneCall() throws DeviceException {
         Random rnd = new Random(7);
         Filter[] filters = Filter.values();
