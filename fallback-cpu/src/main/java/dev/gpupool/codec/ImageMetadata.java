@@ -72,16 +72,7 @@ public record ImageMetadata(byte[] exif, byte[] xmp, byte[] iptc, byte[] icc) {
     /** {exif, xmp, iptc} from the JPEG's APP1 and APP13 segments (up to the first scan). */
     private static byte[][] jpeg(byte[] b) {
         byte[][] r = new byte[3][];
-        int p = 2;
-        while (p + 4 <= b.length) {
-            if ((b[p] & 0xFF) != 0xFF) break;
-            int m = b[p + 1] & 0xFF;
-            if (m == 0xFF) { p++; continue; }
-            if (m == 0xD8 || (m >= 0xD0 && m <= 0xD7) || m == 0x01) { p += 2; continue; }
-            if (m == 0xDA || m == 0xD9) break;
-            int len = Metadata.u16be(b, p + 2);
-            int start = p + 4, end = p + 2 + len;
-            if (len < 2 || end > b.length) break;
+        Metadata.jpegSegments(b, (m, start, end) -> {
             if (m == 0xE1 && r[0] == null && Metadata.startsWith(b, start, end, "Exif\0\0")) {
                 r[0] = Arrays.copyOfRange(b, start + 6, end);
             } else if (m == 0xE1 && r[1] == null && Metadata.startsWith(b, start, end, XMP_JPEG)) {
@@ -89,8 +80,8 @@ public record ImageMetadata(byte[] exif, byte[] xmp, byte[] iptc, byte[] icc) {
             } else if (m == 0xED && r[2] == null && Metadata.startsWith(b, start, end, "Photoshop 3.0\0")) {
                 r[2] = iptcResource(b, start + 14, end);
             }
-            p = end;
-        }
+            return true;
+        });
         return r;
     }
 

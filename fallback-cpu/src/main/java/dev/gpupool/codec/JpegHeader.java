@@ -30,36 +30,32 @@ public record JpegHeader(int sof, int precision, int width, int height, int comp
      */
     public static JpegHeader parse(byte[] b) {
         if (b == null || b.length < 4 || (b[0] & 0xFF) != 0xFF || (b[1] & 0xFF) != 0xD8) return null;
-        int adobeTransform = -1;
-        int[] frame = null; // sof, precision, width, height
-        int[] sampling = null;
-        int p = 2;
-        while (p + 4 <= b.length) {
-            if ((b[p] & 0xFF) != 0xFF) break;
-            int m = b[p + 1] & 0xFF;
-            if (m == 0xFF) { p++; continue; }
-            if (m == 0xD8 || (m >= 0xD0 && m <= 0xD7) || m == 0x01) { p += 2; continue; }
-            if (m == 0xDA || m == 0xD9) break; // the first scan (before any frame header: null)
-            int len = Metadata.u16be(b, p + 2);
-            int start = p + 4, end = p + 2 + len;
-            if (len < 2 || end > b.length) break;
+        int[] adobeTransform = {-1};
+        int[][] frame = {null}; // sof, precision, width, height
+        int[][] sampling = {null};
+        boolean[] bad = {false};
+        Metadata.jpegSegments(b, (m, start, end) -> {
             if (m == 0xEE && Metadata.startsWith(b, start, end, "Adobe") && end - start >= 12) {
-                adobeTransform = b[start + 11] & 0xFF; // the last one counts, as in libjpeg
+                adobeTransform[0] = b[start + 11] & 0xFF; // the last one counts, as in libjpeg
             }
-            if (isSof(m) && frame == null) {
-                if (len < 8) return null;
-                int n = b[start + 5] & 0xFF;
-                if (n < 1 || n > 4 || len < 8 + 3 * n) return null;
-                frame = new int[]{m, b[start] & 0xFF, Metadata.u16be(b, start + 3), Metadata.u16be(b, start + 1)};
-                sampling = new int[n];
-                for (int c = 0; c < n; c++) sampling[c] = b[start + 6 + 3 * c + 1] & 0xFF;
+            if (isSof(m) && frame[0] == null) {
+                int len = end - start + 2, n = len >= 8 ? b[start + 5] & 0xFF : 0;
+                if (len < 8 || n < 1 || n > 4 || len < 8 + 3 * n) {
+                    bad[0] = true;
+                    return false;
+                }
+                frame[0] = new int[]{m, b[start] & 0xFF, Metadata.u16be(b, start + 3), Metadata.u16be(b, start + 1)};
+                sampling[0] = new int[n];
+                for (int c = 0; c < n; c++) sampling[0][c] = b[start + 6 + 3 * c + 1] & 0xFF;
             }
-            p = end;
-        }
-        if (frame == null) return null;
+            return true;
+        });
+        if (bad[0]) return null;
+        int[] f = frame[0];
+        if (f == null) return null;
         Metadata meta = Metadata.jpeg(b);
-        return new JpegHeader(frame[0], frame[1], frame[2], frame[3], sampling.length, sampling, meta.orientation(),
-                meta.icc() != null, meta.adobe(), adobeTransform);
+        return new JpegHeader(f[0], f[1], f[2], f[3], sampling[0].length, sampling[0], meta.orientation(),
+                meta.icc() != null, meta.adobe(), adobeTransform[0]);
     }
 
     /** SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC). */

@@ -19,35 +19,54 @@ import java.util.zip.Inflater;
 record Metadata(int orientation, byte[] icc, boolean adobe) {
     static final Metadata NONE = new Metadata(1, null, false);
 
-    /** Scans JPEG markers up to the first SOS. */
-    static Metadata jpeg(byte[] b) {
-        int orientation = 1;
-        boolean adobe = false;
-        byte[][] iccParts = null;
+    /** One marker segment of a JPEG: its marker and where its payload starts and ends in the file. */
+    @FunctionalInterface
+    interface SegmentVisitor {
+        /** Returns false to stop the walk. */
+        boolean visit(int marker, int start, int end);
+    }
+
+    /**
+     * Walks a JPEG's marker segments from after SOI up to the first scan (SOS) or EOI, skipping fill
+     * bytes and standalone markers; stops at the first segment that does not hold together. The one
+     * marker walker of the codecs (metadata, the frame header, the kept metadata).
+     */
+    static void jpegSegments(byte[] b, SegmentVisitor v) {
         int p = 2;
         while (p + 4 <= b.length) {
-            if ((b[p] & 0xFF) != 0xFF) break;
+            if ((b[p] & 0xFF) != 0xFF) return;
             int m = b[p + 1] & 0xFF;
             if (m == 0xFF) { p++; continue; } // fill byte
             if (m == 0xD8 || (m >= 0xD0 && m <= 0xD7) || m == 0x01) { p += 2; continue; }
-            if (m == 0xDA || m == 0xD9) break; // start of scan / end of image
+            if (m == 0xDA || m == 0xD9) return; // start of scan / end of image
             int len = u16be(b, p + 2);
             int start = p + 4, end = p + 2 + len;
-            if (len < 2 || end > b.length) break;
-            if (m == 0xE1 && orientation == 1 && startsWith(b, start, end, "Exif\0\0")) {
-                orientation = tiffOrientation(b, start + 6, end);
+            if (len < 2 || end > b.length) return;
+            if (!v.visit(m, start, end)) return;
+            p = end;
+        }
+    }
+
+    /** Scans JPEG markers up to the first SOS. */
+    static Metadata jpeg(byte[] b) {
+        int[] orientation = {1};
+        boolean[] adobe = {false};
+        byte[][][] iccParts = {null};
+        jpegSegments(b, (m, start, end) -> {
+            if (m == 0xE1 && orientation[0] == 1 && startsWith(b, start, end, "Exif\0\0")) {
+                orientation[0] = tiffOrientation(b, start + 6, end);
             } else if (m == 0xE2 && startsWith(b, start, end, "ICC_PROFILE\0") && end - start >= 14) {
                 int seq = b[start + 12] & 0xFF, count = b[start + 13] & 0xFF;
                 if (count > 0 && seq >= 1 && seq <= count) {
-                    if (iccParts == null || iccParts.length != count) iccParts = new byte[count][];
-                    iccParts[seq - 1] = java.util.Arrays.copyOfRange(b, start + 14, end);
+                    if (iccParts[0] == null || iccParts[0].length != count) iccParts[0] = new byte[count][];
+                    iccParts[0][seq - 1] = java.util.Arrays.copyOfRange(b, start + 14, end);
                 }
             } else if (m == 0xEE && startsWith(b, start, end, "Adobe")) {
-                adobe = true;
+                adobe[0] = true;
             }
-            p = end;
-        }
-        return new Metadata(orientation, join(iccParts), adobe);
+            return true;
+        });
+        return new Metadata(orientation[0], join(iccParts[0]), adobe[0]);
     }
 
     /** Reads iCCP and eXIf from the PNG chunks (already CRC-checked or tolerated by the caller). */
