@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * {@link StdioProcessTest}'s.)
  */
 class CliConventionsTest {
-    private static final String SUMMARY = "\\d+ ok, \\d+ failed, \\d+ skipped in \\d+\\.\\d\\d s \\(\\d+\\.\\d img/s\\) on cpu-threads";
+    private static final String SUMMARY = CliRun.SUMMARY;
 
     @TempDir
     Path tmp;
@@ -59,12 +59,7 @@ class CliConventionsTest {
 
     /** The error and where to read more: two lines, whatever the mistake. */
     private static void assertTwoLineUsageError(CliRun r, String command, String reason) {
-        assertEquals(2, r.status(), r.err());
-        assertEquals(2, r.errLines().size(), "a usage error is two lines:\n" + r.err());
-        assertTrue(r.errLines().get(0).startsWith(command + ": "), r.err());
-        assertTrue(r.errLines().get(0).contains(reason), r.err());
-        assertEquals("Try '" + command + " --help' for more information.", r.errLines().get(1));
-        assertEquals("", r.out(), "nothing on standard output");
+        r.assertUsageError(command, reason);
     }
 
     @Test

@@ -15,6 +15,19 @@ import java.util.List;
  * @param err    standard error
  */
 public record CliRun(int status, String out, String err) {
+    /** The summary line of a {@code thumbnails} run on {@code cpu-threads}, as a pattern. */
+    public static final String SUMMARY = "\\d+ ok, \\d+ failed, \\d+ skipped in \\d+\\.\\d\\d s \\(\\d+\\.\\d img/s\\) on cpu-threads";
+
+    /** A usage error of {@code command}: two lines, the reason then where to read more, and nothing on standard output. */
+    public void assertUsageError(String command, String reason) {
+        org.junit.jupiter.api.Assertions.assertEquals(2, status, err);
+        org.junit.jupiter.api.Assertions.assertEquals(2, errLines().size(), "a usage error is two lines:\n" + err);
+        org.junit.jupiter.api.Assertions.assertTrue(errLines().get(0).startsWith(command + ": "), err);
+        org.junit.jupiter.api.Assertions.assertTrue(errLines().get(0).contains(reason), err);
+        org.junit.jupiter.api.Assertions.assertEquals("Try '" + command + " --help' for more information.", errLines().get(1));
+        org.junit.jupiter.api.Assertions.assertEquals("", out, "nothing on standard output");
+    }
+
     /** The last line on standard error (the contract's summary line for {@code thumbnails}). */
     public String lastErrLine() {
         String[] lines = err.strip().split("\n");
