@@ -59,7 +59,7 @@ public final class ThumbnailJob {
     public static int run(String... args) {
         JobCommand cmd = new JobCommand();
         // @FILE is a list of inputs that InputLister reads, one a line; never a file of options for picocli.
-        CommandLine cl = new CommandLine(cmd).setCaseInsensitiveEnumValuesAllowed(true).setExpandAtFiles(false);
+        CommandLine cl = cmd.commandLine().setCaseInsensitiveEnumValuesAllowed(true).setExpandAtFiles(false);
         JobOptions options;
         try {
             CommandLine.ParseResult pr = cl.parseArgs(args);
