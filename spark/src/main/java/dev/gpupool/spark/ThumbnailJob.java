@@ -35,8 +35,9 @@ public final class ThumbnailJob {
      * What a job did.
      *
      * @param report  one row per input (columns: index, input, output, status, error, backend, width, height,
-     *                millis, warnings, executor, format, inputWidth, inputHeight, outputs, schema: the CLI report's
-     *                item, where {@code outputs} lists every output as {@code {path, size, width, height, bytes}}),
+     *                millis, warnings, executor, format, inputWidth, inputHeight, outputs, schema, gpu, fallback: the
+     *                CLI report's item, where {@code outputs} lists every output as {@code {path, size, width, height,
+     *                bytes}}, plus the GPU address Spark assigned the task and why it ran on CPU threads instead),
      *                read back from the JSON lines written to {@code reportDir}
      * @param backend the backends items ran on, joined with {@code +} ({@code cuda}, {@code cpu-threads})
      */
