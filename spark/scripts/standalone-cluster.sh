@@ -16,6 +16,7 @@
 #   On a machine with two GPUs, GPU_ADDRESSES="0 1" runs them for real.
 #   SPARK_HOME_EXTRA_JARS="a.jar:b.jar": put these in the Spark home too (e.g. picocli, to show a cluster
 #   class path that carries the job's own libraries does not break it).
+#   SUBMIT_OPTS="--conf k=v ...": more spark-submit options (e.g. spark.driver.userClassPathFirst=true).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 photos=${1:-/tmp/photos}; n=${2:-200}
@@ -89,6 +90,7 @@ for i in $(seq 0 $((n - 1))); do
   ln -f "$f" "$in/$(printf '%03d' "$i")-$(basename "$f")" 2>/dev/null || cp "$f" "$in/$(printf '%03d' "$i")-$(basename "$f")"
 done
 
+read -r -a submit_opts <<<"${SUBMIT_OPTS:-}"
 # submit NAME [spark-submit options]: runs the job over $in into $work/NAME; prints the job's exit status
 # and the counts; checks every output, one ok report row per input, and work done by both workers' executors.
 submit() {
@@ -100,7 +102,8 @@ submit() {
   "$java" "${jvm[@]}" "${quiet[@]}" -cp "$home/jars/*" org.apache.spark.deploy.SparkSubmit \
     --master "spark://127.0.0.1:$port" --deploy-mode client \
     --conf spark.executor.cores=1 --conf spark.executor.memory=1g \
-    --conf spark.driver.host=127.0.0.1 --conf spark.ui.enabled=false --conf spark.sql.shuffle.partitions=2 "$@" \
+    --conf spark.driver.host=127.0.0.1 --conf spark.ui.enabled=false --conf spark.sql.shuffle.partitions=2 \
+    "${submit_opts[@]}" "$@" \
     --class dev.gpupool.spark.ThumbnailJob "$jar" \
     "$in" -o "$out" "${extra[@]}" 2>&1 | tee "$work/$name.log"
   rc=${PIPESTATUS[0]}
