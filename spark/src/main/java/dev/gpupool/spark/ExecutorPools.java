@@ -114,8 +114,8 @@ public final class ExecutorPools {
             String cuda;
             try {
                 return new TaskPool(Pool.builder().backend(Backend.CUDA).device(device).workers(workers).open(), address, null);
-            } catch (RuntimeException e) {
-                cuda = e.getMessage();
+            } catch (RuntimeException | LinkageError e) {   // LinkageError: a CUDA library that will not load
+                cuda = e.getMessage() != null ? e.getMessage() : e.toString();
             }
             ProbeReport opencl = Backends.probe(Backend.OPENCL, device, workers, false);
             if (opencl.usable()) {
