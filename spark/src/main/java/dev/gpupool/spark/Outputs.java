@@ -5,7 +5,9 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.hdfs.DistributedFileSystem;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -22,9 +24,12 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <li>{@code file:} goes through {@link AtomicFiles} (temporary beside the target, atomic rename over
  *       it; no Hadoop {@code .crc} side files), exactly as the CLI writes.</li>
  *   <li>Other file systems: the bytes go to {@code .NAME.gpupool-tmp-RANDOM} in the target's directory,
- *       which is then renamed to the target. HDFS renames atomically and never over an existing file: when
- *       the target appeared meanwhile (another attempt of the same item won; its bytes are the same), the
- *       temporary is dropped. A stale target is deleted first (a moment without it, never a partial one). On S3A a rename is a
+ *       which is then renamed to the target. HDFS renames it over an existing target atomically
+ *       ({@code rename(.., OVERWRITE)}: readers see the old file or the new one, never none). Elsewhere a
+ *       plain rename does not replace: a target that is newer than the temporary came from another attempt of
+ *       the same item (the same bytes) and stands, the temporary is dropped; an older one is stale and is
+ *       deleted first (a moment without it, never a partial one), and the rename tried again, as concurrent
+ *       attempts may be doing the same. On S3A a rename is a
  *       copy and a delete, not atomic, but an S3 object only ever appears whole, so readers still never see
  *       a partial output; the cost is one extra copy per output.</li>
  * </ul>
@@ -115,11 +120,23 @@ final class Outputs {
             try (FSDataOutputStream out = fs.create(tmp, false)) {
                 out.write(data);
             }
-            if (fs.rename(tmp, target)) return;          // HDFS: false when the target exists
-            fs.delete(target, false);
-            if (fs.rename(tmp, target)) return;
-            if (!fs.exists(target)) throw new IOException("cannot rename " + tmp + " to " + target);
-            // else: another attempt of this item renamed the same bytes there in between
+            if (fs instanceof DistributedFileSystem dfs) {
+                dfs.rename(tmp, target, Options.Rename.OVERWRITE);   // atomic, over what is there
+                return;
+            }
+            long written = fs.getFileStatus(tmp).getModificationTime();
+            for (int attempt = 0; attempt < 10; attempt++) {
+                if (fs.rename(tmp, target)) return;      // false when the target exists (HDFS, most stores)
+                FileStatus there;
+                try {
+                    there = fs.getFileStatus(target);
+                } catch (FileNotFoundException gone) {
+                    continue;                            // a concurrent attempt deleted it: rename again
+                }
+                if (there.getModificationTime() >= written) return;  // another attempt's, as new as ours
+                fs.delete(target, false);                // stale
+            }
+            throw new IOException("cannot rename " + tmp + " to " + target);
         } finally {
             fs.delete(tmp, false);
         }

@@ -45,7 +45,9 @@ final class PartitionRunner implements FlatMapFunction<Iterator<WorkItem>, Row> 
 
     /**
      * The report's columns: the CLI's report item (schema {@link BatchReport#SCHEMA}: every output, the
-     * input's format and size), plus where it ran and the schema number.
+     * input's format and size), plus where it ran and the schema number: {@code executor}, {@code gpu} (the GPU
+     * address Spark assigned to the task, null when none) and {@code fallback} (why the item ran on CPU threads
+     * instead of that GPU, null when it did not fall back).
      */
     static final StructType SCHEMA = new StructType()
             .add("index", DataTypes.LongType, false)
@@ -63,7 +65,9 @@ final class PartitionRunner implements FlatMapFunction<Iterator<WorkItem>, Row> 
             .add("inputWidth", DataTypes.IntegerType, false)
             .add("inputHeight", DataTypes.IntegerType, false)
             .add("outputs", DataTypes.createArrayType(OUTPUT, false), false)
-            .add("schema", DataTypes.IntegerType, false);
+            .add("schema", DataTypes.IntegerType, false)
+            .add("gpu", DataTypes.StringType, true)
+            .add("fallback", DataTypes.StringType, true);
 
     private static volatile HttpClient http;
 
@@ -79,16 +83,17 @@ final class PartitionRunner implements FlatMapFunction<Iterator<WorkItem>, Row> 
     public Iterator<Row> call(Iterator<WorkItem> items) {
         Configuration conf = new Configuration(false);
         hadoopConf.forEach(conf::set);
-        Pool pool = ExecutorPools.forTask(options);
+        ExecutorPools.TaskPool tp = ExecutorPools.taskPool(options);
+        Pool pool = tp.pool();
+        Ran ran = new Ran(SparkEnv.get() == null ? null : SparkEnv.get().executorId(), tp.gpu(), tp.fallback());
         ThumbnailSpec spec = options.spec();
-        String executor = SparkEnv.get() == null ? null : SparkEnv.get().executorId();
         Semaphore inFlight = new Semaphore(Math.max(2, pool.workers() * 2));
         List<CompletableFuture<Row>> rows = new ArrayList<>();
         List<WorkItem> taken = new ArrayList<>();
         while (items.hasNext()) {
             WorkItem item = items.next();
             inFlight.acquireUninterruptibly();
-            CompletableFuture<Row> f = pool.submit(() -> one(item, spec, pool, conf, executor));
+            CompletableFuture<Row> f = pool.submit(() -> one(item, spec, pool, conf, ran));
             f.whenComplete((r, e) -> inFlight.release());
             rows.add(f);
             taken.add(item);
@@ -102,21 +107,21 @@ final class PartitionRunner implements FlatMapFunction<Iterator<WorkItem>, Row> 
                 WorkItem item = taken.get(i);
                 Throwable why = e.getCause() == null ? e : e.getCause();
                 out.add(row(item, item.outputs().isEmpty() ? null : item.outputs().getFirst(), "failed",
-                        why.getMessage() == null ? why.getClass().getSimpleName() : why.getMessage(), null, 0, 0, 0, List.of(), executor));
+                        why.getMessage() == null ? why.getClass().getSimpleName() : why.getMessage(), null, 0, 0, 0, List.of(), ran));
             }
         }
         return out.iterator();
     }
 
-    private Row one(WorkItem item, ThumbnailSpec spec, Pool pool, Configuration conf, String executor) {
+    private Row one(WorkItem item, ThumbnailSpec spec, Pool pool, Configuration conf, Ran ran) {
         long t0 = System.nanoTime();
-        if (item.error() != null) return row(item, null, "failed", item.error(), null, 0, 0, 0, List.of(), executor);
+        if (item.error() != null) return row(item, null, "failed", item.error(), null, 0, 0, 0, List.of(), ran);
         String first = item.outputs().getFirst();
         try {
             if (!options.overwrite()) {
                 long source = item.isUrl() ? -1 : Outputs.sourceTime(item, conf);
                 if (Outputs.upToDate(item.outputs(), source, conf)) {
-                    return row(item, first, "skipped", null, null, 0, 0, 0, List.of(), executor);
+                    return row(item, first, "skipped", null, null, 0, 0, 0, List.of(), ran);
                 }
             }
             byte[] bytes = item.isUrl() ? fetch(item.source()) : Outputs.read(item.source(), conf);
@@ -130,11 +135,15 @@ final class PartitionRunner implements FlatMapFunction<Iterator<WorkItem>, Row> 
                 outputs.add(RowFactory.create(item.outputs().get(i), o.box().toString(), o.width(), o.height(), (long) o.bytes().length));
             }
             MemoryJob.Output f = r.outputs().getFirst();
-            return row(item, first, "ok", null, pool.backend().cliName(), f.width(), f.height(), millis(t0), r.warnings(), executor,
+            return row(item, first, "ok", null, pool.backend().cliName(), f.width(), f.height(), millis(t0), r.warnings(), ran,
                     r.inputFormat(), r.inputWidth(), r.inputHeight(), outputs);
         } catch (IOException | RuntimeException e) {
-            return row(item, first, "failed", InputLister.reason(e), null, 0, 0, millis(t0), List.of(), executor);
+            return row(item, first, "failed", InputLister.reason(e), null, 0, 0, millis(t0), List.of(), ran);
         }
+    }
+
+    /** Where a task's items ran: the executor's id, the GPU address Spark assigned, why not on it. */
+    private record Ran(String executor, String gpu, String fallback) {
     }
 
     private static double millis(long t0) {
@@ -142,16 +151,16 @@ final class PartitionRunner implements FlatMapFunction<Iterator<WorkItem>, Row> 
     }
 
     private static Row row(WorkItem item, String output, String status, String error, String backend, int w, int h,
-                           double millis, List<String> warnings, String executor) {
-        return row(item, output, status, error, backend, w, h, millis, warnings, executor, null, 0, 0, List.of());
+                           double millis, List<String> warnings, Ran ran) {
+        return row(item, output, status, error, backend, w, h, millis, warnings, ran, null, 0, 0, List.of());
     }
 
     private static Row row(WorkItem item, String output, String status, String error, String backend, int w, int h,
-                           double millis, List<String> warnings, String executor, String format, int inputWidth,
+                           double millis, List<String> warnings, Ran ran, String format, int inputWidth,
                            int inputHeight, List<Row> outputs) {
         return RowFactory.create(item.index(), item.given(), output, status, error, backend, w, h, millis,
-                scala.jdk.javaapi.CollectionConverters.asScala(warnings).toSeq(), executor, format, inputWidth, inputHeight,
-                scala.jdk.javaapi.CollectionConverters.asScala(outputs).toSeq(), BatchReport.SCHEMA);
+                scala.jdk.javaapi.CollectionConverters.asScala(warnings).toSeq(), ran.executor(), format, inputWidth, inputHeight,
+                scala.jdk.javaapi.CollectionConverters.asScala(outputs).toSeq(), BatchReport.SCHEMA, ran.gpu(), ran.fallback());
     }
 
     private static byte[] fetch(String url) throws IOException {

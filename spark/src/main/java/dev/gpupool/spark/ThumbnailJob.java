@@ -35,8 +35,9 @@ public final class ThumbnailJob {
      * What a job did.
      *
      * @param report  one row per input (columns: index, input, output, status, error, backend, width, height,
-     *                millis, warnings, executor, format, inputWidth, inputHeight, outputs, schema: the CLI report's
-     *                item, where {@code outputs} lists every output as {@code {path, size, width, height, bytes}}),
+     *                millis, warnings, executor, format, inputWidth, inputHeight, outputs, schema, gpu, fallback: the
+     *                CLI report's item, where {@code outputs} lists every output as {@code {path, size, width, height,
+     *                bytes}}, plus the GPU address Spark assigned the task and why it ran on CPU threads instead),
      *                read back from the JSON lines written to {@code reportDir}
      * @param backend the backends items ran on, joined with {@code +} ({@code cuda}, {@code cpu-threads})
      */
@@ -59,7 +60,7 @@ public final class ThumbnailJob {
     public static int run(String... args) {
         JobCommand cmd = new JobCommand();
         // @FILE is a list of inputs that InputLister reads, one a line; never a file of options for picocli.
-        CommandLine cl = new CommandLine(cmd).setCaseInsensitiveEnumValuesAllowed(true).setExpandAtFiles(false);
+        CommandLine cl = cmd.commandLine().setCaseInsensitiveEnumValuesAllowed(true).setExpandAtFiles(false);
         JobOptions options;
         try {
             CommandLine.ParseResult pr = cl.parseArgs(args);

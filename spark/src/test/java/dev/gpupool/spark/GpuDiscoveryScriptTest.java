@@ -16,8 +16,14 @@ class GpuDiscoveryScriptTest {
     static final Path SCRIPT = Path.of("scripts/gpu-discovery.sh").toAbsolutePath();
 
     static String run(Path binDir) throws IOException, InterruptedException {
+        return run(binDir, null);
+    }
+
+    static String run(Path binDir, String fake) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder("/bin/bash", SCRIPT.toString());
         pb.environment().put("PATH", binDir + ":/usr/bin:/bin");
+        pb.environment().remove("GPUPOOL_FAKE_GPUS");
+        if (fake != null) pb.environment().put("GPUPOOL_FAKE_GPUS", fake);
         Process p = pb.redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), out);
@@ -36,5 +42,15 @@ class GpuDiscoveryScriptTest {
     void noNvidiaSmiMeansNoGpus(@TempDir Path bin) throws Exception {
         org.junit.jupiter.api.Assumptions.assumeFalse(Files.exists(Path.of("/usr/bin/nvidia-smi")) || Files.exists(Path.of("/bin/nvidia-smi")));
         assertEquals("{\"name\":\"gpu\",\"addresses\":[]}", run(bin));
+    }
+
+    @Test
+    void fakeAddressesAreAnnouncedInsteadOfTheNodesGpus(@TempDir Path bin) throws Exception {
+        Path smi = bin.resolve("nvidia-smi");
+        Files.writeString(smi, "#!/bin/sh\nprintf '0\\n1\\n'\n");
+        Files.setPosixFilePermissions(smi, PosixFilePermissions.fromString("rwxr-xr-x"));
+        assertEquals("{\"name\":\"gpu\",\"addresses\":[\"7\",\"9\"]}", run(bin, "7,9"));
+        assertEquals("{\"name\":\"gpu\",\"addresses\":[\"5\"]}", run(bin, "5 bad\"quote"));
+        assertEquals("{\"name\":\"gpu\",\"addresses\":[]}", run(bin, ""));
     }
 }

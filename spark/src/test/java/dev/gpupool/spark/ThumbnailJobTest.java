@@ -114,6 +114,9 @@ class ThumbnailJobTest {
         assertEquals(260, (int) tall.<Integer>getAs("inputWidth"));
         assertEquals(410, (int) tall.<Integer>getAs("inputHeight"));
         assertEquals(2, (int) tall.<Integer>getAs("schema"));
+        // local[2] assigns no GPU: the columns that name it and a fallback from it are empty
+        assertNull(tall.getAs("gpu"));
+        assertNull(tall.getAs("fallback"));
         List<Row> outs = tall.getList(tall.fieldIndex("outputs"));
         assertEquals(2, outs.size());
         assertEquals(List.of("64", 41, 64), List.of(outs.get(0).getAs("size"), outs.get(0).getAs("width"), outs.get(0).getAs("height")));
