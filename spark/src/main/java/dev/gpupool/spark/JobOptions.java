@@ -4,6 +4,8 @@ import dev.gpupool.Backend;
 import dev.gpupool.cli.ThumbnailOptions;
 import dev.gpupool.codec.DecodeOptions;
 import dev.gpupool.image.Crop;
+import dev.gpupool.image.Sharpen;
+import dev.gpupool.codec.EncodeOptions;
 import dev.gpupool.job.ThumbnailSpec;
 
 import java.io.Serializable;
@@ -26,11 +28,23 @@ import java.util.List;
  * @param keepMetadata {@code --keep-metadata}: keep EXIF (made upright), XMP and IPTC
  * @param keepIcc   {@code --keep-icc}: keep the source's ICC profile instead of converting to sRGB
  * @param crop      {@code --crop}: {@code centre} (null: centre), {@code entropy} or {@code attention}
+ * @param sharpen   {@code --sharpen}: {@code SIGMA,AMOUNT,THRESHOLD} as {@link Sharpen#parse} reads it, null: off
+ * @param avifSpeed {@code --avif-speed}: 0..10
  */
 public record JobOptions(List<String> sizes, String fit, String filter, String format, int quality, boolean upscale,
                          boolean autoRotate, int background, long maxPixels, boolean lenient, boolean overwrite,
                          String backend, int workers, int device, boolean progressive, String subsample,
-                         boolean lossless, boolean keepMetadata, boolean keepIcc, String crop) implements Serializable {
+                         boolean lossless, boolean keepMetadata, boolean keepIcc, String crop, String sharpen,
+                         int avifSpeed) implements Serializable {
+    /** No sharpening, AVIF at the default speed. */
+    public JobOptions(List<String> sizes, String fit, String filter, String format, int quality, boolean upscale,
+                      boolean autoRotate, int background, long maxPixels, boolean lenient, boolean overwrite,
+                      String backend, int workers, int device, boolean progressive, String subsample,
+                      boolean lossless, boolean keepMetadata, boolean keepIcc, String crop) {
+        this(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, backend, workers,
+                device, progressive, subsample, lossless, keepMetadata, keepIcc, crop, null, EncodeOptions.DEFAULT_AVIF_SPEED);
+    }
+
     /** The crop {@code centre}. */
     public JobOptions(List<String> sizes, String fit, String filter, String format, int quality, boolean upscale,
                       boolean autoRotate, int background, long maxPixels, boolean lenient, boolean overwrite,
@@ -52,6 +66,8 @@ public record JobOptions(List<String> sizes, String fit, String filter, String f
         sizes = List.copyOf(sizes);
         if (crop == null) crop = "centre";
         Crop.parse(crop);
+        if (sharpen != null) Sharpen.parse(sharpen);
+        if (avifSpeed < 0 || avifSpeed > 10) throw new IllegalArgumentException("--avif-speed must be 0..10, not " + avifSpeed);
         ThumbnailOptions.spec(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient,
                 progressive, subsample, lossless); // fail early
         Backend.parse(backend);
@@ -69,46 +85,48 @@ public record JobOptions(List<String> sizes, String fit, String filter, String f
     public static JobOptions of(ThumbnailOptions o) {
         return new JobOptions(o.sizes(), o.fit(), o.filter(), o.format(), o.quality(), o.upscale(), o.autoRotate(), o.background(),
                 o.maxPixels(), o.lenient(), o.overwrite(), o.backendName(), o.workers() == null ? 0 : o.workers(), o.device(),
-                o.progressive(), o.subsample(), o.lossless(), o.keepMetadata(), o.keepIcc(), o.crop());
+                o.progressive(), o.subsample(), o.lossless(), o.keepMetadata(), o.keepIcc(), o.crop(),
+                o.sharpenSpec() == null ? null : o.sharpenSpec().toString(), o.avifSpeed());
     }
 
     public JobOptions withSizes(String... s) {
-        return new JobOptions(List.of(s), fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, backend, workers, device, progressive, subsample, lossless, keepMetadata, keepIcc, crop);
+        return new JobOptions(List.of(s), fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, backend, workers, device, progressive, subsample, lossless, keepMetadata, keepIcc, crop, sharpen, avifSpeed);
     }
 
     public JobOptions withFormat(String f) {
-        return new JobOptions(sizes, fit, filter, f, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, backend, workers, device, progressive, subsample, lossless, keepMetadata, keepIcc, crop);
+        return new JobOptions(sizes, fit, filter, f, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, backend, workers, device, progressive, subsample, lossless, keepMetadata, keepIcc, crop, sharpen, avifSpeed);
     }
 
     public JobOptions withBackend(String b) {
-        return new JobOptions(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, b, workers, device, progressive, subsample, lossless, keepMetadata, keepIcc, crop);
+        return new JobOptions(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, b, workers, device, progressive, subsample, lossless, keepMetadata, keepIcc, crop, sharpen, avifSpeed);
     }
 
     public JobOptions withOverwrite(boolean o) {
-        return new JobOptions(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, o, backend, workers, device, progressive, subsample, lossless, keepMetadata, keepIcc, crop);
+        return new JobOptions(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, o, backend, workers, device, progressive, subsample, lossless, keepMetadata, keepIcc, crop, sharpen, avifSpeed);
     }
 
     /** The JPEG and WebP encoding choices, as {@code --progressive}, {@code --subsample} and {@code --lossless}. */
     public JobOptions withEncoding(boolean progressive, String subsample, boolean lossless) {
         return new JobOptions(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, backend,
-                workers, device, progressive, subsample, lossless, keepMetadata, keepIcc, crop);
+                workers, device, progressive, subsample, lossless, keepMetadata, keepIcc, crop, sharpen, avifSpeed);
     }
 
     /** This job with another metadata policy ({@code false, false}: strip). */
     public JobOptions withMetadata(boolean keepMetadata, boolean keepIcc) {
         return new JobOptions(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite,
-                backend, workers, device, progressive, subsample, lossless, keepMetadata, keepIcc, crop);
+                backend, workers, device, progressive, subsample, lossless, keepMetadata, keepIcc, crop, sharpen, avifSpeed);
     }
 
     /** {@code --crop}: {@code centre}, {@code entropy} or {@code attention}. */
     public JobOptions withCrop(String crop) {
         return new JobOptions(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite,
-                backend, workers, device, progressive, subsample, lossless, keepMetadata, keepIcc, crop);
+                backend, workers, device, progressive, subsample, lossless, keepMetadata, keepIcc, crop, sharpen, avifSpeed);
     }
 
     public ThumbnailSpec spec() {
         return ThumbnailOptions.spec(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient,
-                progressive, subsample, lossless).withMetadata(keepMetadata, keepIcc).withCrop(Crop.parse(crop));
+                progressive, subsample, lossless).withMetadata(keepMetadata, keepIcc).withCrop(Crop.parse(crop))
+                .withSharpen(sharpen == null ? null : Sharpen.parse(sharpen)).withAvifSpeed(avifSpeed);
     }
 
     public Backend backendChoice() {
