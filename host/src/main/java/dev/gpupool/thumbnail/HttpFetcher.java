@@ -28,14 +28,24 @@ final class HttpFetcher {
     /** The most redirects followed for one URL, as curl's and browsers' limits, but smaller: an image is one hop or two away. */
     static final int MAX_REDIRECTS = 5;
 
+    /** The transport: {@code urlconnection} (the default, measured cheaper) or {@code jdk} (the asynchronous HttpClient). */
+    static final String CLIENT = System.getProperty("gpupool.http.client", "urlconnection");
+
+    /** One exchange's outcome, whatever the transport: what the retry and redirect rules need. */
+    record Reply(int status, byte[] body, java.util.function.Function<String, java.util.Optional<String>> header) {
+    }
+
     private final HttpClient client;
+    private final Duration connectTimeout;
     private final Duration readTimeout;
     private final long maxBytes;
     private final int tries;
 
     HttpFetcher(Duration connectTimeout, Duration readTimeout, long maxBytes, int tries) {
         // Redirects are followed here, not by the client, so that each one is checked and a failure says which.
-        this.client = HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.client = CLIENT.equals("jdk")
+                ? HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER).build() : null;
+        this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
         this.maxBytes = maxBytes;
         this.tries = tries;
@@ -54,12 +64,12 @@ final class HttpFetcher {
         for (int attempt = 1; attempt <= tries; attempt++) {
             long waitMillis = backoff(attempt);
             try {
-                HttpResponse<byte[]> resp = followRedirects(uri);
-                int code = resp.statusCode();
+                Reply resp = followRedirects(uri);
+                int code = resp.status();
                 if (code == 200) return resp.body();
                 last = new IOException("HTTP " + code);
                 if (code != 429 && code < 500) throw last;
-                long ra = retryAfterMillis(resp.headers().firstValue("Retry-After").orElse(null), System.currentTimeMillis());
+                long ra = retryAfterMillis(resp.header().apply("Retry-After").orElse(null), System.currentTimeMillis());
                 if (ra >= 0) waitMillis = ra;
             } catch (java.net.http.HttpTimeoutException e) {
                 last = new IOException("timed out after " + readTimeout.toSeconds() + " s");
@@ -80,15 +90,15 @@ final class HttpFetcher {
      *
      * @throws NotRetried a redirect refused, with why
      */
-    private HttpResponse<byte[]> followRedirects(URI uri) throws IOException, InterruptedException {
+    private Reply followRedirects(URI uri) throws IOException, InterruptedException {
         java.util.Set<URI> seen = new java.util.HashSet<>();
         seen.add(uri);
         URI at = uri;
         for (int hops = 0; ; hops++) {
-            HttpResponse<byte[]> resp = send(HttpRequest.newBuilder(at).timeout(readTimeout).GET().build());
-            int code = resp.statusCode();
+            Reply resp = exchange(at);
+            int code = resp.status();
             if (code != 301 && code != 302 && code != 303 && code != 307 && code != 308) return resp;
-            String location = resp.headers().firstValue("Location").orElse(null);
+            String location = resp.header().apply("Location").orElse(null);
             if (location == null || location.isBlank()) throw new NotRetried("HTTP " + code + " redirect without a Location");
             URI next;
             try {
@@ -139,6 +149,13 @@ final class HttpFetcher {
      * the wait for the headers, so a server that sends headers and then stalls (or trickles) the body
      * would hang the batch without this overall deadline.
      */
+    /** One GET of {@code at}, no redirect followed, through the chosen transport. */
+    private Reply exchange(URI at) throws IOException, InterruptedException {
+        if (client == null) return UrlConnectionExchange.get(at, connectTimeout, readTimeout, maxBytes, NotRetried::new);
+        HttpResponse<byte[]> r = send(HttpRequest.newBuilder(at).timeout(readTimeout).GET().build());
+        return new Reply(r.statusCode(), r.body(), name -> r.headers().firstValue(name));
+    }
+
     private HttpResponse<byte[]> send(HttpRequest req) throws IOException, InterruptedException {
         CompletableFuture<HttpResponse<byte[]>> f = client.sendAsync(req, info -> new LimitedBody(maxBytes));
         try {

@@ -33,7 +33,14 @@ class HttpFetcherTest {
             try (OutputStream o = ex.getResponseBody()) { o.write(body); }
         });
         server.createContext("/hang", ex -> await()); // never answers
-        server.createContext("/stall", ex -> {        // headers and a few bytes, then nothing
+        server.createContext("/stall", ex -> {        // headers and a few bytes, then nothing (a length within the limit)
+            ex.sendResponseHeaders(200, 10_000);
+            OutputStream o = ex.getResponseBody();
+            o.write(new byte[10]);
+            o.flush();
+            await();
+        });
+        server.createContext("/big-declared", ex -> { // a length over the limit: refused before the body is read
             ex.sendResponseHeaders(200, 100_000);
             OutputStream o = ex.getResponseBody();
             o.write(new byte[10]);
@@ -127,6 +134,13 @@ class HttpFetcherTest {
     @Test
     void anOversizedBodyIsRefusedWithoutRetrying() {
         assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertEquals("larger than the limit of 16384 bytes", failure("/big")));
+        if (HttpFetcher.CLIENT.equals("urlconnection")) { // the JDK HttpClient transport finds out only as the bytes arrive
+            assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+                long t0 = System.nanoTime();
+                assertEquals("larger than the limit of 16384 bytes", failure("/big-declared"));
+                assertTrue((System.nanoTime() - t0) / 1e9 < 0.5, "a declared length over the limit is refused at once");
+            });
+        }
     }
 
     @Test
