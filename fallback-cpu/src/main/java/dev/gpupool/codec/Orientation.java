@@ -2,13 +2,17 @@ package dev.gpupool.codec;
 
 import dev.gpupool.image.PixelBuffer;
 
-/** Applies an EXIF orientation (TIFF tag 0x0112, values 1..8) to pixels, producing the upright image. */
-final class Orientation {
+/**
+ * Applies an EXIF orientation (TIFF tag 0x0112, values 1..8) to pixels, producing the upright image. Public
+ * for the device backends, whose {@code gp_orient} kernel must equal {@link #apply} and whose plans need
+ * {@link #transposes}.
+ */
+public final class Orientation {
     private Orientation() {
     }
 
     /** True when {@code orientation} swaps width and height (5..8). */
-    static boolean transposes(int orientation) {
+    public static boolean transposes(int orientation) {
         return orientation >= 5 && orientation <= 8;
     }
 
@@ -17,7 +21,7 @@ final class Orientation {
      * pixel: 2 (W-1-x, y); 3 (W-1-x, H-1-y); 4 (x, H-1-y); 5 (y, x); 6 (y, H-1-x); 7 (W-1-y, H-1-x);
      * 8 (W-1-y, x). Orientation 1 (or anything outside 1..8) returns {@code px} itself.
      */
-    static PixelBuffer apply(PixelBuffer px, int orientation) {
+    public static PixelBuffer apply(PixelBuffer px, int orientation) {
         if (orientation <= 1 || orientation > 8) return px;
         int w = px.width(), h = px.height(), ch = px.channels();
         boolean t = transposes(orientation);

@@ -2,6 +2,7 @@ package dev.gpupool.backend.device;
 
 import dev.gpupool.codec.ImageMetadata;
 import dev.gpupool.codec.JpegHeader;
+import dev.gpupool.codec.Orientation;
 import dev.gpupool.codec.OutputFormat;
 import dev.gpupool.device.DeviceJpeg;
 import dev.gpupool.image.Crop;
@@ -90,7 +91,7 @@ final class JpegLane {
         if (pixels <= 0 || pixels > spec.maxPixels() || pixels * 3 > codec.maxSourceBytes()) return null;
         if (!spec.lenient() && !endsWithEoi(bytes)) return null;
         int orientation = spec.autoRotate() ? h.orientation() : 1;
-        boolean t = transposes(orientation);
+        boolean t = Orientation.transposes(orientation);
         int uw = t ? h.height() : h.width(), uh = t ? h.width() : h.height();
         List<DeviceJpeg.Output> outs = new ArrayList<>(spec.sizes().size());
         for (int i = 0; i < spec.sizes().size(); i++) {
@@ -148,14 +149,9 @@ final class JpegLane {
                 taken.uprightHeight(), written);
     }
 
-    /** EXIF orientations 5..8 swap the axes (as the CPU path's Orientation says). */
-    static boolean transposes(int orientation) {
-        return orientation >= 5 && orientation <= 8;
-    }
-
     /** An output's upright size: the resize's size, swapped by a transposing orientation. */
     static int[] outputSize(DeviceJpeg.Output o, int orientation) {
         int w = o.x().outSize(), h = o.y().outSize();
-        return transposes(orientation) ? new int[]{h, w} : new int[]{w, h};
+        return Orientation.transposes(orientation) ? new int[]{h, w} : new int[]{w, h};
     }
 }

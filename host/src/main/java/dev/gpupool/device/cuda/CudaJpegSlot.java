@@ -231,7 +231,7 @@ final class CudaJpegSlot {
         int used = 0;
         for (int i = 0; i < sources.length; i++) {
             int[] o = owner.get(i), shape = p.shapes()[i];
-            boolean swap = CudaOrient.transposes(o[2]);
+            boolean swap = dev.gpupool.codec.Orientation.transposes(o[2]);
             int w = swap ? shape[1] : shape[0], h = swap ? shape[0] : shape[1];
             long off = p.dstOffsets()[i];
             CUdeviceptr at = o[2] == 1 ? resizedAt : upright.ptr;

@@ -21,11 +21,6 @@ final class CudaOrient {
     private CudaOrient() {
     }
 
-    /** True when {@code orientation} swaps width and height (5..8), as {@code Orientation.transposes}. */
-    static boolean transposes(int orientation) {
-        return orientation >= 5 && orientation <= 8;
-    }
-
     /** The {@value #ENTRY} function of the resize module. */
     static CUfunction function(CUmodule module) {
         CUfunction f = new CUfunction();
@@ -37,7 +32,7 @@ final class CudaOrient {
      * Queues {@code gp_orient} on {@code q}: {@code src} holds a {@code w x h} image of {@code ch}
      * interleaved 8-bit channels (row-major, no padding); {@code dst} (a different allocation of the
      * same {@code w * h * ch} bytes) receives the upright image, {@code w x h}, or {@code h x w} when
-     * {@link #transposes}. Orientation 1, or anything outside 1..8, copies. One thread per source
+     * {@link dev.gpupool.codec.Orientation#transposes}. Orientation 1, or anything outside 1..8, copies. One thread per source
      * pixel, 1-D grid of {@link LaunchGeometry#of}{@code (w * h)}. Asynchronous: wait on the stream
      * (or an event recorded after it) before reading {@code dst}.
      */

@@ -1,6 +1,6 @@
 package dev.gpupool.device.opencl;
 
-import dev.gpupool.codec.OrientationAccess;
+import dev.gpupool.codec.Orientation;
 import dev.gpupool.image.PixelBuffer;
 import org.jocl.CL;
 import org.jocl.Pointer;
@@ -47,7 +47,7 @@ class OpenClOrientTest {
                 byte[] in = new byte[n];
                 for (int i = 0; i < n; i++) in[i] = (byte) (1 + rnd.nextInt(255)); // never 0: an unwritten dst byte shows
                 for (int o = 1; o <= 8; o++) {
-                    PixelBuffer want = OrientationAccess.apply(new PixelBuffer(w, h, ch, in.clone()), o);
+                    PixelBuffer want = Orientation.apply(new PixelBuffer(w, h, ch, in.clone()), o);
                     byte[] got = new byte[n];
                     cl_mem src = CL.clCreateBuffer(ctx, CL.CL_MEM_READ_ONLY | CL.CL_MEM_COPY_HOST_PTR, n, Pointer.to(in), null);
                     cl_mem dst = CL.clCreateBuffer(ctx, CL.CL_MEM_WRITE_ONLY | CL.CL_MEM_COPY_HOST_PTR, n, Pointer.to(got), null);
@@ -63,7 +63,7 @@ class OpenClOrientTest {
                         CL.clReleaseMemObject(src);
                         CL.clReleaseMemObject(dst);
                     }
-                    assertEquals(OrientationAccess.transposes(o) ? h : w, want.width());
+                    assertEquals(Orientation.transposes(o) ? h : w, want.width());
                     assertArrayEquals(want.data(), got, "orientation " + o + ", " + ch + " channels, " + w + "x" + h);
                 }
             }
