@@ -24,4 +24,17 @@ public interface BackendProvider {
      * caller owns the runtime: it uses it or closes it.
      */
     ProbeResult open(ProbeOptions options);
+
+    /**
+     * Whether {@code className} can be loaded: a provider whose binding (JCuda, JOCL: optional
+     * dependencies) is absent says so before it runs any native code.
+     */
+    static boolean onClassPath(String className) {
+        try {
+            Class.forName(className, false, BackendProvider.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
 }

@@ -44,7 +44,7 @@ public final class CudaProvider implements BackendProvider {
     @Override
     public ProbeResult open(ProbeOptions o) {
         // Before the FFM scan: without JCuda there is nothing to open, and no native code need run.
-        if (!onClassPath("jcuda.driver.JCudaDriver")) return unusable(NO_JCUDA, List.of());
+        if (!BackendProvider.onClassPath("jcuda.driver.JCudaDriver")) return unusable(NO_JCUDA, List.of());
         CudaProbe.Scan scan = probe.scan();
         List<String> details = new ArrayList<>(scan.details());
         if (scan.failure() != null) return unusable("not available: " + scan.failure(), details);
@@ -68,15 +68,6 @@ public final class CudaProvider implements BackendProvider {
         } catch (Throwable t) { // never let a probe take the caller down
             if (session != null) session.close();
             return unusable("not available: opening " + dev.name() + " failed: " + CudaSession.describe(t), details);
-        }
-    }
-
-    static boolean onClassPath(String className) {
-        try {
-            Class.forName(className, false, CudaProvider.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
         }
     }
 

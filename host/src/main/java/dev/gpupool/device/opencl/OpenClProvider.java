@@ -32,7 +32,7 @@ public final class OpenClProvider implements BackendProvider {
 
     @Override
     public ProbeResult open(ProbeOptions o) {
-        if (!onClassPath("org.jocl.CL")) return ProbeResult.unusable(ProbeReport.unavailable(Backend.OPENCL, NO_JOCL, List.of()));
+        if (!BackendProvider.onClassPath("org.jocl.CL")) return ProbeResult.unusable(ProbeReport.unavailable(Backend.OPENCL, NO_JOCL, List.of()));
         OpenClProbe probe = new OpenClProbe(o.explicit());
         OpenClProbe.Scan scan = probe.scan();
         ProbeReport listed = probe.report(scan, o.deviceIndex());
@@ -50,12 +50,4 @@ public final class OpenClProvider implements BackendProvider {
         }
     }
 
-    static boolean onClassPath(String className) {
-        try {
-            Class.forName(className, false, OpenClProvider.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
-    }
 }
