@@ -64,6 +64,8 @@ public final class DeviceEngine implements ThumbnailEngine {
     /** An image waiting for the device: decoded on the CPU, or a JPEG for the device's codec. */
     private sealed interface Work permits Decoding, JpegWork {
         long pixels();
+
+        CompletableFuture<Done> done();
     }
 
     /** A decoded image waiting for the device. */
@@ -160,9 +162,7 @@ public final class DeviceEngine implements ThumbnailEngine {
             } catch (InterruptedException e) {
                 if (closed) break;
             } catch (Throwable e) {
-                for (Work w : batch) {
-                    (w instanceof Decoding d ? d.done() : ((JpegWork) w).done()).completeExceptionally(e);
-                }
+                for (Work w : batch) w.done().completeExceptionally(e);
             } finally {
                 batch.clear();
             }
