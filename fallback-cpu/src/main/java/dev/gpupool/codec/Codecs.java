@@ -317,8 +317,19 @@ public final class Codecs {
             case JPEG -> JpegCodec.encode(pixels, options);
             case PNG -> encodePng(pixels);
             case WEBP -> encodeWebp(pixels, options);
-            case AVIF -> encodeAvif(pixels, options);
+            case AVIF -> encodeAvif(pixels, options, ImageMetadata.NONE);
         };
+    }
+
+    /**
+     * {@link #encode(PixelBuffer, EncodeOptions)} with the source's kept {@code metadata} (from
+     * {@link Decoded#metadata()}) written in. JPEG, PNG and WebP get it spliced into the encoded bytes by
+     * {@link ImageMetadata#embedInto}; AVIF gets it from libavif's encoder itself (EXIF, XMP, and the ICC
+     * profile when it is an RGB one, as AVIF is always written as colour; AVIF has no IPTC).
+     */
+    public static byte[] encode(PixelBuffer pixels, EncodeOptions options, ImageMetadata metadata) throws IOException {
+        if (options.format() == OutputFormat.AVIF) return encodeAvif(pixels, options, metadata);
+        return metadata.embedInto(encode(pixels, options), options.format());
     }
 
     private static byte[] encodePng(PixelBuffer pixels) throws IOException {
@@ -355,7 +366,7 @@ public final class Codecs {
         return LibWebP.INSTANCE.encode(rgb.data(), rgb.width(), rgb.height(), rgb.channels(), options.quality(), options.lossless());
     }
 
-    private static byte[] encodeAvif(PixelBuffer px, EncodeOptions options) throws IOException {
+    private static byte[] encodeAvif(PixelBuffer px, EncodeOptions options, ImageMetadata m) throws IOException {
         PixelBuffer rgb = switch (px.channels()) {
             case 1 -> expandGrey(px, false);
             case 2 -> expandGrey(px, true);
@@ -366,8 +377,9 @@ public final class Codecs {
             case S422 -> LibAvif.PIXEL_FORMAT_YUV422;
             default -> LibAvif.PIXEL_FORMAT_YUV420;
         };
+        byte[] icc = m.icc() != null && MetadataWriter.iccFits(m.icc(), false) ? m.icc() : null;
         return LibAvif.INSTANCE.encode(rgb.data(), rgb.width(), rgb.height(), rgb.channels(), options.quality(), yuv,
-                options.avifSpeed());
+                options.avifSpeed(), m.exif(), m.xmp(), icc);
     }
 
     static PixelBuffer expandGrey(PixelBuffer px, boolean alpha) {

@@ -33,6 +33,9 @@ public record ImageMetadata(byte[] exif, byte[] xmp, byte[] iptc, byte[] icc) {
     /**
      * {@code bytes} (a file of the given sniffed format) with these blocks written in; the bytes
      * themselves when there is nothing to write or the format carries none of it.
+     *
+     * @throws IllegalArgumentException for AVIF with something to write: libavif writes an AVIF's metadata
+     *         as it encodes, see {@link Codecs#encode(dev.gpupool.image.PixelBuffer, EncodeOptions, ImageMetadata)}
      */
     public byte[] embedInto(byte[] bytes, OutputFormat format) {
         return isEmpty() ? bytes : MetadataWriter.embed(bytes, format, this);

@@ -23,6 +23,14 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * checked against the C compiler's {@code offsetof}/{@code sizeof}; {@link #load()} refuses any other
  * {@code avifVersion()}, as another version's structs may differ. It also refuses a libavif built
  * without an AV1 encoder ({@code avifCodecName(AUTO, CAN_ENCODE)} null; Debian's uses libaom).
+ *
+ * <p>Kept metadata goes in through libavif's own setters, which copy the bytes into the image and which
+ * its encoder writes as the Exif item, the XMP ({@code application/rdf+xml}) item and a {@code colr}
+ * {@code prof} box: {@code avifImageSetMetadataExif}, {@code avifImageSetMetadataXMP},
+ * {@code avifImageSetProfileICC}. They return {@code void} in 0.11 and {@code avifResult} from 1.0 on
+ * (they then allocate and can fail); binding a void function as one returning {@code int} would read
+ * a stale register, so {@link #settersReturnResult(String)} picks the descriptor from
+ * {@code avifVersion()}'s major number, and the result is checked only where there is one.
  */
 final class LibAvif {
     /** The libavif versions whose struct layouts this class was written from. */
@@ -69,18 +77,22 @@ final class LibAvif {
     final boolean available;
     final String description;
     private final MethodHandle imageCreate, imageDestroy, rgbDefaults, rgbToYuv, encoderCreate, encoderWrite,
-            encoderDestroy, rwDataFree, resultToString;
+            encoderDestroy, rwDataFree, resultToString, setExif, setXmp, setIcc;
+    /** The metadata setters return avifResult (libavif 1.x), not void (0.11). */
+    private final boolean settersReturnResult;
 
     private LibAvif(String why) {
         available = false;
         description = why;
+        settersReturnResult = false;
         imageCreate = imageDestroy = rgbDefaults = rgbToYuv = encoderCreate = encoderWrite = encoderDestroy = rwDataFree
-                = resultToString = null;
+                = resultToString = setExif = setXmp = setIcc = null;
     }
 
-    private LibAvif(MethodHandle[] h, String description) {
+    private LibAvif(MethodHandle[] h, boolean settersReturnResult, String description) {
         available = true;
         this.description = description;
+        this.settersReturnResult = settersReturnResult;
         imageCreate = h[0];
         imageDestroy = h[1];
         rgbDefaults = h[2];
@@ -90,6 +102,28 @@ final class LibAvif {
         encoderDestroy = h[6];
         rwDataFree = h[7];
         resultToString = h[8];
+        setExif = h[9];
+        setXmp = h[10];
+        setIcc = h[11];
+    }
+
+    /**
+     * Whether libavif {@code version}'s {@code avifImageSetMetadataExif}/{@code XMP}/{@code avifImageSetProfileICC}
+     * return {@code avifResult}: from 1.0.0 on; 0.x's return void.
+     */
+    static boolean settersReturnResult(String version) {
+        int dot = version.indexOf('.');
+        try {
+            return Integer.parseInt(dot < 0 ? version : version.substring(0, dot)) >= 1;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a libavif version: " + version);
+        }
+    }
+
+    /** {@code (avifImage*, const uint8_t*, size_t)} returning avifResult or void, as {@link #settersReturnResult} says. */
+    static FunctionDescriptor setterDescriptor(String version) {
+        return settersReturnResult(version) ? FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG)
+                : FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG);
     }
 
     private static long off(StructLayout s, String name) {
@@ -140,8 +174,11 @@ final class LibAvif {
                 linker.downcallHandle(lib.find("avifEncoderDestroy").orElseThrow(), FunctionDescriptor.ofVoid(ADDRESS)),
                 linker.downcallHandle(lib.find("avifRWDataFree").orElseThrow(), FunctionDescriptor.ofVoid(ADDRESS)),
                 linker.downcallHandle(lib.find("avifResultToString").orElseThrow(), FunctionDescriptor.of(ADDRESS, JAVA_INT)),
+                linker.downcallHandle(lib.find("avifImageSetMetadataExif").orElseThrow(), setterDescriptor(v)),
+                linker.downcallHandle(lib.find("avifImageSetMetadataXMP").orElseThrow(), setterDescriptor(v)),
+                linker.downcallHandle(lib.find("avifImageSetProfileICC").orElseThrow(), setterDescriptor(v)),
         };
-        return new LibAvif(h, "libavif " + v + " via FFM (" + name + ", AV1 encoder " + string(codec) + ")");
+        return new LibAvif(h, settersReturnResult(v), "libavif " + v + " via FFM (" + name + ", AV1 encoder " + string(codec) + ")");
     }
 
     private static String string(MemorySegment cString) {
@@ -156,9 +193,12 @@ final class LibAvif {
     /**
      * 8-bit AVIF of RGB (3 channels) or RGBA (4 channels, an alpha plane kept) pixels, YUV
      * {@code yuvFormat} ({@link #PIXEL_FORMAT_YUV420}, {@link #PIXEL_FORMAT_YUV422} or {@link #PIXEL_FORMAT_YUV444}), colour and
-     * alpha at {@link #quantizer(int) quantizer(quality)}, the AV1 encoder at {@code speed} 0..10, one thread.
+     * alpha at {@link #quantizer(int) quantizer(quality)}, the AV1 encoder at {@code speed} 0..10, one thread;
+     * with {@code exif} (a TIFF structure, "II*\0" or "MM\0*" first, as libavif requires), {@code xmp} and
+     * {@code icc} written in, each when not null.
      */
-    byte[] encode(byte[] px, int w, int h, int channels, int quality, int yuvFormat, int speed) throws IOException {
+    byte[] encode(byte[] px, int w, int h, int channels, int quality, int yuvFormat, int speed,
+                  byte[] exif, byte[] xmp, byte[] icc) throws IOException {
         if (!available) throw new IOException("cannot write AVIF: " + description);
         if (channels != 3 && channels != 4) throw new IllegalArgumentException("AVIF needs 3 or 4 channels, not " + channels);
         MemorySegment image = MemorySegment.NULL, encoder = MemorySegment.NULL;
@@ -168,6 +208,9 @@ final class LibAvif {
                 image = (MemorySegment) imageCreate.invokeExact(w, h, 8, yuvFormat);
                 if (image.address() == 0) throw new IOException("avifImageCreate failed (" + w + "x" + h + ")");
                 MemorySegment rgb = arena.allocate(RGB_IMAGE);
+                set(setExif, "avifImageSetMetadataExif", image, exif, arena);
+                set(setXmp, "avifImageSetMetadataXMP", image, xmp, arena);
+                set(setIcc, "avifImageSetProfileICC", image, icc, arena);
                 rgbDefaults.invokeExact(rgb, image);
                 MemorySegment pixels = arena.allocate(px.length);
                 MemorySegment.copy(px, 0, pixels, JAVA_BYTE, 0, px.length);
@@ -200,6 +243,17 @@ final class LibAvif {
             throw e;
         } catch (Throwable e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Copies {@code data} into {@code image} through one of the metadata setters; nothing when null. */
+    private void set(MethodHandle setter, String what, MemorySegment image, byte[] data, Arena arena) throws Throwable {
+        if (data == null || data.length == 0) return;
+        MemorySegment d = arena.allocateFrom(JAVA_BYTE, data);
+        if (settersReturnResult) {
+            check((int) setter.invokeExact(image, d, (long) data.length), what, MemorySegment.NULL);
+        } else {
+            setter.invokeExact(image, d, (long) data.length);
         }
     }
 

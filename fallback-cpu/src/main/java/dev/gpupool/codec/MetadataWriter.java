@@ -17,6 +17,7 @@ import java.util.zip.Deflater;
  * <li>WebP: the simple file libwebp writes (VP8 or VP8L, or VP8X+ALPH+VP8) rewrapped as the extended
  *     format: VP8X (flags, canvas size), ICCP, ALPH, VP8/VP8L, EXIF, "XMP ", as the container
  *     specification orders them. IPTC is not written (WebP has no chunk for it).</li>
+ * <li>AVIF: not here; libavif's encoder writes it ({@link Codecs#encode(dev.gpupool.image.PixelBuffer, EncodeOptions, ImageMetadata)}).</li>
  * </ul>
  * An ICC profile is written only where it fits the output's colour model (an RGB profile on colour, a
  * grey one on grey); a block too large for its container (EXIF or XMP over one JPEG segment) is left out.
@@ -32,11 +33,13 @@ final class MetadataWriter {
             case JPEG -> jpeg(bytes, m);
             case PNG -> png(bytes, m);
             case WEBP -> webp(bytes, m);
-            case AVIF -> bytes; // not embedded in AVIF yet: written without metadata
+            // An AVIF's metadata are items its encoder lays out (iinf/iloc/iref): libavif writes them.
+            case AVIF -> throw new IllegalArgumentException(
+                    "AVIF metadata is written by the encoder: use Codecs.encode(pixels, options, metadata)");
         };
     }
 
-    private static boolean iccFits(byte[] icc, boolean grey) {
+    static boolean iccFits(byte[] icc, boolean grey) {
         String cs = ColorProfiles.colorSpace(icc);
         return grey ? "GRAY".equals(cs) : "RGB ".equals(cs);
     }

@@ -7,7 +7,9 @@
  * left out, {@code ScanPruner}), the rest through ImageIO (with ImageIO as the JPEG fallback when
  * {@code libturbojpeg} is missing); decoding is strict unless asked to be lenient, and refuses
  * oversized images from their header; it encodes pixels into fresh JPEG (libjpeg-turbo), PNG
- * (ImageIO) or WebP (libwebp through {@code java.lang.foreign}) files without metadata, and
+ * (ImageIO), WebP (libwebp) or AVIF (libavif) files, the native ones through {@code java.lang.foreign},
+ * with the source's metadata only when asked ({@code MetadataWriter} splices it into JPEG, PNG and
+ * WebP; libavif's encoder writes it into AVIF), and
  * {@link dev.gpupool.codec.Codecs#describe()} says which implementation is in use and why.
  */
 package dev.gpupool.codec;

@@ -207,7 +207,7 @@ public final class ThumbnailJob {
 
     /** {@link #encode(PixelBuffer, OutputFormat, ThumbnailSpec)} with {@code metadata} (from {@link Decoded#metadata()}) written in. */
     public static byte[] encode(PixelBuffer pixels, OutputFormat format, ThumbnailSpec spec, ImageMetadata metadata) throws IOException {
-        return metadata.embedInto(encode(pixels, format, spec), format);
+        return Codecs.encode(pixels, spec.encodeOptions(format), metadata);
     }
 
     /** The output format an output path's extension names. */

@@ -97,4 +97,26 @@ class AvifEncodeTest {
         assertEquals("avif", OutputFormat.AVIF.extension());
         assertTrue(Codecs.describe().stream().anyMatch(l -> l.startsWith("avif: encode only, libavif 0.11.1 via FFM")), Codecs.describe().toString());
     }
+
+    @Test
+    void metadataSettersAreBoundVoidIn011AndAvifResultFrom1() {
+        // 0.11 declares them void: an int return there would read whatever rax held
+        assertFalse(LibAvif.settersReturnResult("0.11.1"));
+        assertTrue(LibAvif.setterDescriptor("0.11.1").returnLayout().isEmpty());
+        for (String v : new String[]{"1.0.4", "1.2.1", "2.0.0"}) {
+            assertTrue(LibAvif.settersReturnResult(v), v);
+            assertEquals(java.lang.foreign.ValueLayout.JAVA_INT, LibAvif.setterDescriptor(v).returnLayout().orElseThrow(), v);
+        }
+        assertEquals(3, LibAvif.setterDescriptor("1.0.0").argumentLayouts().size());
+        assertThrows(IllegalArgumentException.class, () -> LibAvif.settersReturnResult("x.y"));
+    }
+
+    @Test
+    void metadataCannotBeSplicedIntoAnEncodedAvifAndIsNotDroppedSilently() throws Exception {
+        byte[] avif = Codecs.encode(TestImages.photo(16, 16, 1), new EncodeOptions(OutputFormat.AVIF, 85, 0));
+        ImageMetadata xmp = new ImageMetadata(null, "<x/>".getBytes(java.nio.charset.StandardCharsets.UTF_8), null, null);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> xmp.embedInto(avif, OutputFormat.AVIF));
+        assertTrue(e.getMessage().contains("Codecs.encode(pixels, options, metadata)"), e.getMessage());
+        assertSame(avif, ImageMetadata.NONE.embedInto(avif, OutputFormat.AVIF), "nothing to write: the bytes as they are");
+    }
 }

@@ -49,4 +49,32 @@ public class AvifCliTest {
                 "-q", "95", "--backend", "cpu-threads").status());
         assertTrue(avifdecInfo(s420.resolve("a.avif")).contains("Format         : YUV420"));
     }
+
+    /**
+     * --keep-metadata and --keep-icc reach AVIF files too, from the in-process pool and from worker processes
+     * (the spec crosses as bytes); the default writes none (the blocks' contents: AvifMetadataTest).
+     */
+    @Test
+    void keepOptionsWriteMetadataIntoAvifOnEveryCpuBackend() throws Exception {
+        Path in = tmp.resolve("in.jpg");
+        Files.write(in, CliMetadataTest.photo());
+        for (String backend : new String[]{"cpu-threads", "cpu"}) {
+            Path kept = tmp.resolve(backend + "_k"), stripped = tmp.resolve(backend + "_s");
+            CliRun r = gpupool("thumbnails", in.toString(), "-o", kept.toString(), "-f", "avif", "--backend", backend, "-j", "1",
+                    "--keep-metadata", "--keep-icc");
+            assertEquals(0, r.status(), backend + ": " + r.err());
+            String info = avifdecInfo(kept.resolve("in.avif"));
+            assertTrue(info.contains("Resolution     : 20x40"), backend + " upright:\n" + info);
+            assertTrue(info.contains("ICC Profile    : Present (" + CliMetadataTest.ICC.length + " bytes)"), backend + ":\n" + info);
+            assertTrue(info.contains("XMP Metadata   : Present"), backend + ":\n" + info);
+            assertTrue(info.contains("Exif Metadata  : Present"), backend + ":\n" + info);
+
+            r = gpupool("thumbnails", in.toString(), "-o", stripped.toString(), "-f", "avif", "--backend", backend, "-j", "1");
+            assertEquals(0, r.status(), backend + ": " + r.err());
+            info = avifdecInfo(stripped.resolve("in.avif"));
+            for (String block : new String[]{"ICC Profile    : Absent", "XMP Metadata   : Absent", "Exif Metadata  : Absent"}) {
+                assertTrue(info.contains(block), backend + " default strips:\n" + info);
+            }
+        }
+    }
 }
