@@ -13,6 +13,7 @@ import dev.gpupool.benchmark.SampleImages;
 import dev.gpupool.benchmark.SvgChart;
 import dev.gpupool.benchmark.ThumbnailatorContender;
 import dev.gpupool.backend.Backends;
+import dev.gpupool.codec.OutputFormat;
 import dev.gpupool.device.ProbeReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -73,6 +74,17 @@ final class BenchCommand implements Callable<Integer> {
                     + "e.g. gpupool bench --sharpen or --sharpen=0.8,1.5,3 (default: off).")
     String sharpen;
 
+    @Option(names = "--crop", paramLabel = "MODE", split = ",",
+            description = "Also measure each backend with --fit cover --crop MODE (a row 'BACKEND +crop MODE' on the same pool; "
+                    + "centre, entropy or attention; the cover fit decodes larger than the plain contain rows, so add centre "
+                    + "to see what the search alone costs), e.g. gpupool bench --crop centre,attention (default: off).")
+    List<String> crops = List.of();
+
+    @Option(names = {"-f", "--format"}, paramLabel = "FMT", split = ",",
+            description = "Also measure each backend writing FMT instead of JPEG, same quality (a row 'BACKEND +avif' on the same pool; "
+                    + "png, webp or avif), e.g. gpupool bench --format avif (default: JPEG only).")
+    List<String> formats = List.of();
+
     @Option(names = "--no-peer", description = "Leave Thumbnailator out.")
     boolean noPeer;
 
@@ -87,6 +99,23 @@ final class BenchCommand implements Callable<Integer> {
             sharpening = sharpen == null ? null : dev.gpupool.image.Sharpen.parse(sharpen);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage().startsWith("--sharpen") ? e.getMessage() : "--sharpen: " + e.getMessage());
+        }
+        List<dev.gpupool.image.Crop> cropModes = new ArrayList<>();
+        List<OutputFormat> otherFormats = new ArrayList<>();
+        try {
+            for (String c : crops) cropModes.add(dev.gpupool.image.Crop.parse(c));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--crop: " + e.getMessage());
+        }
+        for (String f : formats) {
+            OutputFormat of;
+            try {
+                of = OutputFormat.parse(f);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--format: unknown format '" + f + "' (expected png, webp or avif)");
+            }
+            if (of == OutputFormat.JPEG) throw new CommandLine.ParameterException(spec.commandLine(), "--format " + f + ": every plain row is JPEG already");
+            otherFormats.add(of);
         }
         List<Backend> wanted = new ArrayList<>();
         try {
@@ -132,6 +161,8 @@ final class BenchCommand implements Callable<Integer> {
                         PoolContender plain = new PoolContender(r.backend(), n, size);
                         contenders.add(plain);
                         if (sharpening != null) contenders.add(new PoolContender(plain, size, sharpening));
+                        for (dev.gpupool.image.Crop c : cropModes) contenders.add(PoolContender.cropped(plain, size, c));
+                        for (OutputFormat f : otherFormats) contenders.add(PoolContender.formatted(plain, size, f));
                     } catch (RuntimeException e) {
                         notes.add(r.backend().cliName() + " left out: cannot open a pool: " + e.getMessage());
                     }

@@ -82,6 +82,57 @@ class BenchCommandTest {
     }
 
     @Test
+    void cropAndFormatAddARowPerBackendAndModeBesideThePlainOne() throws Exception {
+        Path in = tmp.resolve("in");
+        SampleImages.write(in, new int[][]{{300, 200}, {200, 300}});
+        CliRun r = gpupool("bench", in.toString(), "--out", tmp.resolve("o").toString(), "--rounds", "1", "--warmup", "0",
+                "--backend", "cpu-threads", "--no-peer", "--size", "64", "--sharpen", "--crop", "centre,attention", "--format", "avif");
+        assertEquals(0, r.status(), r.out() + r.err());
+        assertEquals(List.of("cpu-threads", "cpu-threads +sharpen", "cpu-threads +crop centre", "cpu-threads +crop attention",
+                "cpu-threads +avif"), rowNames(r.out()));
+        assertFalse(r.out().contains("failed"), r.out());
+        for (String[] bad : new String[][]{{"--crop", "middle"}, {"--format", "gif"}, {"--format", "jpg"}}) {
+            CliRun u = gpupool("bench", bad[0], bad[1], "--out", tmp.resolve("u").toString());
+            assertEquals(2, u.status(), String.join(" ", bad));
+            assertTrue(u.err().startsWith("gpupool bench: " + bad[0]), u.err());
+        }
+    }
+
+    /** What each variant row runs: the plain contain JPEG, a cover crop at exactly the box, AVIF files. */
+    @Test
+    void eachVariantWritesWhatItsRowSays() throws Exception {
+        List<Path> images = SampleImages.write(tmp.resolve("in"), new int[][]{{300, 200}, {200, 300}});
+        try (PoolContender plain = new PoolContender(dev.gpupool.Backend.CPU_THREADS, 1, 64)) {
+            PoolContender crop = PoolContender.cropped(plain, 64, dev.gpupool.image.Crop.ATTENTION);
+            PoolContender avif = PoolContender.formatted(plain, 64, dev.gpupool.codec.OutputFormat.AVIF);
+            assertEquals("cpu-threads +crop attention", crop.name());
+            assertEquals("cpu-threads +avif", avif.name());
+            for (PoolContender c : List.of(plain, crop, avif)) {
+                Path out = tmp.resolve(c.name().replace(' ', '_'));
+                Contender.Batch b = c.run(images, out);
+                assertEquals(0, b.failed(), c.name() + ": " + b.firstError());
+                try (var files = Files.list(out)) {
+                    List<Path> written = files.sorted().toList();
+                    assertEquals(2, written.size(), c.name() + " " + written);
+                    for (Path f : written) {
+                        byte[] bytes = Files.readAllBytes(f);
+                        if (c == avif) {
+                            assertTrue(f.toString().endsWith(".avif"), f.toString());
+                            assertEquals("ftypavif", new String(bytes, 4, 8, java.nio.charset.StandardCharsets.US_ASCII), f.toString());
+                            continue;
+                        }
+                        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(f.toFile());
+                        int w = img.getWidth(), h = img.getHeight();
+                        if (c == crop) assertEquals("64x64", w + "x" + h, "cover fills the box: " + f);
+                        else assertEquals(64, Math.max(w, h), "contain fits the box: " + f);
+                        if (c == plain) assertTrue(w != h, "contain keeps the aspect: " + f);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void badOptionsAreUsageErrors() {
         assertEquals(2, gpupool("bench", "--rounds", "0").status());
         assertEquals(2, gpupool("bench", "--backend", "auto").status());
