@@ -36,7 +36,7 @@ import java.util.List;
  * crop ({@link Crop#parse}), the sharpening ({@link dev.gpupool.image.Sharpen#parse}) and avif-speed 0..10; with {@code --upscale} and a fit other than contain (every output exactly the
  * box), no two-sided size over {@code --max-pixels} pixels.
  *
- * <p>Option order in usage help: these options carry {@code order} 10 to 32 (size .. io-concurrency are
+ * <p>Option order in usage help: these options carry {@code order} 10 to 45 (size .. io-concurrency are
  * 10..21, progressive, subsample, lossless 25..27, overwrite, max-pixels, lenient are 30..32, strip, keep-metadata, keep-icc, crop 40..43, sharpen, avif-speed 44..45), so a command with {@code sortOptions = false} places
  * its own options around them with its own {@code order}s. A command may reword an option's description
  * (not its meaning) with a resource bundle whose key is the option's long name without dashes.
@@ -49,7 +49,8 @@ public final class ThumbnailOptions {
                     + "a_256x.jpg, a_x64.jpg) (default: 256).")
     List<String> sizes = List.of("256");
 
-    @Option(names = "--fit", order = 11, paramLabel = "MODE", description = "contain, cover or fill (default: contain).")
+    @Option(names = "--fit", order = 11, paramLabel = "MODE", description = "contain (fit inside the box), cover (fill it, crop the overflow) "
+            + "or fill (stretch), e.g. -s 200x100 --fit cover (default: contain).")
     String fit = "contain";
 
     @Option(names = "--crop", order = 43, paramLabel = "MODE", description = "Which part --fit cover keeps: centre, "
@@ -57,15 +58,17 @@ public final class ThumbnailOptions {
             + "e.g. --fit cover --crop attention; ignored by contain, fill and one-sided sizes (default: centre).")
     String crop = "centre";
 
-    @Option(names = "--filter", order = 12, paramLabel = "F", description = "lanczos3, mitchell, triangle or box (default: lanczos3).")
+    @Option(names = "--filter", order = 12, paramLabel = "F", description = "lanczos3, mitchell, triangle or box, e.g. --filter mitchell "
+            + "(default: lanczos3).")
     String filter = "lanczos3";
 
-    @Option(names = {"-f", "--format"}, order = 13, paramLabel = "FMT", description = "jpg, png, webp, avif or same (default: jpg).")
+    @Option(names = {"-f", "--format"}, order = 13, paramLabel = "FMT", description = "jpg, png, webp, avif or same (the input's: "
+            + "JPEG and WebP stay, the rest become PNG), e.g. -f webp (default: jpg).")
     String format = "jpg";
 
-    @Option(names = {"-q", "--quality"}, order = 14, paramLabel = "1..100", description = "JPEG and lossy WebP quality, "
+    @Option(names = {"-q", "--quality"}, order = 14, paramLabel = "1..100", description = "JPEG, lossy WebP and AVIF quality, "
             + "higher is larger and closer to the source: JPEG on libjpeg's scale, WebP on libwebp's (calibrated to look "
-            + "alike, not identical); e.g. -q 90 (default: 85).")
+            + "alike, not identical), AVIF as libavif's quantizer (100-Q)*63/100; e.g. -q 90 (default: 85).")
     int quality = 85;
 
     @Option(names = "--progressive", order = 25, description = "Progressive JPEG (coarse image first, then refined; "
@@ -80,45 +83,52 @@ public final class ThumbnailOptions {
             + "e.g. -f webp --lossless (default: lossy).")
     boolean lossless;
 
-    @Option(names = "--upscale", order = 15, description = "Allow enlarging images smaller than the box.")
+    @Option(names = "--upscale", order = 15, description = "Allow enlarging images smaller than the box, e.g. -s 1024 --upscale.")
     boolean upscale;
 
-    @Option(names = "--no-rotate", order = 16, description = "Keep pixels as stored (ignore EXIF orientation).")
+    @Option(names = "--no-rotate", order = 16, description = "Keep pixels as stored (ignore EXIF orientation), e.g. --no-rotate.")
     boolean noRotate;
 
-    @Option(names = "--background", order = 17, paramLabel = "RRGGBB", description = "Colour alpha is flattened onto in JPEG: RRGGBB or RGB (fff = ffffff), hex (default: ffffff).")
+    @Option(names = "--background", order = 17, paramLabel = "RRGGBB", description = "Colour alpha is flattened onto in JPEG: RRGGBB or RGB (fff = ffffff), hex, "
+            + "e.g. --background 000 (default: ffffff).")
     String background = "ffffff";
 
-    @Option(names = "--backend", order = 18, paramLabel = "B", description = "auto, cuda, opencl, cpu or cpu-threads (default: auto).")
+    @Option(names = "--backend", order = 18, paramLabel = "B", description = "auto, cuda, opencl, cpu or cpu-threads, e.g. --backend cpu "
+            + "(default: auto: CUDA, else an OpenCL GPU, else cpu).")
     String backend = "auto";
 
-    @Option(names = "--device", order = 19, paramLabel = "N", description = "Which device of the backend (default: 0).")
+    @Option(names = "--device", order = 19, paramLabel = "N", description = "Which device of the backend (gpupool devices lists them), "
+            + "e.g. --backend cuda --device 1 (default: 0).")
     int device;
 
-    @Option(names = {"-j", "--workers"}, order = 20, paramLabel = "N", description = "Worker processes or threads (default: cores).")
+    @Option(names = {"-j", "--workers"}, order = 20, paramLabel = "N", description = "Worker processes or threads, e.g. -j 4 (default: cores).")
     Integer workers;
 
-    @Option(names = "--io-concurrency", order = 21, paramLabel = "N", description = "Simultaneous fetches and reads (default: 64).")
+    @Option(names = "--io-concurrency", order = 21, paramLabel = "N", description = "Simultaneous fetches and reads, e.g. --io-concurrency 16 "
+            + "(default: 64).")
     int ioConcurrency = 64;
 
-    @Option(names = "--overwrite", order = 30, description = "Redo outputs that are already up to date.")
+    @Option(names = "--overwrite", order = 30, description = "Redo outputs that are already up to date, e.g. --overwrite.")
     boolean overwrite;
 
-    @Option(names = "--max-pixels", order = 31, paramLabel = "N", description = "Refuse larger images before decoding (default: 178956970).")
+    @Option(names = "--max-pixels", order = 31, paramLabel = "N", description = "Refuse larger images before decoding, e.g. --max-pixels 50000000 "
+            + "(default: 178956970).")
     long maxPixels = DecodeOptions.DEFAULT_MAX_PIXELS;
 
-    @Option(names = "--lenient", order = 32, description = "Keep what decodes of truncated or corrupt images (with a warning).")
+    @Option(names = "--lenient", order = 32, description = "Keep what decodes of truncated or corrupt images (with a warning), "
+            + "e.g. --lenient.")
     boolean lenient;
 
-    @Option(names = "--strip", order = 40, description = "Write no metadata, convert colour to sRGB (the default: smallest files).")
+    @Option(names = "--strip", order = 40, description = "Write no metadata, convert colour to sRGB (the default: smallest files), "
+            + "e.g. --strip.")
     boolean strip;
 
     @Option(names = "--keep-metadata", order = 41, description = "Keep EXIF (orientation reset to 1, embedded thumbnail dropped), "
-            + "XMP and IPTC (IPTC in JPEG only).")
+            + "XMP and IPTC (IPTC in JPEG only), e.g. --keep-metadata.")
     boolean keepMetadata;
 
     @Option(names = "--keep-icc", order = 42, description = "Keep the source's ICC profile, colours unconverted, instead of "
-            + "converting to sRGB (wide-gamut photos).")
+            + "converting to sRGB (wide-gamut photos), e.g. --keep-icc.")
     boolean keepIcc;
 
     @Option(names = "--sharpen", order = 44, arity = "0..1", paramLabel = "SIGMA[,AMOUNT[,THRESHOLD]]",

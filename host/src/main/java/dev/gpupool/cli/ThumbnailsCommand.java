@@ -35,7 +35,7 @@ import java.util.concurrent.Callable;
                 "  gpupool thumbnails big.png -s 64 -f webp -o - > small.webp",
                 "  curl -s https://example.com/a.jpg | gpupool thumbnails - -o - > a.jpg",
                 "  find photos -name '*.png' | gpupool thumbnails @- -o thumbs --report -",
-                "  gpupool thumbnails photos/ -o thumbs --keep-metadata --keep-icc   EXIF/XMP/IPTC and colour profile kept",
+                "  gpupool thumbnails photos/ -o thumbs --keep-metadata --keep-icc    (EXIF, XMP, ICC kept)",
                 "",
                 "-o TEMPLATE: %%s or {name} is the input's name without extension, {size} the size, {ext} the "
                         + "format's extension; relative to the current directory, or absolute. A template ending in .jpg, "
@@ -48,20 +48,24 @@ final class ThumbnailsCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "INPUT", arity = "1..*", description = "Files, directories, URLs, - (standard input), @FILE lists.")
+    @Parameters(paramLabel = "INPUT", arity = "1..*", description = "Files, directories, URLs, - (standard input), @FILE lists, "
+            + "e.g. photos/ a.jpg https://example.com/b.png @list.txt.")
     List<String> inputs;
 
     @Option(names = {"-o", "--out"}, order = 1, required = true, paramLabel = "DIR|TEMPLATE|-",
-            description = "Output directory, name template (tn_%%s.jpg, {name}_{size}.{ext}) or - for standard output (required).")
+            description = "Output directory, name template or - for standard output (required), "
+                    + "e.g. -o thumbs, -o tn_%%s.jpg, -o '{name}_{size}.{ext}', -o -.")
     String out;
 
     @Mixin
     ThumbnailOptions thumbnail;
 
-    @Option(names = "--report", order = 22, paramLabel = "FILE|-", description = "Write the JSON report here (- for standard output).")
+    @Option(names = "--report", order = 22, paramLabel = "FILE|-", description = "Write the JSON report here (- for standard output), "
+            + "e.g. --report report.json.")
     String report;
 
-    @Option(names = "--trace", order = 23, paramLabel = "FILE", description = "Write a Chrome trace-event JSON timeline of every stage of every image (open it in Perfetto).")
+    @Option(names = "--trace", order = 23, paramLabel = "FILE", description = "Write a Chrome trace-event JSON timeline of every stage of every image "
+            + "(open it in Perfetto), e.g. --trace trace.json.")
     Path trace;
 
     @Mixin
