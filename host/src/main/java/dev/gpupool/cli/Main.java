@@ -16,11 +16,15 @@ import java.util.Properties;
 public final class Main implements Runnable {
     /** Exit statuses of the contract. */
     static final int OK = 0, SOME_FAILED = 1, USAGE = 2, CANNOT_RUN = 3;
+    private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // The library warns through System.Logger (a reduced worker count, a failed device); on the
+        // command line each warning is its message alone, one line, not the JDK's two with a timestamp.
+        if (System.getProperty(LOG_FORMAT) == null) System.setProperty(LOG_FORMAT, "%5$s%n");
         // Only here, not in run(): tests and embedders call run() in a JVM that outlives the command.
         if (args.length > 0 && args[0].equals("thumbnails")) ThumbnailsCommand.prestartWorkers(args);
         int status = run(args);
