@@ -189,16 +189,13 @@ final class BatchRunner {
         return out;
     }
 
-    /** Removes gpupool's temporaries in {@code dir} (and under it when {@code deep}); what cannot be removed stays. */
+    /**
+     * Removes the temporaries that killed runs left in {@code dir} (and under it when {@code deep}); those
+     * of a live run (another batch writing here now) stay ({@link AtomicFiles#cleanLeftovers}).
+     */
     private static void cleanLeftovers(Path dir, boolean deep) {
         try {
-            if (deep) {
-                AtomicFiles.cleanLeftovers(dir);
-            } else if (Files.isDirectory(dir)) {
-                try (var ds = Files.newDirectoryStream(dir, "*" + AtomicFiles.TEMP_MARK + "*")) {
-                    for (Path p : ds) if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) Files.deleteIfExists(p);
-                }
-            }
+            AtomicFiles.cleanLeftovers(dir, deep);
         } catch (IOException | java.io.UncheckedIOException ignored) {
             // a leftover we cannot remove (or a folder the walk cannot read) does no harm: a
             // temporary is never taken for an output
