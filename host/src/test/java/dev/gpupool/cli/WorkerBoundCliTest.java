@@ -43,7 +43,8 @@ class WorkerBoundCliTest {
         JsonNode r = new ObjectMapper().readTree(report.toFile());
         // 3 images at 4 threads a process: one worker JVM (without the bound: one per core, 10000 threads asked)
         assertEquals("1 worker process, 3 threads", r.get("device").asText(), p.err());
-        assertEquals("gpupool: 10000 tasks at once asked, 3 on 1 worker process (limited by 3 tasks)", p.errLines().getFirst(), p.err());
+        // limited by the 3 tasks (or, on a one-core or low-memory machine, by that)
+        assertTrue(p.errLines().getFirst().matches("gpupool: 10000 tasks at once asked, 3 on 1 worker process \\(limited by [^)]+\\)"), p.err());
         assertEquals(2, p.errLines().size(), "the warning in one line, then the summary:\n" + p.err());
         assertTrue(p.errLines().getLast().startsWith("3 ok, 0 failed, 0 skipped"), p.err());
     }
