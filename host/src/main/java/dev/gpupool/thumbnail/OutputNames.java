@@ -26,18 +26,20 @@ import java.util.function.Function;
  *   <li>confined ({@link #confine}): empty, {@code .} and {@code ..} segments are dropped, so no name
  *       leaves the output directory, whatever the input's name; a name with nothing left is refused
  *       ({@link IllegalArgumentException});</li>
- *   <li>unique, and a pure function of the input itself, so a rerun always finds an input's own outputs:
- *       an input gets the plain name unless another input of this batch took it first, or (for a local
+ *   <li>unique, and decided by the input itself, never by its place in the batch, so a rerun always finds
+ *       an input's own outputs: an input gets the plain name unless another input of this batch took it first, or (for a local
  *       directory) the file there was made from another input (its {@code user.gpupool} mark says which,
  *       {@link OutputMarks}); then its stem becomes {@code STEM~HHHHHHHH}, eight hex digits of the SHA-256 of
  *       the input's {@linkplain #identity identity} (its absolute path, or its URL), which no other input
  *       shares. An input's names are taken together. So {@code A/photo.jpg} and {@code B/photo.jpg} give
- *       {@code photo.jpg} and {@code photo~HHHHHHHH.jpg} (B's own digits), and a later run of {@code B/photo.jpg} alone finds
- *       {@code photo.jpg} made from A and its own {@code photo~HHHHHHHH.jpg} (a batch-dependent {@code ~2}
- *       once kept A's thumbnail as B's).</li>
+ *       {@code photo.jpg} and {@code photo~HHHHHHHH.jpg} (B's own digits), and a later run of
+ *       {@code B/photo.jpg} alone finds {@code photo.jpg} made from A and its own {@code photo~HHHHHHHH.jpg}
+ *       (a batch-dependent {@code ~2} once kept A's thumbnail as B's). Once an input's output exists, every
+ *       later run into that directory gives it the same name; only in a fresh directory does the order of
+ *       the first batch decide which of two same-named inputs gets the plain name.</li>
  * </ul>
  * {@link #outputsFor(Input)} places the names in a local output directory and also refuses a path
- * that goes through a symbolic link under it; {@link #outputsFor(String, Function)} lets a caller place
+ * that goes through a symbolic link under it; {@link #outputsFor(String, String, Function)} lets a caller place
  * them elsewhere (a Hadoop file system, for gpupool on Spark). Not thread-safe.
  */
 public final class OutputNames {
@@ -62,7 +64,7 @@ public final class OutputNames {
         this(outDir.toAbsolutePath().normalize(), sizes, format, directoryPattern(sizes), false);
     }
 
-    /** Names only, for {@link #outputsFor(String, Function)}; {@link #outputsFor(Input)} is refused. */
+    /** Names only, for {@link #outputsFor(String, String, Function)}; {@link #outputsFor(Input)} is refused. */
     public OutputNames(List<BoxSize> sizes, OutputFormat format) {
         this(null, sizes, format, directoryPattern(sizes), false);
     }
