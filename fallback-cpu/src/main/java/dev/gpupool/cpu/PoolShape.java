@@ -21,7 +21,9 @@ import java.util.List;
  * @param threadsPerProcess the most task threads of one process
  * @param processes worker processes
  * @param requested the tasks at once that were asked for
- * @param reduced why fewer than {@code requested} run at once (one line), or null
+ * @param reduced why fewer than {@code requested} run at once (one line), or null: also null when only
+ *                the tasks' number bounds a pool asked for no more than the cores (a small batch at the
+ *                default is no news; {@code -j 10000} for 29 images is)
  */
 record PoolShape(int workers, int threadsPerProcess, int processes, int requested, String reduced) {
 
@@ -93,30 +95,42 @@ record PoolShape(int workers, int threadsPerProcess, int processes, int requeste
      * process needs {@code processNeed} bytes.
      */
     static PoolShape of(int requested, int threadsPerProcess, int expectedTasks, Machine machine, long processNeed) {
-        int asked = ceilDiv(requested, threadsPerProcess);
-        int processes = asked;
-        String why = null;
+        int processes = ceilDiv(requested, threadsPerProcess);
+        String why = null; // the tightest bound on the processes that applied, if any
         if (expectedTasks > 0 && ceilDiv(expectedTasks, threadsPerProcess) < processes) {
             processes = ceilDiv(expectedTasks, threadsPerProcess);
-            why = expectedTasks + (expectedTasks == 1 ? " task" : " tasks");
+            why = tasks(expectedTasks);
         }
+        boolean machineBound = false;
         if (machine.cores() < processes) {
             processes = Math.max(1, machine.cores());
             why = machine.cores() + (machine.cores() == 1 ? " core" : " cores");
+            machineBound = true;
         }
         long fit = machine.usableMemory() / Math.max(1, processNeed);
         if (fit < processes) {
             processes = (int) Math.max(1, fit);
             why = (machine.usableMemory() >> 20) + " MiB of available memory at " + (processNeed >> 20) + " MiB per worker process";
+            machineBound = true;
         }
         int workers = Math.min(requested, processes * threadsPerProcess);
-        if (expectedTasks > 0) workers = Math.min(workers, Math.max(expectedTasks, processes));
+        if (expectedTasks > 0 && expectedTasks < workers) {
+            workers = Math.max(expectedTasks, processes);
+            if (!machineBound) why = tasks(expectedTasks);
+        }
         workers = Math.max(workers, processes);
-        String reduced = workers < requested
+        // Fewer tasks than asked, when only their number bounds the pool and no more than the cores were
+        // asked (the default), is the normal small batch: nothing to warn of. Beyond the cores, say it.
+        boolean worthSaying = machineBound || requested > machine.cores();
+        String reduced = workers < requested && worthSaying
                 ? requested + " tasks at once asked, " + workers + " on " + processes
                         + (processes == 1 ? " worker process" : " worker processes") + " (limited by " + why + ")"
                 : null;
         return new PoolShape(workers, threadsPerProcess, processes, requested, reduced);
+    }
+
+    private static String tasks(int n) {
+        return n + (n == 1 ? " task" : " tasks");
     }
 
     /** Task threads of process {@code slot}: the workers spread evenly, 5 over 2 processes as 3 + 2, not 4 + 1. */

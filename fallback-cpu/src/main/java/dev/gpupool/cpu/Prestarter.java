@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
 final class Prestarter {
 
     /** A started worker process, what its command line depends on, and where it trains the AOT cache (or null). */
-    record Prestarted(List<Object> key, WorkerLauncher.Started started, Path trainingOutput) {
+    record Prestarted(Key key, WorkerLauncher.Started started, Path trainingOutput) {
         void discard() {
             started.process().destroyForcibly();
             if (trainingOutput != null) WorkerLauncher.discard(trainingOutput);
@@ -26,10 +26,22 @@ final class Prestarter {
 
     private final AtomicReference<Prestarted> held = new AtomicReference<>();
 
+    /**
+     * What a prestarted process's command line depends on: {@code command} must match exactly, and it
+     * must run at least the {@code lanes} task threads the adopting slot gives it (more only idle: a
+     * command line prestarts before it knows how few images it has, and {@link
+     * ProcessPool.Options#expectedTasks} may then give the first process fewer threads).
+     */
+    record Key(List<Object> command, int lanes) {
+        boolean serves(Key wanted) {
+            return command.equals(wanted.command) && lanes >= wanted.lanes;
+        }
+    }
+
     /** What a prestarted process must match: everything its command line depends on. */
-    static List<Object> key(ProcessPool.Options o, PoolShape shape) {
-        return List.of(o.handler.getName(), o.jvmOptions, o.startupCache, shape.lanes(0),
-                o.classPath == null ? List.of() : o.classPath);
+    static Key key(ProcessPool.Options o, PoolShape shape) {
+        return new Key(List.of(o.handler.getName(), o.jvmOptions, o.startupCache,
+                o.classPath == null ? List.of() : o.classPath), shape.lanes(0));
     }
 
     /** Starts the first worker process of a pool with these options now. Never throws. */
@@ -49,10 +61,10 @@ final class Prestarter {
         }
     }
 
-    /** Takes the held process if it was started with {@code key}; ends it otherwise. */
-    Prestarted adopt(List<Object> key) {
+    /** Takes the held process if it {@linkplain Key#serves serves} {@code key}; ends it otherwise. */
+    Prestarted adopt(Key key) {
         Prestarted p = held.getAndSet(null);
-        if (p != null && !p.key().equals(key)) {
+        if (p != null && !p.key().serves(key)) {
             p.discard();
             return null;
         }

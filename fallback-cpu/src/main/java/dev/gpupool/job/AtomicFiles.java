@@ -9,14 +9,30 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Whole-or-nothing files: content goes to a temporary file beside the target, which is then renamed
- * over it, so a reader (or a process killed at any moment) never sees a partial output. Leftover
- * temporaries of a killed run carry {@link #TEMP_MARK} in their names and are removed by
- * {@link #cleanLeftovers}. (No fsync: a killed process cannot lose renamed data; only a power cut
- * could, and thumbnails are cheap to redo.)
+ * over it, so a reader (or a process killed at any moment) never sees a partial output. (No fsync: a
+ * killed process cannot lose renamed data; only a power cut could, and thumbnails are cheap to redo.)
+ *
+ * <p>A temporary's name is {@code .gpupool-tmp-DOMAIN-PID-START-N} ({@link #TEMP_MARK}, then its
+ * writer's process: the PID namespace it lives in, its pid, its start time, a number), about 45 bytes
+ * whatever the target's name, so a target name of up to 255 bytes can be written (a temporary named
+ * after its target failed for names of 225 bytes and more), and the owner of any temporary is known.
+ * {@link #cleanLeftovers} removes only temporaries whose owner is dead: two runs on one output directory
+ * no longer delete each other's temporaries in mid-write. A pid alone could have been reused by another
+ * process since; the start time tells them apart. A temporary of another PID namespace (a container
+ * sharing the directory), or one named by an older gpupool, cannot be judged by its owner and is
+ * removed once it is {@link #FOREIGN_STALE} old.
  */
 public final class AtomicFiles {
-    /** Part of every temporary file's name. */
+    /** Part of every temporary file's name (its start, for those this class makes). */
     public static final String TEMP_MARK = ".gpupool-tmp-";
+
+    /** Age after which a temporary whose owner cannot be checked is taken for a leftover. */
+    static final java.time.Duration FOREIGN_STALE = java.time.Duration.ofHours(1);
+
+    /** This process, as its temporaries name it: {@code DOMAIN-PID-START-}. */
+    private static final String SELF = ProcessOwner.prefix(ProcessHandle.current().pid());
+    private static final java.util.concurrent.atomic.AtomicLong serial =
+            new java.util.concurrent.atomic.AtomicLong(ThreadLocalRandom.current().nextInt() & 0xffffffL);
 
     /** Told of each temporary file before it is created (a worker process tells its host; see {@link #announceTempsTo}). */
     @FunctionalInterface
@@ -42,7 +58,7 @@ public final class AtomicFiles {
     public static void write(Path target, byte[] data) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = dir.resolve("." + target.getFileName() + TEMP_MARK + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        Path tmp = dir.resolve(tempName());
         TempListener l = listener;
         if (l != null) l.willCreate(tmp);
         try {
@@ -74,21 +90,48 @@ public final class AtomicFiles {
         Files.write(tmp, data);
     }
 
-    /** Removes temporaries left in {@code dir} (recursively) by a killed run; returns how many. */
-    public static int cleanLeftovers(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) return 0;
-        int[] n = {0};
-        try (var walk = Files.walk(dir)) {
-            walk.filter(p -> p.getFileName().toString().contains(TEMP_MARK) && Files.isRegularFile(p)).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                    n[0]++;
-                } catch (IOException ignored) {
-                    // another run may own it; leave it
-                }
-            });
-        }
-        return n[0];
+    /** A new temporary's file name, owned by this process. */
+    static String tempName() {
+        return TEMP_MARK + SELF + Long.toString(serial.incrementAndGet(), 36);
     }
 
+    /** Removes temporaries left in {@code dir} (recursively) by runs that are over; returns how many. */
+    public static int cleanLeftovers(Path dir) throws IOException {
+        return cleanLeftovers(dir, true);
+    }
+
+    /**
+     * Removes the temporaries in {@code dir} (and under it when {@code deep}) whose writer is dead, or
+     * that cannot be judged by their writer and are {@link #FOREIGN_STALE} old; returns how many. Those of
+     * a live writer (this process, another run) stay: they are in mid-write.
+     */
+    public static int cleanLeftovers(Path dir, boolean deep) throws IOException {
+        if (!Files.isDirectory(dir)) return 0;
+        int n = 0;
+        try (var walk = deep ? Files.walk(dir) : Files.list(dir)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                if (p.getFileName() == null || !p.getFileName().toString().contains(TEMP_MARK)) continue;
+                if (!Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) || !isLeftover(p)) continue;
+                try {
+                    if (Files.deleteIfExists(p)) n++;
+                } catch (IOException ignored) {
+                    // not ours to remove (permissions): a temporary is never taken for an output
+                }
+            }
+        }
+        return n;
+    }
+
+    /** True when the temporary {@code p} belongs to no live writer. */
+    static boolean isLeftover(Path p) {
+        String name = p.getFileName().toString();
+        Boolean dead = name.startsWith(TEMP_MARK) ? ProcessOwner.isDead(name.substring(TEMP_MARK.length())) : null;
+        if (dead != null) return dead;
+        try {
+            java.time.Instant modified = Files.getLastModifiedTime(p, java.nio.file.LinkOption.NOFOLLOW_LINKS).toInstant();
+            return modified.isBefore(java.time.Instant.now().minus(FOREIGN_STALE));
+        } catch (IOException e) {
+            return false; // gone already, or unreadable: left alone
+        }
+    }
 }

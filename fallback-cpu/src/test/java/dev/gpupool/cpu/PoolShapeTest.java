@@ -53,6 +53,20 @@ class PoolShapeTest {
         assertEquals("10000 tasks at once asked, 29 on 8 worker processes (limited by 29 tasks)", cut.reduced());
         PoolShape cores = PoolShape.of(200, 4, 0, new PoolShape.Machine(16, 64 * GIB), NEED);
         assertEquals("200 tasks at once asked, 64 on 16 worker processes (limited by 16 cores)", cores.reduced());
+        // -j 2 (the default on 2 cores), 4 threads a process, one image: one process, one thread, and a reason
+        PoolShape one = PoolShape.of(10000, 4, 1, new PoolShape.Machine(2, 64 * GIB), NEED);
+        assertEquals("10000 tasks at once asked, 1 on 1 worker process (limited by 1 task)", one.reduced());
+    }
+
+    /** A batch smaller than the default (the cores) is not news: said only when more than the cores were asked. */
+    @Test
+    void aSmallBatchAtTheDefaultIsNoWarning() {
+        PoolShape quiet = PoolShape.of(2, 4, 1, new PoolShape.Machine(2, 64 * GIB), NEED);
+        assertEquals(1, quiet.workers());
+        assertNull(quiet.reduced(), "gpupool thumbnails a.jpg says nothing but its summary");
+        assertNull(PoolShape.of(16, 1, 3, new PoolShape.Machine(16, 64 * GIB), NEED).reduced());
+        assertEquals("17 tasks at once asked, 3 on 3 worker processes (limited by 3 tasks)",
+                PoolShape.of(17, 1, 3, new PoolShape.Machine(16, 64 * GIB), NEED).reduced());
     }
 
     private static PoolShape asked(int workers, int threads) {

@@ -28,6 +28,16 @@ public interface BackendRuntime extends AutoCloseable {
     /** The engine that makes {@code pool}'s thumbnails: made on first call, then the same one. */
     ThumbnailEngine thumbnails(Pool pool);
 
+    /**
+     * As {@link #thumbnails(Pool)}, told that the batch asking has {@code expectedTasks} images (0: not
+     * known), so that an engine made now starts no more than they need: the {@code cpu} backend starts
+     * no more worker JVMs than there are images ({@code -j 10000} for 29 images once started 132 JVMs and
+     * was ended by the kernel's out-of-memory killer). An engine made earlier is kept as it is.
+     */
+    default ThumbnailEngine thumbnails(Pool pool, int expectedTasks) {
+        return thumbnails(pool);
+    }
+
     /** Runs user kernels on this backend's device; null when it has none (the Java fallback runs). */
     KernelRunner kernels();
 

@@ -16,16 +16,44 @@ import java.util.Properties;
 public final class Main implements Runnable {
     /** Exit statuses of the contract. */
     static final int OK = 0, SOME_FAILED = 1, USAGE = 2, CANNOT_RUN = 3;
+    private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // The library warns through System.Logger (a reduced worker count, a failed device); on the
+        // command line each warning is its message alone, one line, not the JDK's two with a timestamp.
+        if (System.getProperty(LOG_FORMAT) == null) System.setProperty(LOG_FORMAT, "%5$s%n");
+        String unreadable = unreadableInLocale(args);
+        if (unreadable != null) {
+            System.err.println(unreadable);
+            System.exit(USAGE);
+        }
         // Only here, not in run(): tests and embedders call run() in a JVM that outlives the command.
         if (args.length > 0 && args[0].equals("thumbnails")) ThumbnailsCommand.prestartWorkers(args);
         int status = run(args);
         ProcessEngine.cancelPrestart(); // left unadopted by a usage error, or a failure before the engine
         System.exit(status);
+    }
+
+    /**
+     * Why the arguments cannot be used in this JVM's locale, in one line, or null. The JVM names files in
+     * the charset of {@code LC_CTYPE}, fixed at its start ({@code sun.jnu.encoding}); under {@code LC_ALL=C}
+     * (cron) that is ASCII, the launcher's decoding has already turned a non-ASCII argument into
+     * {@code U+FFFD}, and no such file could be opened. The {@code gpupool} launchers run the JVM with a
+     * UTF-8 character type; this is for a JVM started some other way.
+     */
+    static String unreadableInLocale(String[] args) {
+        String jnu = System.getProperty("sun.jnu.encoding", "UTF-8");
+        if (jnu.equalsIgnoreCase("UTF-8")) return null;
+        for (String a : args) {
+            if (a.indexOf('\uFFFD') >= 0) {
+                return "gpupool: an argument is not valid in this locale's character set (" + jnu + "), so no file of that name "
+                        + "can be read or written: run with a UTF-8 locale, e.g. LC_ALL=C.UTF-8 (the gpupool launchers do)";
+            }
+        }
+        return null;
     }
 
     /** Runs the command line and returns the exit status (for tests and embedding). */

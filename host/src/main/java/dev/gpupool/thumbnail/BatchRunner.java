@@ -103,7 +103,8 @@ final class BatchRunner {
                 finish.accept(failed(in.given(), first, refused, 0));
                 continue;
             }
-            if (!overwrite && upToDate(in, outputs)) {
+            String identity = OutputNames.identity(in);
+            if (!overwrite && upToDate(in, identity, outputs)) {
                 finish.accept(new Item(in.given(), first, Status.SKIPPED, null, null, 0, 0, 0, List.of()));
                 continue;
             }
@@ -141,7 +142,7 @@ final class BatchRunner {
                     if (fetched[0] != null) spans = java.util.stream.Stream.concat(java.util.stream.Stream.of(fetched[0]), spans.stream()).toList();
                     stages.add(in.given(), spans);
                     ThumbnailResult r = d.result();
-                    for (Path o : outputs) OutputMarks.mark(o);
+                    for (Path o : outputs) OutputMarks.mark(o, identity);
                     finish.accept(new Item(in.given(), first, Status.OK, null, d.ranOn().cliName(),
                             r.width(), r.height(), millis, r.warnings(), r.inputFormat(), r.inputWidth(), r.inputHeight(),
                             outputs(outputs, r), ran(d, r, outputs.getFirst())));
@@ -189,16 +190,13 @@ final class BatchRunner {
         return out;
     }
 
-    /** Removes gpupool's temporaries in {@code dir} (and under it when {@code deep}); what cannot be removed stays. */
+    /**
+     * Removes the temporaries that killed runs left in {@code dir} (and under it when {@code deep}); those
+     * of a live run (another batch writing here now) stay ({@link AtomicFiles#cleanLeftovers}).
+     */
     private static void cleanLeftovers(Path dir, boolean deep) {
         try {
-            if (deep) {
-                AtomicFiles.cleanLeftovers(dir);
-            } else if (Files.isDirectory(dir)) {
-                try (var ds = Files.newDirectoryStream(dir, "*" + AtomicFiles.TEMP_MARK + "*")) {
-                    for (Path p : ds) if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) Files.deleteIfExists(p);
-                }
-            }
+            AtomicFiles.cleanLeftovers(dir, deep);
         } catch (IOException | java.io.UncheckedIOException ignored) {
             // a leftover we cannot remove (or a folder the walk cannot read) does no harm: a
             // temporary is never taken for an output
@@ -296,15 +294,19 @@ final class BatchRunner {
     }
 
     /**
-     * Every output exists and is no older than a file input (a URL's outputs only need to exist);
-     * standard input's outputs are never up to date (nothing says what it held before).
+     * Every output exists, was made from this input ({@link OutputMarks#madeFrom}: a mark naming another
+     * input, or an older gpupool's mark that names none, is not up to date; an unmarked file, which a file
+     * system without marks or a kill between the rename and the mark leaves, is judged by its time alone),
+     * and is no older than a file input (a URL's outputs only need to exist); standard input's outputs are
+     * never up to date (nothing says what it held before).
      */
-    private static boolean upToDate(Input in, List<Path> outputs) {
+    private static boolean upToDate(Input in, String identity, List<Path> outputs) {
         if (in.bytes() != null) return false;
         try {
             FileTime source = in.file() != null ? Files.getLastModifiedTime(in.file()) : null;
             for (Path o : outputs) {
                 if (!Files.isRegularFile(o)) return false;
+                if (OutputMarks.madeFrom(o, identity) == Boolean.FALSE) return false;
                 if (source != null && Files.getLastModifiedTime(o).compareTo(source) < 0) return false;
             }
             return true;

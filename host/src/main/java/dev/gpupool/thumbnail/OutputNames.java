@@ -26,12 +26,20 @@ import java.util.function.Function;
  *   <li>confined ({@link #confine}): empty, {@code .} and {@code ..} segments are dropped, so no name
  *       leaves the output directory, whatever the input's name; a name with nothing left is refused
  *       ({@link IllegalArgumentException});</li>
- *   <li>unique within this instance (one instance per batch): when any of an input's names was already
- *       given to an earlier input, the stem becomes {@code STEM~2}, then {@code STEM~3}, ... until all of
- *       them are free; an input's names are taken together.</li>
+ *   <li>unique, and decided by the input itself, never by its place in the batch, so a rerun always finds
+ *       an input's own outputs: an input gets the plain name unless another input of this batch took it first, or (for a local
+ *       directory) the file there was made from another input (its {@code user.gpupool} mark says which,
+ *       {@link OutputMarks}); then its stem becomes {@code STEM~HHHHHHHH}, eight hex digits of the SHA-256 of
+ *       the input's {@linkplain #identity identity} (its absolute path, or its URL), which no other input
+ *       shares. An input's names are taken together. So {@code A/photo.jpg} and {@code B/photo.jpg} give
+ *       {@code photo.jpg} and {@code photo~HHHHHHHH.jpg} (B's own digits), and a later run of
+ *       {@code B/photo.jpg} alone finds {@code photo.jpg} made from A and its own {@code photo~HHHHHHHH.jpg}
+ *       (a batch-dependent {@code ~2} once kept A's thumbnail as B's). Once an input's output exists, every
+ *       later run into that directory gives it the same name; only in a fresh directory does the order of
+ *       the first batch decide which of two same-named inputs gets the plain name.</li>
  * </ul>
  * {@link #outputsFor(Input)} places the names in a local output directory and also refuses a path
- * that goes through a symbolic link under it; {@link #outputsFor(String, Function)} lets a caller place
+ * that goes through a symbolic link under it; {@link #outputsFor(String, String, Function)} lets a caller place
  * them elsewhere (a Hadoop file system, for gpupool on Spark). Not thread-safe.
  */
 public final class OutputNames {
@@ -56,7 +64,7 @@ public final class OutputNames {
         this(outDir.toAbsolutePath().normalize(), sizes, format, directoryPattern(sizes), false);
     }
 
-    /** Names only, for {@link #outputsFor(String, Function)}; {@link #outputsFor(Input)} is refused. */
+    /** Names only, for {@link #outputsFor(String, String, Function)}; {@link #outputsFor(Input)} is refused. */
     public OutputNames(List<BoxSize> sizes, OutputFormat format) {
         this(null, sizes, format, directoryPattern(sizes), false);
     }
@@ -96,8 +104,8 @@ public final class OutputNames {
      *   <li>the directories before the first placeholder's segment are the names' root, used as given
      *       ({@code ../thumbs/%s.jpg} writes into {@code ../thumbs}); what the placeholders make is
      *       {@linkplain #confine confined} under it, so no input's name (a list's {@code ../../x.jpg}) can lead
-     *       a write elsewhere, and no write goes through a symbolic link under it; uniqueness ({@code ~2})
-     *       applies to the name.</li>
+     *       a write elsewhere, and no write goes through a symbolic link under it; uniqueness
+     *       ({@code ~HHHHHHHH}) applies to the name.</li>
      * </ul>
      *
      * @throws IllegalArgumentException a template that breaks these rules, with a message naming {@code -o}
@@ -255,34 +263,75 @@ public final class OutputNames {
      * @throws IllegalStateException    this instance names only
      */
     public List<Path> outputsFor(Input input) {
-        if (outDir == null) throw new IllegalStateException("no output directory: use outputsFor(relative, place)");
-        return outputsFor(input.relative(), this::placeLocally);
+        if (outDir == null) throw new IllegalStateException("no output directory: use outputsFor(relative, identity, place)");
+        String identity = identity(input);
+        return outputsFor(input.relative(), identity, this::placeLocally, p -> OutputMarks.madeFromAnother(p, identity));
     }
 
     /**
-     * The outputs of an input whose relative name is {@code relative}, one per size, each the
-     * {@linkplain #confine confined} name (as the class comment says) given to {@code place}, which turns it
-     * into the output's location (and may refuse it by throwing). Uniqueness is that of the confined
-     * names, so {@code place} must give distinct names distinct locations.
+     * The outputs of an input whose relative name is {@code relative} and whose {@linkplain #identity
+     * identity} is {@code identity}, one per size, each the {@linkplain #confine confined} name (as the
+     * class comment says) given to {@code place}, which turns it into the output's location (and may refuse
+     * it by throwing). Uniqueness is that of the confined names, so {@code place} must give distinct names
+     * distinct locations.
      */
-    public <T> List<T> outputsFor(String relative, Function<String, T> place) {
+    public <T> List<T> outputsFor(String relative, String identity, Function<String, T> place) {
+        return outputsFor(relative, identity, place, t -> false);
+    }
+
+    /** As above; {@code otherInputs} tells a location that holds an output made from another input. */
+    private <T> List<T> outputsFor(String relative, String identity, Function<String, T> place, java.util.function.Predicate<T> otherInputs) {
         String stem = stripExtension(relative);
         String ext = (format != null ? format : sameFormat(relative)).extension();
-        for (int n = 1; ; n++) {
-            String base = n == 1 ? stem : stem + "~" + n;
+        String hash = sha256(identity);
+        // the plain stem, then the input's own: 8 hex digits, or more in the unheard-of case they collide
+        for (int digits : new int[]{0, 8, 16, 64}) {
+            String base = digits == 0 ? stem : stem + "~" + hash.substring(0, digits);
             List<String> names = new ArrayList<>(sizes.size());
             List<T> placed = new ArrayList<>(sizes.size());
             boolean free = true;
             for (BoxSize s : sizes) {
                 String name = confine(render(base, s, ext));
-                placed.add(place.apply(name));
-                if (taken.contains(name)) free = false;
+                T where = place.apply(name);
+                if (taken.contains(name) || otherInputs.test(where)) free = false;
+                placed.add(where);
                 names.add(name);
             }
             if (free) {
                 taken.addAll(names);
                 return placed;
             }
+        }
+        throw new IllegalArgumentException("no free output name for " + relative + ": every candidate holds another input's output");
+    }
+
+    /**
+     * What tells an input from every other, whatever batch it is in: a file's absolute, normalised path
+     * (not its real path, so a symbolic link to a dated directory keeps its outputs' names); a URL as given;
+     * {@code -} for standard input.
+     */
+    public static String identity(Input input) {
+        if (input.file() != null) return identity(input.file());
+        if (input.url() != null) return input.url().toString();
+        return "-";
+    }
+
+    /** A local file's identity: its absolute, normalised path. */
+    public static String identity(Path file) {
+        return file.toAbsolutePath().normalize().toString();
+    }
+
+    /** The eight hex digits of {@code STEM~HHHHHHHH} for an input of this {@linkplain #identity identity}. */
+    public static String tag(String identity) {
+        return sha256(identity).substring(0, 8);
+    }
+
+    private static String sha256(String s) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }
     }
 

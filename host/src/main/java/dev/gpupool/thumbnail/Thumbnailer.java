@@ -391,7 +391,9 @@ public final class Thumbnailer {
     private BatchReport runInputs(List<String> inputs, OutputNames names) {
         List<Input> found = new InputScanner(names.root(), stdin).scan(inputs);
         onListed.accept(found.size());
-        ThumbnailEngine engine = pool.runtime().thumbnails(pool);
+        // The images that can run at all bound the engine's workers: never more worker JVMs than images.
+        int runnable = (int) found.stream().filter(i -> i.error() == null).count();
+        ThumbnailEngine engine = pool.runtime().thumbnails(pool, Math.max(1, runnable));
         int inFlight = Math.max(4, pool.workers() * 4);
         StageTimes stages = new StageTimes(trace != null);
         // Read after the engine exists: a cpu pool whose worker processes cannot start runs on threads and says so.

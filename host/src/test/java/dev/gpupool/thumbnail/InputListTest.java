@@ -53,16 +53,18 @@ class InputListTest {
         var sizes = List.of(new dev.gpupool.job.BoxSize(64, 64), new dev.gpupool.job.BoxSize(320, 240));
         OutputNames n = OutputNames.template("/t/x/tn_%s.jpg", sizes, null);
         assertEquals(Path.of("/t/x"), n.root());
-        assertEquals(List.of("sub/tn_b_64.jpg", "sub/tn_b_320x240.jpg"), n.outputsFor("sub/b.png", s -> s));
-        assertEquals(List.of("sub/tn_b~2_64.jpg", "sub/tn_b~2_320x240.jpg"), n.outputsFor("sub/b.gif", s -> s), "unique");
+        assertEquals(List.of("sub/tn_b_64.jpg", "sub/tn_b_320x240.jpg"), n.outputsFor("sub/b.png", "/in/sub/b.png", s -> s));
+        String tag = OutputNames.tag("/in/sub/b.gif");
+        assertEquals(List.of("sub/tn_b~" + tag + "_64.jpg", "sub/tn_b~" + tag + "_320x240.jpg"), n.outputsFor("sub/b.gif", "/in/sub/b.gif", s -> s),
+                "unique, by the input's own identity");
         OutputNames d = OutputNames.template("/t/{size}/{name}", sizes, dev.gpupool.codec.OutputFormat.WEBP);
         assertEquals(Path.of("/t"), d.root());
-        assertEquals(List.of("64/a.webp", "320x240/a.webp"), d.outputsFor("a.jpg", s -> s));
-        assertEquals(List.of("64/{size}.webp", "320x240/{size}.webp"), d.outputsFor("{size}.jpg", s -> s),
+        assertEquals(List.of("64/a.webp", "320x240/a.webp"), d.outputsFor("a.jpg", "/in/a.jpg", s -> s));
+        assertEquals(List.of("64/{size}.webp", "320x240/{size}.webp"), d.outputsFor("{size}.jpg", "/in/{size}.jpg", s -> s),
                 "a placeholder in an input's name is not expanded");
         OutputNames up = OutputNames.template("../{name}.{ext}", List.of(new dev.gpupool.job.BoxSize(8, 8)), dev.gpupool.codec.OutputFormat.PNG);
         assertEquals(Path.of("..").toAbsolutePath().normalize(), up.root(), "the template's own directories are the user's");
-        assertEquals(List.of("x.png"), up.outputsFor("../../x.jpg", s -> s), "an input's .. is confined under the root");
+        assertEquals(List.of("x.png"), up.outputsFor("../../x.jpg", "/x.jpg", s -> s), "an input's .. is confined under the root");
         assertEquals(dev.gpupool.codec.OutputFormat.PNG, OutputNames.templateFormat("a/%s.PNG"));
         assertNull(OutputNames.templateFormat("a/%s.{ext}"));
         assertNull(OutputNames.templateFormat("thumbs"));

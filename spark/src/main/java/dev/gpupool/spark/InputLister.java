@@ -27,7 +27,7 @@ import java.util.Locale;
  * either; {@code @FILE} reads one INPUT a line; http(s) URLs are inputs) but on any Hadoop file
  * system, and names every output the way the CLI does: the input's path relative to where it was
  * found, under the output directory, with the format's extension, {@code _SIZE} per size when there
- * are several, {@code ~2} when a name is taken: the CLI's own {@link OutputNames}, and the CLI's
+ * are several, {@code ~HHHHHHHH} (from the input's identity) when a name is taken: the CLI's own {@link OutputNames}, and the CLI's
  * {@link InputScanner} rules for which files of a directory are images. What is Spark's own here is
  * only reaching the files through Hadoop (any file system, globs).
  */
@@ -150,8 +150,10 @@ final class InputLister {
 
     private void planned(String given, Path source, String relative) {
         try {
-            items.add(new WorkItem(items.size(), given, source.getFileSystem(conf).makeQualified(source).toString(),
-                    outputsFor(relative), null));
+            Path q = source.getFileSystem(conf).makeQualified(source);
+            // the CLI's identity of a local file is its absolute path: the same names for it on both
+            String identity = "file".equals(q.toUri().getScheme()) ? q.toUri().getPath() : q.toString();
+            items.add(new WorkItem(items.size(), given, q.toString(), outputsFor(relative, identity), null));
         } catch (IOException | IllegalArgumentException e) {
             failed(given, reason(e));
         }
@@ -159,7 +161,7 @@ final class InputLister {
 
     private void plannedUrl(String given, URI url) {
         try {
-            items.add(new WorkItem(items.size(), given, url.toString(), outputsFor(OutputNames.safeSegment(url)), null));
+            items.add(new WorkItem(items.size(), given, url.toString(), outputsFor(OutputNames.safeSegment(url), url.toString()), null));
         } catch (IllegalArgumentException e) {
             failed(given, e.getMessage());
         }
@@ -170,8 +172,8 @@ final class InputLister {
     }
 
     /** One output per size, named by the CLI's {@link OutputNames}, placed under the (Hadoop) output directory. */
-    List<String> outputsFor(String rel) {
-        return names.outputsFor(rel, name -> new Path(outDir, name).toString());
+    List<String> outputsFor(String rel, String identity) {
+        return names.outputsFor(rel, identity, name -> new Path(outDir, name).toString());
     }
 
     static String reason(Exception e) {

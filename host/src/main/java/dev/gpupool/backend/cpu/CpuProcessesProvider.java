@@ -25,6 +25,6 @@ public final class CpuProcessesProvider implements BackendProvider {
     public ProbeResult open(ProbeOptions o) {
         String device = ProcessPool.describe(o.workers(), ProcessEngine.CPU_THREADS_PER_PROCESS);
         ProbeReport report = new ProbeReport(Backend.CPU, true, device, "usable", List.of());
-        return new ProbeResult(report, new CpuRuntime(report, pool -> ProcessEngine.start(pool, pool.workerClassPath())));
+        return new ProbeResult(report, new CpuRuntime(report, (pool, expected) -> ProcessEngine.start(pool, pool.workerClassPath(), expected)));
     }
 }

@@ -10,7 +10,7 @@ import dev.gpupool.image.Resampler;
 import dev.gpupool.kernel.KernelRunner;
 
 import java.util.concurrent.RejectedExecutionException;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * The runtime of a CPU backend: no device, so user kernels run their Java fallback and in-memory
@@ -25,11 +25,11 @@ final class CpuRuntime implements BackendRuntime {
     }
 
     private volatile ProbeReport report; // replaced once if a cpu engine falls back to threads
-    private final Function<Pool, Made> engineFactory;
+    private final BiFunction<Pool, Integer, Made> engineFactory; // the pool, and the images expected (0: unknown)
     private ThumbnailEngine engine; // guarded by this
     private boolean closed;         // guarded by this
 
-    CpuRuntime(ProbeReport report, Function<Pool, Made> engineFactory) {
+    CpuRuntime(ProbeReport report, BiFunction<Pool, Integer, Made> engineFactory) {
         this.report = report;
         this.engineFactory = engineFactory;
     }
@@ -40,15 +40,27 @@ final class CpuRuntime implements BackendRuntime {
     }
 
     @Override
-    public synchronized ThumbnailEngine thumbnails(Pool pool) {
+    public ThumbnailEngine thumbnails(Pool pool) {
+        return thumbnails(pool, 0);
+    }
+
+    /**
+     * The engine, made for {@code expectedTasks} images on the first call (the {@code cpu} engine starts
+     * no more worker processes than they need; later batches of the pool share those). Once made, the
+     * report's device says what really started ("1 worker process, 3 threads"), not what was foreseen.
+     */
+    @Override
+    public synchronized ThumbnailEngine thumbnails(Pool pool, int expectedTasks) {
         if (closed) throw new RejectedExecutionException("pool is closed");
         if (engine == null) {
-            Made started = engineFactory.apply(pool);
+            Made started = engineFactory.apply(pool, Math.max(0, expectedTasks));
             engine = started.engine();
             String why = started.fallbackReason();
             if (why != null) { // worker JVMs cannot start here: the pool's threads do the work
                 report = new ProbeReport(dev.gpupool.Backend.CPU_THREADS, true,
                         CpuThreadsProvider.describe(pool.workers()) + " (" + why + ")", "usable (" + why + ")", report.details());
+            } else if (engine instanceof ProcessEngine p) {
+                report = new ProbeReport(report.backend(), report.usable(), p.describe(), report.reason(), report.details());
             }
         }
         return engine;

@@ -24,7 +24,7 @@ public final class CpuThreadsProvider implements BackendProvider {
     public ProbeResult open(ProbeOptions o) {
         String device = describe(o.workers());
         ProbeReport report = new ProbeReport(Backend.CPU_THREADS, true, device, "usable", List.of());
-        return new ProbeResult(report, new CpuRuntime(report, pool -> new CpuRuntime.Made(new ThreadsEngine(pool), null)));
+        return new ProbeResult(report, new CpuRuntime(report, (pool, expected) -> new CpuRuntime.Made(new ThreadsEngine(pool), null)));
     }
 
     /** "2 threads in this process". */

@@ -44,12 +44,14 @@ public final class ProcessEngine implements ThumbnailEngine {
     /**
      * The {@code cpu} engine for {@code pool}: worker processes on {@code classPath} (null: found, see
      * {@link ProcessPool.Options#classPath}), once the first one is ready; where none can start, the
-     * pool's own threads ({@link ThreadsEngine}) and the reason, said once on standard error.
+     * pool's own threads ({@link ThreadsEngine}) and the reason, said once on standard error. With
+     * {@code expectedTasks} images (0: unknown) it starts no more worker processes than they need
+     * ({@link ProcessPool.Options#expectedTasks}), and says so in one line when that is fewer than asked.
      */
-    static CpuRuntime.Made start(Pool pool, List<Path> classPath) {
+    static CpuRuntime.Made start(Pool pool, List<Path> classPath, int expectedTasks) {
         ProcessPool processes = null;
         try {
-            processes = ProcessPool.start(options(pool.workers()).classPath(classPath));
+            processes = ProcessPool.start(options(pool.workers()).classPath(classPath).expectedTasks(expectedTasks));
             processes.awaitStarted();
         } catch (WorkerStartException e) {
             if (e.noWorkerStarted()) {
