@@ -186,6 +186,24 @@ class InputLayerTest {
     }
 
     @Test
+    void theCliThumbnailsHdfsInputsIntoALocalDirectoryAndResumes() throws IOException {
+        Path local = tmp.resolve("cli-out");
+        try (dev.gpupool.Pool pool = dev.gpupool.Pool.builder().backend(dev.gpupool.Backend.CPU_THREADS).workers(1).open()) {
+            dev.gpupool.thumbnail.BatchReport first = dev.gpupool.thumbnail.Thumbnailer.on(pool).size(32, 32)
+                    .runInputs(List.of(hdfsTree + "/sub"), local);
+            assertEquals(2, first.ok(), first.items().toString());
+            assertEquals(List.of(hdfsTree + "/sub/c.jpg", hdfsTree + "/sub/deeper/d.gif"),
+                    first.items().stream().map(dev.gpupool.thumbnail.BatchReport.Item::input).toList());
+            java.awt.image.BufferedImage c = javax.imageio.ImageIO.read(local.resolve("c.jpg").toFile());
+            assertEquals(32, Math.max(c.getWidth(), c.getHeight()), "read from HDFS, thumbnailed whole");
+            assertTrue(Files.isRegularFile(local.resolve("deeper/d.jpg")));
+            dev.gpupool.thumbnail.BatchReport again = dev.gpupool.thumbnail.Thumbnailer.on(pool).size(32, 32)
+                    .runInputs(List.of(hdfsTree + "/sub"), local);
+            assertEquals(2, again.skipped(), "newer than their HDFS inputs: " + again.items());
+        }
+    }
+
+    @Test
     void theCliFindsHadoopOnItsClassPath() {
         assertNotNull(InputSources.forScheme("hdfs"), "HadoopSourceProvider, registered as a service");
         assertEquals(null, InputSources.forScheme("nosuchscheme"), "a scheme Hadoop does not know either");
