@@ -118,8 +118,9 @@ final class BatchRunner {
             StageSpan[] fetched = new StageSpan[1];
             CompletableFuture<ThumbnailEngine.Done> done;
             if (in.url() != null || in.remote() != null) {
-                // Fetch stage (a URL, or a file of another source such as HDFS): up to io-concurrency at once, each holding its slot until a processing
-                // slot is free, so fetched bytes never pile up beyond io-concurrency images.
+                // Fetch stage (a URL, or a file of another source such as HDFS): up to io-concurrency at once,
+                // each holding its slot until a processing slot is free, so fetched bytes never pile up
+                // beyond io-concurrency images.
                 io.acquireUninterruptibly();
                 done = fetch(in, fetched, inFlight)
                         .thenCompose(bytes -> engine.submit(new ThumbnailRequest(in.given(), null, bytes, outputs, spec)));

@@ -90,15 +90,6 @@ public final class InputScanner {
         return out;
     }
 
-    /** {@code .jpg}, {@code .png}, ... as the bytes start, or nothing (so {@code --format same} keeps JPEG and WebP). */
-    static String sniffedExtension(byte[] h) {
-        return ImageFiles.sniffedExtension(h);
-    }
-
-    static boolean hasImageExtension(Path f) {
-        return hasImageExtension(f.getFileName().toString());
-    }
-
     /** {@link ImageFiles#hasImageExtension}. */
     public static boolean hasImageExtension(String name) {
         return ImageFiles.hasImageExtension(name);
