@@ -118,9 +118,10 @@ final class BatchRunner {
             long t0 = System.nanoTime();
             StageSpan[] fetched = new StageSpan[1];
             CompletableFuture<ThumbnailEngine.Done> done;
-            if (in.url() != null) {
-                // Fetch stage: up to io-concurrency at once, each holding its slot until a processing
-                // slot is free, so fetched bytes never pile up beyond io-concurrency images.
+            if (in.url() != null || in.remote() != null) {
+                // Fetch stage (a URL, or a file of another source such as HDFS): up to io-concurrency at once,
+                // each holding its slot until a processing slot is free, so fetched bytes never pile up
+                // beyond io-concurrency images.
                 io.acquireUninterruptibly();
                 done = fetch(in, fetched, inFlight)
                         .thenCompose(bytes -> engine.submit(new ThumbnailRequest(in.given(), null, bytes, outputs, spec)));
@@ -236,7 +237,7 @@ final class BatchRunner {
             Exception failure = null;
             try {
                 long t = StageSpan.nowMicros();
-                body = fetcher.fetch(in.url());
+                body = in.url() != null ? fetcher.fetch(in.url()) : in.remote().readAll(HttpFetcher.DEFAULT_MAX_BYTES);
                 span[0] = StageSpan.since("fetch", t);
             } catch (Exception e) {
                 failure = e;
@@ -303,7 +304,8 @@ final class BatchRunner {
     private static boolean upToDate(Input in, String identity, List<Path> outputs) {
         if (in.bytes() != null) return false;
         try {
-            FileTime source = in.file() != null ? Files.getLastModifiedTime(in.file()) : null;
+            FileTime source = in.file() != null ? Files.getLastModifiedTime(in.file())
+                    : in.remote() != null ? FileTime.fromMillis(in.remote().modified()) : null;
             for (Path o : outputs) {
                 if (!Files.isRegularFile(o)) return false;
                 if (OutputMarks.madeFrom(o, identity) == Boolean.FALSE) return false;
