@@ -70,7 +70,7 @@ final class InputLister {
 
     /** The CLI's identity of an input at {@code location}: a local file's absolute path, else the location. */
     static String identity(String location) {
-        java.net.URI u = java.net.URI.create(location);
+        java.net.URI u = new Path(location).toUri();   // a Hadoop path string, not an encoded URI ("a b.jpg")
         return "file".equals(u.getScheme()) ? u.getPath() : location;
     }
 
