@@ -89,11 +89,20 @@ done
 echo "cluster: master spark://127.0.0.1:$port, 2 workers (logs in $work)"
 
 in="$work/photos"; mkdir -p "$in"
-mapfile -t src < <(ls "$photos"/*.jpg | sort)
-for i in $(seq 0 $((n - 1))); do
-  f=${src[$((i % ${#src[@]}))]}
-  ln -f "$f" "$in/$(printf '%03d' "$i")-$(basename "$f")" 2>/dev/null || cp "$f" "$in/$(printf '%03d' "$i")-$(basename "$f")"
-done
+# Hard links under distinct names (copies across file systems), in one process: 20,000 ln's take minutes.
+python3 - "$photos" "$in" "$n" <<'PY'
+import glob, os, shutil, sys
+src, dst, n = sorted(glob.glob(sys.argv[1] + "/*.jpg")), sys.argv[2], int(sys.argv[3])
+for i in range(n):
+    f = src[i % len(src)]
+    t = os.path.join(dst, "%03d-%s" % (i, os.path.basename(f)))
+    try:
+        os.link(f, t)
+    except FileExistsError:
+        pass
+    except OSError:
+        shutil.copyfile(f, t)
+PY
 
 read -r -a submit_opts <<<"${SUBMIT_OPTS:-}"
 # submit NAME [spark-submit options]: runs the job over $in into $work/NAME; prints the job's exit status
