@@ -17,6 +17,10 @@
 #   SPARK_HOME_EXTRA_JARS="a.jar:b.jar": put these in the Spark home too (e.g. picocli, to show a cluster
 #   class path that carries the job's own libraries does not break it).
 #   SUBMIT_OPTS="--conf k=v ...": more spark-submit options (e.g. spark.driver.userClassPathFirst=true).
+#   KILL_WORKER_AT=K: once K outputs exist, kill -9 worker 2 and its executor (a machine lost mid-job).
+#   The job must still finish on worker 1 with every output written once and whole and one report row per
+#   input; outputs the killed executor had finished may be reported "skipped" by the retried task, so the
+#   check is then ok + skipped = N, failed = 0, and no temporary file left behind.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 photos=${1:-/tmp/photos}; n=${2:-200}
@@ -66,6 +70,7 @@ port=$(free_port)
 pids+=($!)
 read -r -a gpus <<<"${GPU_ADDRESSES:-}"
 [ ${#gpus[@]} = 0 ] || [ ${#gpus[@]} = 2 ] || { echo "GPU_ADDRESSES: two addresses, one a worker (not '${GPU_ADDRESSES}')" >&2; exit 2; }
+worker_pids=()
 for w in 1 2; do
   gpu_opts=()
   [ ${#gpus[@]} = 2 ] && gpu_opts=(-Dspark.worker.resource.gpu.amount=1
@@ -74,7 +79,7 @@ for w in 1 2; do
   "$java" "${jvm[@]}" -Xmx512m "${gpu_opts[@]}" -cp "$home/jars/*" org.apache.spark.deploy.worker.Worker \
     --host 127.0.0.1 --cores 1 --memory 1500m --webui-port 0 --work-dir "$work/worker$w" "spark://127.0.0.1:$port" \
     >"$work/worker$w.log" 2>&1 &
-  pids+=($!)
+  pids+=($!); worker_pids+=($!)
 done
 for _ in $(seq 120); do
   [ "$(grep -c 'Registering worker' "$work/master.log" 2>/dev/null || true)" -ge 2 ] && break
@@ -84,11 +89,20 @@ done
 echo "cluster: master spark://127.0.0.1:$port, 2 workers (logs in $work)"
 
 in="$work/photos"; mkdir -p "$in"
-mapfile -t src < <(ls "$photos"/*.jpg | sort)
-for i in $(seq 0 $((n - 1))); do
-  f=${src[$((i % ${#src[@]}))]}
-  ln -f "$f" "$in/$(printf '%03d' "$i")-$(basename "$f")" 2>/dev/null || cp "$f" "$in/$(printf '%03d' "$i")-$(basename "$f")"
-done
+# Hard links under distinct names (copies across file systems), in one process: 20,000 ln's take minutes.
+python3 - "$photos" "$in" "$n" <<'PY'
+import glob, os, shutil, sys
+src, dst, n = sorted(glob.glob(sys.argv[1] + "/*.jpg")), sys.argv[2], int(sys.argv[3])
+for i in range(n):
+    f = src[i % len(src)]
+    t = os.path.join(dst, "%03d-%s" % (i, os.path.basename(f)))
+    try:
+        os.link(f, t)
+    except FileExistsError:
+        pass
+    except OSError:
+        shutil.copyfile(f, t)
+PY
 
 read -r -a submit_opts <<<"${SUBMIT_OPTS:-}"
 # submit NAME [spark-submit options]: runs the job over $in into $work/NAME; prints the job's exit status
@@ -98,6 +112,22 @@ submit() {
   local out="$work/$name" rc t0 made rows okrows execs
   echo "$name: submitting over $n photos ..."
   t0=$(date +%s)
+  local killer=""
+  if [ -n "${KILL_WORKER_AT:-}" ]; then
+    ( set +e
+      w2=${worker_pids[1]}
+      # Wait for KILL_WORKER_AT outputs while worker 2 runs an executor, then kill both.
+      while :; do
+        execs2=$(pgrep -P "$w2" | tr '\n' ' ')
+        done_before=$(find "$out" -name '*.jpg' 2>/dev/null | wc -l)
+        [ -n "$execs2" ] && [ "$done_before" -ge "$KILL_WORKER_AT" ] && break
+        sleep 0.5
+      done
+      kill -9 "$w2" $execs2 2>/dev/null
+      echo "$name: killed worker 2 (pid $w2) and its executor (pids $execs2) at $done_before of $n outputs written" \
+        | tee "$work/$name.killed" ) &
+    killer=$!
+  fi
   set +e
   "$java" "${jvm[@]}" "${quiet[@]}" -cp "$home/jars/*" org.apache.spark.deploy.SparkSubmit \
     --master "spark://127.0.0.1:$port" --deploy-mode client \
@@ -108,14 +138,50 @@ submit() {
     "$in" -o "$out" "${extra[@]}" 2>&1 | tee "$work/$name.log"
   rc=${PIPESTATUS[0]}
   set -e
+  [ -z "$killer" ] || { kill "$killer" 2>/dev/null || true; wait "$killer" 2>/dev/null || true; }
   echo "$name: job exit status $rc after $(( $(date +%s) - t0 )) s"
   made=$(find "$out" -path "$out/gpupool-report" -prune -o -type f -name '*.jpg' -print 2>/dev/null | wc -l)
   rows=$(cat "$out"/gpupool-report/part-*.json 2>/dev/null | wc -l)
   okrows=$(cat "$out"/gpupool-report/part-*.json 2>/dev/null | grep -c '"status":"ok"' || true)
   execs=$(cat "$out"/gpupool-report/part-*.json 2>/dev/null | grep -o '"executor":"[^"]*"' | sort -u | tr '\n' ' ')
-  echo "$name: outputs: $made of $n; report rows: $rows ($okrows ok); executors: $execs"
-  [ "$rc" = 0 ] && [ "$made" = "$n" ] && [ "$rows" = "$n" ] && [ "$okrows" = "$n" ] && [ "$(wc -w <<<"$execs")" -ge 2 ] \
-    || { echo "$name: FAILED (logs in $work)" >&2; return 1; }
+  local skiprows temps
+  skiprows=$(cat "$out"/gpupool-report/part-*.json 2>/dev/null | grep -c '"status":"skipped"' || true)
+  temps=$(find "$out" -path "$out/gpupool-report" -prune -o -type f ! -name '*.jpg' -print 2>/dev/null | wc -l)
+  echo "$name: outputs: $made of $n; report rows: $rows ($okrows ok, $skiprows skipped); other files: $temps; executors: $execs"
+  local done_rows=$okrows
+  [ -z "${KILL_WORKER_AT:-}" ] || done_rows=$((okrows + skiprows))
+  local want_execs=2 killed_mid=1
+  if [ -n "${KILL_WORKER_AT:-}" ]; then
+    # Worker 2 may not have finished a task before it died; its lost tasks ran again on worker 1.
+    want_execs=1
+    local before; before=$(grep -o '[0-9]* of [0-9]* outputs written' "$work/$name.killed" 2>/dev/null | cut -d' ' -f1 || true)
+    { [ -n "$before" ] && [ "$before" -gt 0 ] && [ "$before" -lt "$n" ]; } \
+      || { echo "$name: the kill did not land mid-job (${before:-no} outputs when it came); lower KILL_WORKER_AT" >&2; killed_mid=0; }
+  fi
+  [ "$rc" = 0 ] && [ "$made" = "$n" ] && [ "$rows" = "$n" ] && [ "$done_rows" = "$n" ] && [ "$temps" = 0 ] \
+    && [ "$killed_mid" = 1 ] && [ "$(wc -w <<<"$execs")" -ge "$want_execs" ] || { echo "$name: FAILED (logs in $work)" >&2; return 1; }
+  python3 - "$out" "$work/$name.log" "$n" <<'PY' || { echo "$name: FAILED (logs in $work)" >&2; return 1; }
+import glob, json, os, re, sys
+out, log, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+rows = [json.loads(l) for f in glob.glob(out + "/gpupool-report/part-*.json") for l in open(f)]
+bad = []
+inputs = [r["input"] for r in rows]
+if len(set(inputs)) != len(inputs): bad.append("%d inputs have more than one report row" % (len(inputs) - len(set(inputs))))
+for r in rows:
+    p = r.get("output")
+    if not p: bad.append("%s: no output in its row" % r["input"]); continue
+    p = p[len("file:"):] if p.startswith("file:") else p
+    with open(p, "rb") as f:
+        b = f.read()
+    if not (b[:2] == b"\xff\xd8" and b.rstrip(b"\0")[-2:] == b"\xff\xd9"): bad.append("%s: not a whole JPEG" % p)
+summary = [l for l in open(log) if re.match(r"^\d+ ok, \d+ failed, \d+ skipped in ", l)]
+ok = sum(r["status"] == "ok" for r in rows); sk = sum(r["status"] == "skipped" for r in rows); fl = sum(r["status"] == "failed" for r in rows)
+if not summary or not summary[-1].startswith("%d ok, %d failed, %d skipped in " % (ok, fl, sk)):
+    bad.append("summary line %r does not match the report (%d ok, %d failed, %d skipped)" % (summary[-1] if summary else None, ok, fl, sk))
+for b in bad[:20]: print("check: " + b, file=sys.stderr)
+print("check: %d rows, one per input, every output a whole JPEG; summary: %s" % (len(rows), summary[-1].strip() if summary else None))
+sys.exit(1 if bad else 0)
+PY
 }
 
 if [ ${#gpus[@]} = 0 ]; then

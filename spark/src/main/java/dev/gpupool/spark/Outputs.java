@@ -2,6 +2,7 @@ package dev.gpupool.spark;
 
 import dev.gpupool.job.AtomicFiles;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.CommonPathCapabilities;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -29,9 +30,13 @@ import java.util.concurrent.ThreadLocalRandom;
  *       plain rename does not replace: a target that is newer than the temporary came from another attempt of
  *       the same item (the same bytes) and stands, the temporary is dropped; an older one is stale and is
  *       deleted first (a moment without it, never a partial one), and the rename tried again, as concurrent
- *       attempts may be doing the same. On S3A a rename is a
- *       copy and a delete, not atomic, but an S3 object only ever appears whole, so readers still never see
- *       a partial output; the cost is one extra copy per output.</li>
+ *       attempts may be doing the same.</li>
+ *   <li>Object stores whose output streams can be aborted ({@link CommonPathCapabilities#ABORTABLE_STREAM}:
+ *       S3A, and any store that declares it): the bytes go straight to the target. Such a store makes an object
+ *       visible only when its upload completes at {@code close()}, whole; a write that fails is
+ *       {@link FSDataOutputStream#abort() aborted}, so no object appears. No temporary and no rename: on these
+ *       stores a rename is a copy and a delete, which would cost a second upload per output and is not atomic.
+ *       Concurrent attempts each upload the same whole bytes; the last to complete stands.</li>
  * </ul>
  * Every temporary carries {@link AtomicFiles#TEMP_MARK}, so inputs listings pass over them and the CLI's
  * leftover cleaning removes those of a killed executor.
@@ -113,6 +118,10 @@ final class Outputs {
      * what is not up to date, and an attempt racing with this one writes the same bytes).
      */
     static void write(FileSystem fs, Path target, byte[] data) throws IOException {
+        if (fs.hasPathCapability(target, CommonPathCapabilities.ABORTABLE_STREAM)) {
+            writeObject(fs, target, data);
+            return;
+        }
         Path tmp = new Path(target.getParent(), "." + target.getName() + AtomicFiles.TEMP_MARK
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         fs.mkdirs(target.getParent());
@@ -139,6 +148,19 @@ final class Outputs {
             throw new IOException("cannot rename " + tmp + " to " + target);
         } finally {
             fs.delete(tmp, false);
+        }
+    }
+
+    /** Straight to the target on an object store; see the class comment. */
+    private static void writeObject(FileSystem fs, Path target, byte[] data) throws IOException {
+        FSDataOutputStream out = fs.create(target, true);
+        boolean complete = false;
+        try {
+            out.write(data);
+            out.close();                    // the upload completes here: the object appears, whole
+            complete = true;
+        } finally {
+            if (!complete) out.abort();     // no object, not a partial one
         }
     }
 }
