@@ -290,7 +290,7 @@ final class WorkerSlot implements Runnable {
         return reason;
     }
 
-    /** Ends this slot's process: end of input asks it to exit (and a training worker to write the AOT cache). */
+    /** Ends this slot's process: an exit request asks it to exit (and a training worker to write the AOT cache). */
     private void stopProcess() {
         synchronized (lock) {
             if (process == null) {
