@@ -15,8 +15,11 @@ import java.util.concurrent.ScheduledFuture;
  */
 final class WorkerSlot implements Runnable {
 
-    /** Why the pool killed a process. */
-    enum Kill { TIMEOUT, CANCELLED, SHUTDOWN }
+    /**
+     * Why the pool killed a process. STOPPED: a task's time limit passed while its process was
+     * stopped from outside (SIGSTOP): the process is at fault, not the task, which runs elsewhere.
+     */
+    enum Kill { TIMEOUT, STOPPED, CANCELLED, SHUTDOWN }
 
     private final ProcessPool pool;
     private final Object lock;
@@ -202,8 +205,8 @@ final class WorkerSlot implements Runnable {
         if (task.timeout != null) {
             ScheduledFuture<?> deadline = pool.deadlines.schedule(() -> {
                 synchronized (lock) {
-                    if (task.slot == this) {
-                        kill(Kill.TIMEOUT, task);
+                    if (task.slot == this && process != null) {
+                        kill(ProcessState.stopped(process.pid()) ? Kill.STOPPED : Kill.TIMEOUT, task);
                     }
                 }
             }, task.timeout);
@@ -265,7 +268,10 @@ final class WorkerSlot implements Runnable {
             reason = forget();
         }
         int victims = inFlight.settle(exit, reason, target);
-        if (reason == null) {
+        if (reason == Kill.STOPPED) {
+            pool.budget.died("worker process was stopped from outside (SIGSTOP) past a task's time limit; killed, "
+                    + "its " + (victims == 1 ? "task runs" : victims + " tasks run") + " elsewhere");
+        } else if (reason == null) {
             pool.budget.died("worker exited with code " + exit + (victims == 0 ? " while idle"
                     : victims == 1 ? " while running a task" : " while running " + victims + " tasks"));
         }
