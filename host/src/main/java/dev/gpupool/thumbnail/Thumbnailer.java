@@ -80,6 +80,16 @@ public final class Thumbnailer {
     private java.util.function.IntConsumer onListed = n -> { };
     private InputStream stdin = System.in;
     private Path trace;
+    private java.time.Duration timeout = DEFAULT_TIMEOUT;
+
+    /**
+     * The default per-image time limit, 120 s: a nightly batch must not hang on one hostile image
+     * (a progressive JPEG of 50,000 scans took 11 minutes), yet never fail a real one. The slowest
+     * real images take a few seconds: the largest that {@code --max-pixels} lets in (179 MP) takes
+     * about 10 s to decode and resize on one core of a loaded 2-core machine, so 120 s leaves ten
+     * times that and more, and costs a hostile image at most two minutes of one worker.
+     */
+    public static final java.time.Duration DEFAULT_TIMEOUT = java.time.Duration.ofSeconds(120);
 
     private Thumbnailer(Pool pool) {
         this.pool = Objects.requireNonNull(pool, "pool");
@@ -318,6 +328,26 @@ public final class Thumbnailer {
         return this;
     }
 
+    /**
+     * How long one image may take once a worker has it (read, decode, resize, encode, write; not the
+     * wait before, nor an HTTP fetch, which has its own timeouts); {@code null} for no limit; {@link
+     * #DEFAULT_TIMEOUT} by default, as the command line's {@code --timeout}. Past it the image fails
+     * with that reason and the batch goes on: on {@code cpu} its worker process is killed and
+     * replaced (the other images that process ran go back to the queue, not failed); on {@code
+     * cpu-threads} its thread is interrupted and abandoned, and another takes its place while it is
+     * still busy (a decode inside native code cannot be interrupted: it runs to its end, its result
+     * unused); on a GPU backend the image fails and the device's work on it finishes unused.
+     *
+     * @throws IllegalArgumentException a limit that is zero or negative
+     */
+    public Thumbnailer timeout(java.time.Duration timeout) {
+        if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
+            throw new IllegalArgumentException("timeout must be positive (null for none), not " + timeout);
+        }
+        this.timeout = timeout;
+        return this;
+    }
+
     /** Simultaneous fetches and reads (64 by default). */
     public Thumbnailer ioConcurrency(int n) {
         if (n < 1) throw new IllegalArgumentException("io-concurrency must be >= 1");
@@ -391,7 +421,7 @@ public final class Thumbnailer {
     private BatchReport runInputs(List<String> inputs, OutputNames names) {
         List<Input> found = new InputScanner(names.root(), stdin).scan(inputs);
         onListed.accept(found.size());
-        ThumbnailEngine engine = pool.runtime().thumbnails(pool);
+        ThumbnailEngine engine = BatchEngines.limited(BatchEngines.stoppedOr(pool), timeout);
         int inFlight = Math.max(4, pool.workers() * 4);
         StageTimes stages = new StageTimes(trace != null);
         // Read after the engine exists: a cpu pool whose worker processes cannot start runs on threads and says so.
