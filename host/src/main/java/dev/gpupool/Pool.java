@@ -109,7 +109,13 @@ public final class Pool implements AutoCloseable {
         this.timer = t;
         this.shutdownHook = new Thread(this::closeOnSignal, "gpupool-shutdown");
         ShutdownSignal.install();
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        try {
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) { // a signal came first: the JVM is already going
+            executor.shutdownNow();
+            timer.shutdownNow();
+            throw new dev.gpupool.cpu.PoolStoppedException(ShutdownSignal.reason());
+        }
     }
 
     private static Thread daemon(Runnable r, String name) {

@@ -169,6 +169,9 @@ final class ThumbnailsCommand implements Callable<Integer> {
             }
             err.println(r.summary());
             return r.failed() > 0 || !written ? Main.SOME_FAILED : Main.OK;
+        } catch (dev.gpupool.cpu.PoolStoppedException e) { // a signal before the pool existed: nothing ran
+            err.println("gpupool: " + e.getMessage() + " before the batch began; nothing was done");
+            return Main.SOME_FAILED;
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         } catch (IOException e) {

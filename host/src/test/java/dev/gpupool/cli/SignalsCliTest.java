@@ -177,4 +177,31 @@ class SignalsCliTest {
         System.out.printf("SIGINT, cpu-threads: exit 130 after %.1f s, %d ok, %d failed%n", took,
                 report.get("ok").asInt(), report.get("failed").asInt());
     }
+
+    @Test
+    void aSigtermAtAnyMomentOfTheStartEndsCleanly() throws Exception {
+        Run first = start("cpu-threads");
+        first.process().destroyForcibly().waitFor(); // the inputs are made; later runs start at once
+        for (int delay = 0; delay <= 1500; delay += 300) {
+            Path err = tmp.resolve("early-" + delay + ".txt");
+            Process p = new ProcessBuilder("env", "--default-signal=INT,TERM",
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
+                    "-cp", System.getProperty("java.class.path"), Main.class.getName(), "thumbnails", "--backend", "cpu-threads",
+                    first.in().toString(), "-o", tmp.resolve("early-out").toString())
+                    .redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            running = p;
+            Thread.sleep(delay);
+            kill("TERM", p.pid());
+            assertTrue(p.waitFor(40, TimeUnit.SECONDS), "still running 40 s after SIGTERM");
+            String text = Files.readString(err);
+            assertFalse(text.contains("\tat ") || text.contains("Exception"), "SIGTERM after " + delay + " ms:\n" + text);
+            if (p.exitValue() == 0) continue; // the batch was done before the signal (a fast machine)
+            assertEquals(143, p.exitValue(), "SIGTERM after " + delay + " ms:\n" + text);
+            if (!text.isBlank()) {
+                String last = text.lines().toList().getLast();
+                assertTrue(last.matches("\\d+ ok, \\d+ failed, \\d+ skipped in .*") || last.startsWith("gpupool: interrupted by SIGTERM"),
+                        "SIGTERM after " + delay + " ms: the last line is " + last);
+            }
+        }
+    }
 }
