@@ -34,7 +34,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *     the task goes back to the head of the queue, to run alone);
  * <li>{@link TimeoutException}: the task ran longer than its timeout, counted from when a worker
  *     took it; its worker is killed, the only way to stop a stuck native call, and replaced (the
- *     other tasks that process was running go back to the queue, not counted as crashes);
+ *     other tasks that process was running go back to the queue, not counted as crashes). A
+ *     worker found stopped (SIGSTOP) at that moment is at fault instead: it is killed and all its
+ *     tasks go back to the queue ({@link ProcessState});
  * <li>{@link CancellationException}: the future was cancelled, or {@link #closeNow()} was called;
  *     a {@link PoolStoppedException} with the reason when {@link #shutdown} stopped it;
  * <li>{@link WorkerStartException}: the pool failed (see there).
@@ -62,13 +64,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * is written to the worker some time after {@code submit}: do not modify it until the future is
  * done. The queue is unbounded; callers bound the work in flight themselves.
  *
- * <p>Worker processes never outlive this JVM: the operating system closes their input when this
- * JVM dies however it dies ({@code kill -9} included), and a worker whose input ends without the
- * pool's exit request halts at once, even in the middle of a native call ({@link Protocol}). They
- * ignore SIGINT, SIGTERM and SIGHUP (a Ctrl-C reaches the terminal's whole process group, {@code
- * systemctl stop} the whole service): the pool decides when they end. It has no shutdown hook of
- * its own: its owner gives running tasks their grace ({@link #shutdown}), and a pool left open
- * simply loses its workers with the JVM.
+ * <p>Worker processes never outlive this JVM, however it dies ({@code kill -9} included): their
+ * input ends, and they halt at once, even inside a native call ({@link Protocol}). They ignore
+ * SIGINT, SIGTERM and SIGHUP (sent to a whole process group or service): the pool's owner decides
+ * when they end, giving running tasks their grace with {@link #shutdown}.
  *
  * <p>Usage:
  * <pre>{@code
@@ -382,14 +381,11 @@ public final class ProcessPool implements AutoCloseable {
     }
 
     /**
-     * Stops the pool within {@code grace}, as a signal asks (SIGTERM, Ctrl-C): takes no more work
-     * (later {@code submit}s fail at once), fails the queued tasks at once, lets the running ones
-     * finish for up to {@code grace}, then kills their processes and fails them; every task it stops
-     * fails with a {@link PoolStoppedException} saying {@code reason}. A process killed so is not a
-     * crash: its tasks are not retried, it is not restarted, and the temporaries its tasks announced
-     * are deleted. Returns once the worker processes are gone: at most the grace and a few seconds
-     * more. From a future's callback it returns at once, and the pool stops on its own threads.
-     * Idempotent (the first reason stays); {@link #close()} afterwards returns at once.
+     * Stops within {@code grace}, as a signal asks: fails queued (and later) tasks at once, lets
+     * running ones finish for up to the grace, then kills their processes (not a crash: nothing is
+     * retried or restarted; their temporaries are deleted); each task it stops fails with a {@link
+     * PoolStoppedException} saying {@code reason}. Returns once the workers are gone, a few seconds
+     * after the grace at most (at once from a future's callback). Idempotent; close() then returns at once.
      */
     public void shutdown(Duration grace, String reason) {
         Objects.requireNonNull(reason, "reason");
@@ -412,9 +408,7 @@ public final class ProcessPool implements AutoCloseable {
         }
         try {
             synchronized (lock) {
-                for (long left = end - System.nanoTime(); running > 0 && !stopped() && left > 0; left = end - System.nanoTime()) {
-                    TimeUnit.NANOSECONDS.timedWait(lock, left);
-                }
+                for (long left; running > 0 && !stopped() && (left = end - System.nanoTime()) > 0; ) TimeUnit.NANOSECONDS.timedWait(lock, left);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // stop waiting: what still runs is killed now

@@ -52,7 +52,8 @@ import java.util.function.Consumer;
  * {@code dev.gpupool.image} and {@code dev.gpupool.codec} (the builder still takes those too).
  *
  * Defaults are the command line's: 256x256, {@link Fit#CONTAIN}, {@link Filter#LANCZOS3}, JPEG at
- * quality 85, EXIF orientation applied, never enlarging, strict decoding, outputs up to date skipped.
+ * quality 85, EXIF orientation applied, never enlarging, strict decoding, outputs up to date skipped, a
+ * time limit of 120 s per image ({@link #timeout}).
  */
 public final class Thumbnailer {
     private final Pool pool;
