@@ -108,7 +108,7 @@ final class InFlight {
             // Before any retry runs or any future fails: a caller told of the failure finds no
             // half-written temporary left (a retry writes its own, under another name).
             victims.forEach(InFlight::deleteScratch);
-            boolean open = !pool.stopped();
+            boolean open = pool.retries();
             List<PoolTask> retry = new ArrayList<>();
             for (PoolTask t : victims) {
                 pool.running--;

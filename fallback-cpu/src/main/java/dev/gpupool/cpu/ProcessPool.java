@@ -490,6 +490,11 @@ public final class ProcessPool implements AutoCloseable {
         return stopReason != null ? new PoolStoppedException(stopReason) : new CancellationException("process pool closed");
     }
 
+    /** Caller holds lock. Whether a task whose process died may run again: not once stopped, nor in a signal's grace. */
+    boolean retries() {
+        return !stopped() && stopReason == null;
+    }
+
     /** Caller holds lock. Whether the pool runs no more tasks: FAILED or KILLED. */
     boolean stopped() {
         return state == State.FAILED || state == State.KILLED;

@@ -16,8 +16,9 @@ import java.util.concurrent.ScheduledFuture;
 final class WorkerSlot implements Runnable {
 
     /**
-     * Why the pool killed a process. STOPPED: a task's time limit passed while its process was
-     * stopped from outside (SIGSTOP): the process is at fault, not the task, which runs elsewhere.
+     * Why the pool killed a process. STOPPED: it was stopped from outside (SIGSTOP) with tasks in
+     * it ({@link #watchStopped}, or a task's time limit passed meanwhile): the process is at fault,
+     * not its tasks, which run elsewhere.
      */
     enum Kill { TIMEOUT, STOPPED, CANCELLED, SHUTDOWN }
 
@@ -34,6 +35,7 @@ final class WorkerSlot implements Runnable {
     private boolean stopping; // its input was closed to make it exit
     private Kill killReason;
     private PoolTask killTarget; // the task a TIMEOUT or CANCELLED kill was for
+    private int stoppedChecks;   // consecutive checks that found the process stopped with tasks in it
     // used by this slot's thread only
     Prestarter.Prestarted prestarted; // its first process, already started by a prestarter, or null
     private WorkerConnection conn;
@@ -55,6 +57,28 @@ final class WorkerSlot implements Runnable {
         t.setDaemon(true);
         thread = t;
         t.start();
+        pool.deadlines.every(this::watchStopped, STOPPED_CHECK);
+    }
+
+    /** How often a process with tasks is checked for being stopped, and how many checks in a row kill it. */
+    static final java.time.Duration STOPPED_CHECK = java.time.Duration.ofSeconds(1);
+    static final int STOPPED_CHECKS = 3;
+
+    /**
+     * A process stopped from outside (SIGSTOP) holds its tasks without a word: found stopped with
+     * tasks in it at {@link #STOPPED_CHECKS} checks in a row (two seconds and more; a Ctrl-Z that
+     * stops this JVM too is resumed with it, and never seen so often), it is killed and its tasks
+     * run elsewhere at once, instead of at their time limits, which may be minutes away or none.
+     */
+    private void watchStopped() {
+        synchronized (lock) {
+            if (process == null || inFlight.isEmpty() || killReason != null || !ProcessState.stopped(process.pid())) {
+                stoppedChecks = 0;
+            } else if (++stoppedChecks >= STOPPED_CHECKS) {
+                stoppedChecks = 0;
+                kill(Kill.STOPPED, null);
+            }
+        }
     }
 
     /**
@@ -269,7 +293,7 @@ final class WorkerSlot implements Runnable {
         }
         int victims = inFlight.settle(exit, reason, target);
         if (reason == Kill.STOPPED) {
-            pool.budget.died("worker process was stopped from outside (SIGSTOP) past a task's time limit; killed, "
+            pool.budget.died("worker process was stopped from outside (SIGSTOP) with tasks in it; killed, "
                     + "its " + (victims == 1 ? "task runs" : victims + " tasks run") + " elsewhere");
         } else if (reason == null) {
             pool.budget.died("worker exited with code " + exit + (victims == 0 ? " while idle"

@@ -120,4 +120,23 @@ class ProcessPoolShutdownTest {
                 "the task finished in the worker that was signalled");
         assertEquals(List.of(pid), pool.workerPids());
     }
+
+    @Test
+    void aWorkerThatDiesInTheGraceIsNotReplacedAndItsTaskIsNotRetried() throws Exception {
+        start(2);
+        List<Long> pids = awaitPids(2);
+        CompletableFuture<byte[]> a = pool.submit(req("sleep:20000")), b = pool.submit(req("sleep:20000"));
+        Thread.sleep(300);
+        Thread stopper = new Thread(() -> pool.shutdown(Duration.ofSeconds(6), "interrupted by SIGTERM"));
+        stopper.start(); // a grace that the other task keeps going
+        Thread.sleep(300);
+        ProcessHandle.of(pids.getFirst()).orElseThrow().destroyForcibly(); // one worker dies in the grace
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+        while (!a.isDone() && !b.isDone() && System.nanoTime() < end) Thread.sleep(20);
+        assertTrue(a.isDone() != b.isDone(), "the dead worker's task failed at once, not retried in the grace");
+        assertEquals("interrupted by SIGTERM", failure(a.isDone() ? a : b).getMessage());
+        assertEquals(List.of(pids.get(1)), pool.workerPids(), "no worker started in the grace");
+        stopper.join(20_000);
+        for (CompletableFuture<byte[]> f : List.of(a, b)) assertEquals("interrupted by SIGTERM", failure(f).getMessage());
+    }
 }

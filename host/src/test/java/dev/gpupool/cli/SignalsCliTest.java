@@ -122,8 +122,12 @@ class SignalsCliTest {
         return report;
     }
 
+    /**
+     * The stopped worker is killed by the pool's watch for stopped workers (three checks a second
+     * apart) within the grace; its images fail with the signal's reason, and are not run again.
+     */
     @Test
-    void sigtermOnCpuWithImagesStuckInAStoppedWorkerEndsAtTheGraceWithTheReport() throws Exception {
+    void sigtermOnCpuWithImagesStuckInAStoppedWorkerEndsWithinTheGraceWithTheReport() throws Exception {
         Run r = start("cpu");
         awaitOutputs(r, 10);
         List<ProcessHandle> workers = r.process().descendants().toList();
@@ -136,7 +140,7 @@ class SignalsCliTest {
         double took = (System.nanoTime() - t0) / 1e9;
         for (ProcessHandle w : workers) w.onExit().get(5, TimeUnit.SECONDS);
         JsonNode report = assertCleanEnd(r, 143, "interrupted by SIGTERM", workers);
-        assertTrue(took > 9 && took < 16, "the stuck images had the 10 s grace, then the run ended: " + took + " s");
+        assertTrue(took < 14, "the stuck images ended within the 10 s grace, and then the run: " + took + " s");
         System.out.printf("SIGTERM, cpu, stuck worker: exit 143 after %.1f s, %d ok, %d failed%n", took,
                 report.get("ok").asInt(), report.get("failed").asInt());
     }
@@ -199,7 +203,7 @@ class SignalsCliTest {
             assertEquals(143, p.exitValue(), "SIGTERM after " + delay + " ms:\n" + text);
             if (!text.isBlank()) {
                 String last = text.lines().toList().getLast();
-                assertTrue(last.matches("\\d+ ok, \\d+ failed, \\d+ skipped in .*") || last.startsWith("gpupool: interrupted by SIGTERM"),
+                assertTrue(last.matches("\\d+ ok, \\d+ failed, \\d+ skipped in .*") || last.startsWith("gpupool: interrupted"), // before the pool noted which signal, just "interrupted"
                         "SIGTERM after " + delay + " ms: the last line is " + last);
             }
         }
