@@ -85,10 +85,11 @@ public final class Thumbnailer {
 
     /**
      * The default per-image time limit, 120 s: a nightly batch must not hang on one hostile image
-     * (a progressive JPEG of 50,000 scans took 11 minutes), yet never fail a real one. The slowest
-     * real images take a few seconds: the largest that {@code --max-pixels} lets in (179 MP) takes
-     * about 10 s to decode and resize on one core of a loaded 2-core machine, so 120 s leaves ten
-     * times that and more, and costs a hostile image at most two minutes of one worker.
+     * (a progressive JPEG of 50,000 scans took 11 minutes), yet never fail a real one. The largest
+     * image {@code --max-pixels} lets in, a 179 MP PNG (485 MB, noisy), took 17 s from read to
+     * written thumbnail on a 2-core machine with other work on it, on {@code cpu} and on {@code
+     * cpu-threads}; 120 s leaves seven times that, and costs a hostile image at most two minutes of
+     * one worker.
      */
     public static final java.time.Duration DEFAULT_TIMEOUT = java.time.Duration.ofSeconds(120);
 
