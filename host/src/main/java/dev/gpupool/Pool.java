@@ -50,15 +50,12 @@ import java.util.stream.StreamSupport;
  *   <li>{@link #map} returns outcomes in input order, {@link #mapUnordered} as they complete; a failing
  *       task yields a failed {@link Outcome} and never aborts the others. A batch deadline cancels
  *       whatever has not finished by then.</li>
- *   <li>{@link #close()} stops taking tasks and waits for those already submitted. On SIGINT,
- *       SIGTERM or SIGHUP an open pool stops taking tasks, fails the waiting ones at once, lets the
- *       running ones finish for up to its {@linkplain Builder#shutdownGrace shutdown grace} (10 s by
- *       default), then fails the rest and stops them (a {@code cpu} worker process is killed; a
- *       thread is interrupted and abandoned). Every task it stops fails with a
- *       {@link dev.gpupool.cpu.PoolStoppedException} whose message is the reason, {@code interrupted
- *       by SIGTERM}; so does every later submit. The JVM then exits with 128 + the signal's number
- *       (130 for SIGINT, 143 for SIGTERM) once every shutdown hook has returned, so a caller that
- *       must report (a batch's summary) holds its own hook until it has.</li>
+ *   <li>{@link #close()} stops taking tasks and waits for those already submitted. On SIGINT, SIGTERM
+ *       or SIGHUP an open pool fails waiting tasks at once, lets running ones finish for up to its
+ *       {@linkplain Builder#shutdownGrace grace} (10 s), then stops the rest (a {@code cpu} worker is
+ *       killed, a thread interrupted and abandoned); each fails with a {@link dev.gpupool.cpu.PoolStoppedException}
+ *       saying {@code interrupted by SIGTERM}. The JVM exits (130, 143) once every shutdown hook has
+ *       returned: a caller that must report first holds its own hook until it has.</li>
  * </ul>
  *
  * <pre>{@code
@@ -439,11 +436,9 @@ public final class Pool implements AutoCloseable {
     }
 
     /**
-     * The shutdown hook: on SIGINT/SIGTERM/SIGHUP (or any JVM exit with the pool open), stops within
-     * the grace. Waiting tasks fail at once; the backend's running work (a {@code cpu} pool's worker
-     * processes) and this pool's running tasks get the grace, sharing one deadline; what still runs
-     * then fails with the reason, and its threads are interrupted and abandoned (a native decode
-     * cannot be interrupted; daemon threads do not hold the JVM).
+     * The shutdown hook (a signal, or any JVM exit with the pool open): the backend's running work
+     * and this pool's running tasks share one deadline, the grace; what runs past it fails with the
+     * reason, its threads interrupted and abandoned (daemons: they do not hold the JVM).
      */
     private void closeOnSignal() {
         String why = ShutdownSignal.reason();
