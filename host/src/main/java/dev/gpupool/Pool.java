@@ -44,12 +44,18 @@ import java.util.stream.StreamSupport;
  *   <li>{@link #submit(Callable)} returns a {@link CompletableFuture}; cancelling it removes a waiting
  *       task or interrupts a running one.</li>
  *   <li>A per-task timeout counts from the moment the task starts running; when it passes, the
- *       future fails with {@link TimeoutException} and the task is interrupted.</li>
+ *       future fails with {@link TimeoutException} and the task is interrupted; while it still holds
+ *       its thread (native code does not heed interrupts), the pool lends itself another
+ *       ({@link LentThreads}).</li>
  *   <li>{@link #map} returns outcomes in input order, {@link #mapUnordered} as they complete; a failing
  *       task yields a failed {@link Outcome} and never aborts the others. A batch deadline cancels
  *       whatever has not finished by then.</li>
- *   <li>{@link #close()} stops taking tasks and waits for those already submitted; on SIGINT or
- *       SIGTERM an open pool lets running tasks finish for up to its shutdown grace, then abandons them.</li>
+ *   <li>{@link #close()} stops taking tasks and waits for those already submitted. On SIGINT, SIGTERM
+ *       or SIGHUP an open pool fails waiting tasks at once, lets running ones finish for up to its
+ *       {@linkplain Builder#shutdownGrace grace} (10 s), then stops the rest (a {@code cpu} worker is
+ *       killed, a thread interrupted and abandoned); each fails with a {@link dev.gpupool.cpu.PoolStoppedException}
+ *       saying {@code interrupted by SIGTERM}. The JVM exits (130, 143) once every shutdown hook has
+ *       returned: a caller that must report first holds its own hook until it has.</li>
  * </ul>
  *
  * <pre>{@code
@@ -71,8 +77,15 @@ public final class Pool implements AutoCloseable {
     private final List<java.nio.file.Path> workerClassPath;
     private final ThreadPoolExecutor executor;
     private final ScheduledExecutorService timer;
+    private final LentThreads lent;
     private final Thread shutdownHook;
     private volatile boolean closed;
+    /** Set by a signal's shutdown: why tasks fail from then on ("interrupted by SIGTERM"). */
+    private volatile String interruption;
+    /** Counted down when a signal's shutdown is over: close() then returns at once. */
+    private final java.util.concurrent.CountDownLatch signalled = new java.util.concurrent.CountDownLatch(1);
+    /** Tasks submitted and not yet complete, so that a signal's shutdown can fail those it stops. */
+    private final java.util.Set<TaskFuture<?>> outstanding = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private Pool(Builder b, Backends.Selection selection) {
         this.requested = b.backend;
@@ -87,11 +100,19 @@ public final class Pool implements AutoCloseable {
         this.executor = new ThreadPoolExecutor(workers, workers, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 r -> daemon(r, "gpupool-worker-" + n.incrementAndGet()));
         this.executor.allowCoreThreadTimeOut(true);
+        this.lent = new LentThreads(executor, workers);
         ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "gpupool-timer"));
         t.setRemoveOnCancelPolicy(true);
         this.timer = t;
         this.shutdownHook = new Thread(this::closeOnSignal, "gpupool-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        ShutdownSignal.install();
+        try {
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) { // a signal came first: the JVM is already going
+            executor.shutdownNow();
+            timer.shutdownNow();
+            throw new dev.gpupool.cpu.PoolStoppedException(ShutdownSignal.reason());
+        }
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -153,7 +174,7 @@ public final class Pool implements AutoCloseable {
             return this;
         }
 
-        /** How long running tasks may finish after SIGINT/SIGTERM before they are abandoned (default 10 s). */
+        /** How long running tasks may finish after SIGINT/SIGTERM/SIGHUP before they are stopped (default 10 s). */
         public Builder shutdownGrace(Duration grace) {
             this.shutdownGrace = Objects.requireNonNull(grace);
             return this;
@@ -223,22 +244,31 @@ public final class Pool implements AutoCloseable {
     /**
      * Runs {@code task} when a worker is free. The future completes with its result or exception; with
      * {@link TimeoutException} if it runs longer than {@code timeout} (null: no limit), the task then
-     * being interrupted; with {@link RejectedExecutionException} if the pool is closed.
+     * being interrupted; with {@link RejectedExecutionException} if the pool is closed, or the
+     * {@link dev.gpupool.cpu.PoolStoppedException} of a signal's shutdown (see the class documentation).
      */
     public <T> CompletableFuture<T> submit(Callable<T> task, Duration timeout) {
         Objects.requireNonNull(task, "task");
         TaskFuture<T> result = new TaskFuture<>();
         if (closed) {
-            result.completeExceptionally(new RejectedExecutionException("pool is closed"));
+            String why = interruption;
+            result.completeExceptionally(why != null ? new dev.gpupool.cpu.PoolStoppedException(why)
+                    : new RejectedExecutionException("pool is closed"));
             return result;
         }
+        outstanding.add(result);
+        result.whenComplete((v, e) -> outstanding.remove(result));
         FutureTask<Void> runner = new FutureTask<>(() -> {
-            if (result.isDone()) return null;
+            if (!result.start()) return null; // done before it started: cancelled, or stopped by a signal
             ScheduledFuture<?> alarm = null;
+            AtomicInteger lending = new AtomicInteger(); // 1 once a thread is lent for this one, 2 once it has returned
             if (timeout != null) {
                 Thread self = Thread.currentThread();
                 alarm = timer.schedule(() -> {
-                    if (result.completeExceptionally(new TimeoutException("task timed out after " + human(timeout)))) self.interrupt();
+                    if (result.completeExceptionally(new TimeoutException("task timed out after " + human(timeout)))) {
+                        self.interrupt();
+                        if (lent.lend() && !lending.compareAndSet(0, 1)) lent.giveBack(); // returned meanwhile
+                    }
                 }, timeout.toNanos(), TimeUnit.NANOSECONDS);
             }
             try {
@@ -247,6 +277,7 @@ public final class Pool implements AutoCloseable {
                 result.completeExceptionally(e);
             } finally {
                 if (alarm != null) alarm.cancel(false);
+                if (lending.getAndSet(2) == 1) lent.giveBack();
                 Thread.interrupted(); // a late timeout must not leak into the next task on this thread
             }
             return null;
@@ -368,8 +399,16 @@ public final class Pool implements AutoCloseable {
      * own packages; not a stable API.
      */
     public BackendRuntime runtime() {
-        if (closed) throw new RejectedExecutionException("pool is closed");
+        if (closed) {
+            String why = interruption;
+            throw why != null ? new dev.gpupool.cpu.PoolStoppedException(why) : new RejectedExecutionException("pool is closed");
+        }
         return runtime;
+    }
+
+    /** Why a signal stopped this pool ({@code interrupted by SIGTERM}), or null when none did. */
+    public String interruption() {
+        return interruption;
     }
 
     /** True once {@link #close()} has begun. */
@@ -377,10 +416,18 @@ public final class Pool implements AutoCloseable {
         return closed;
     }
 
-    /** Stops taking tasks, waits for the submitted ones, then releases the backend. Idempotent. */
+    /**
+     * Stops taking tasks, waits for the submitted ones, then releases the backend. Idempotent. After
+     * a signal, returns once the signal's shutdown is over (within its grace and a few seconds),
+     * instead of waiting for tasks it abandoned.
+     */
     @Override
     public void close() {
-        shutdown(null);
+        if (interruption != null) {
+            awaitSignalShutdown();
+        } else {
+            closeAndWait();
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException ignored) {
@@ -388,18 +435,61 @@ public final class Pool implements AutoCloseable {
         }
     }
 
+    /**
+     * The shutdown hook (a signal, or any JVM exit with the pool open): the backend's running work
+     * and this pool's running tasks share one deadline, the grace; what runs past it fails with the
+     * reason, its threads interrupted and abandoned (daemons: they do not hold the JVM).
+     */
     private void closeOnSignal() {
-        shutdown(shutdownGrace);
+        String why = ShutdownSignal.reason();
+        long end = System.nanoTime() + shutdownGrace.toNanos();
+        try {
+            interruption = why;
+            closed = true;
+            executor.shutdown();
+            for (TaskFuture<?> f : outstanding) f.stopIfWaiting(why);
+            try {
+                runtime.shutdown(Duration.ofNanos(Math.max(0, end - System.nanoTime())), why);
+            } catch (RuntimeException ignored) {
+                // best effort: the JVM is going either way
+            }
+            try {
+                executor.awaitTermination(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            for (TaskFuture<?> f : outstanding) f.completeExceptionally(new dev.gpupool.cpu.PoolStoppedException(why));
+            executor.shutdownNow();
+            timer.shutdownNow();
+            try {
+                runtime.close();
+            } catch (RuntimeException ignored) {
+                // closing is best effort; the pool is gone either way
+            }
+        } finally {
+            signalled.countDown();
+        }
     }
 
-    private void shutdown(Duration grace) {
+    /** Waits (bounded: the grace and some) for a signal's shutdown, running in the shutdown hook, to be over. */
+    private void awaitSignalShutdown() {
+        try {
+            signalled.await(shutdownGrace.toMillis() + 15_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void closeAndWait() {
         closed = true;
         executor.shutdown();
         try {
-            if (grace == null) {
-                while (!executor.awaitTermination(1, TimeUnit.MINUTES)) { /* keep waiting: close() waits for submitted work */ }
-            } else if (!executor.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                executor.shutdownNow();
+            // close() waits for submitted work, unless a signal's shutdown takes over meanwhile
+            while (!executor.awaitTermination(100, TimeUnit.MILLISECONDS)) {
+                if (interruption != null) {
+                    awaitSignalShutdown();
+                    return;
+                }
             }
         } catch (InterruptedException e) {
             executor.shutdownNow();
@@ -413,28 +503,13 @@ public final class Pool implements AutoCloseable {
         }
     }
 
+    /** Threads lent in place of timed-out tasks that still hold theirs (for tests). */
+    int lentThreads() {
+        return lent.lent();
+    }
+
     @Override
     public String toString() {
         return "Pool[" + runtime.backend() + " on " + runtime.device() + ", " + workers + " workers]";
-    }
-
-    /** A future whose cancellation reaches the running task. */
-    private static final class TaskFuture<T> extends CompletableFuture<T> {
-        volatile FutureTask<Void> runner;
-
-        @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-            boolean cancelled = super.cancel(mayInterruptIfRunning);
-            FutureTask<Void> r = runner;
-            if (cancelled && r != null) r.cancel(true);
-            return cancelled;
-        }
-
-        void expire(TimeoutException e) {
-            if (completeExceptionally(e)) {
-                FutureTask<Void> r = runner;
-                if (r != null) r.cancel(true);
-            }
-        }
     }
 }

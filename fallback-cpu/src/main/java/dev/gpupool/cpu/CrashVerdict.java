@@ -9,7 +9,7 @@ package dev.gpupool.cpu;
  * its second crash, it is the cause, and fails. A task whose own timeout killed the process fails
  * with a timeout. A task killed for another task's sake (that task's timeout or cancellation) is
  * requeued uncounted. Whatever would be retried fails instead once the pool no longer runs tasks
- * (closed by {@link ProcessPool#closeNow()}, or failed).
+ * (closed by {@link ProcessPool#closeNow()}, failed, or in a {@link ProcessPool#shutdown}).
  */
 record CrashVerdict(Action action, Reason reason) {
 
@@ -52,7 +52,8 @@ record CrashVerdict(Action action, Reason reason) {
      * @param crashes the deaths of type {@link End#CRASHED} this task has been in, this one
      *     included (the attempt number of the crash: 1 for the first)
      * @param ranAlone whether it was the only task in its process
-     * @param poolOpen whether the pool still runs tasks (running or closing, not killed or failed)
+     * @param poolOpen whether the pool still runs tasks again (running or closing; not killed or failed,
+     *     nor in the grace of a {@link ProcessPool#shutdown}, which lets running tasks finish but retries none)
      */
     static CrashVerdict of(End end, int crashes, boolean ranAlone, boolean poolOpen) {
         return switch (end) {

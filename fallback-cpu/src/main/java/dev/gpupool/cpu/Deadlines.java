@@ -6,7 +6,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
-/** A {@link ProcessPool}'s one timer thread, for its workers' start timeouts and its tasks' timeouts. */
+/** A {@link ProcessPool}'s one timer thread: its workers' start timeouts, its tasks' timeouts, the watch for stopped workers. */
 final class Deadlines {
     private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "gpupool-process-pool-timer");
@@ -24,6 +24,15 @@ final class Deadlines {
             return timer.schedule(task, after.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             return null;
+        }
+    }
+
+    /** Runs {@code task} every {@code period} until the pool has finished. */
+    void every(Runnable task, Duration period) {
+        try {
+            timer.scheduleWithFixedDelay(task, period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // the pool has finished
         }
     }
 

@@ -108,7 +108,7 @@ final class InFlight {
             // Before any retry runs or any future fails: a caller told of the failure finds no
             // half-written temporary left (a retry writes its own, under another name).
             victims.forEach(InFlight::deleteScratch);
-            boolean open = !pool.stopped();
+            boolean open = pool.retries();
             List<PoolTask> retry = new ArrayList<>();
             for (PoolTask t : victims) {
                 pool.running--;
@@ -116,8 +116,10 @@ final class InFlight {
                     t.finish(); // completed from outside (cancelled): nothing left to say
                     continue;
                 }
+                // A process stopped from outside (SIGSTOP) is no task's fault: all of them run elsewhere.
                 CrashVerdict.End end = reason == null ? CrashVerdict.End.CRASHED
                         : reason == WorkerSlot.Kill.SHUTDOWN ? CrashVerdict.End.SHUTDOWN
+                        : reason == WorkerSlot.Kill.STOPPED ? CrashVerdict.End.KILLED_FOR_ANOTHER
                         : t == target && reason == WorkerSlot.Kill.TIMEOUT ? CrashVerdict.End.TIMED_OUT
                         : CrashVerdict.End.KILLED_FOR_ANOTHER;
                 if (end == CrashVerdict.End.CRASHED) t.crashes++;
@@ -128,8 +130,8 @@ final class InFlight {
                     outcomes.add(switch (v.reason()) {
                         case CRASHED_TWICE -> new WorkerCrashedException(
                                 "worker process crashed twice on this input (exit code " + exit + ")", exit);
-                        case TIMED_OUT -> new TimeoutException("task ran longer than " + t.timeout
-                                + "; its worker process was killed");
+                        case TIMED_OUT -> new TimeoutException("ran longer than its time limit of " + seconds(t.timeout)
+                                + "; its worker process was killed and replaced");
                         case POOL_STOPPED -> pool.terminalFailure();
                     });
                 } else {
@@ -147,6 +149,12 @@ final class InFlight {
             failed.get(i).future.completeExceptionally(outcomes.get(i));
         }
         return victims.size();
+    }
+
+    /** {@code 60 s}, {@code 1.5 s}. */
+    static String seconds(java.time.Duration d) {
+        long ms = d.toMillis();
+        return (ms % 1000 == 0 ? Long.toString(ms / 1000) : Double.toString(ms / 1000.0)) + " s";
     }
 
     /** Caller holds lock. Deletes the temporaries {@code task}'s dead process left behind; what cannot be deleted stays. */

@@ -34,8 +34,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *     the task goes back to the head of the queue, to run alone);
  * <li>{@link TimeoutException}: the task ran longer than its timeout, counted from when a worker
  *     took it; its worker is killed, the only way to stop a stuck native call, and replaced (the
- *     other tasks that process was running go back to the queue, not counted as crashes);
+ *     other tasks that process was running go back to the queue, not counted as crashes). A
+ *     worker found stopped (SIGSTOP) at that moment is at fault instead: it is killed and all its
+ *     tasks go back to the queue ({@link ProcessState});
  * <li>{@link CancellationException}: the future was cancelled, or {@link #closeNow()} was called;
+ *     a {@link PoolStoppedException} with the reason when {@link #shutdown} stopped it;
  * <li>{@link WorkerStartException}: the pool failed (see there).
  * </ul>
  * Completing the future from outside ({@code cancel}, {@code complete}, {@code orTimeout}...) takes
@@ -61,9 +64,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * is written to the worker some time after {@code submit}: do not modify it until the future is
  * done. The queue is unbounded; callers bound the work in flight themselves.
  *
- * <p>Worker processes never outlive this JVM: they exit at the end of their input, which the
- * operating system closes when this JVM dies however it dies, and a shutdown hook kills them on a
- * normal exit in case one is stuck in native code.
+ * <p>Worker processes never outlive this JVM, however it dies ({@code kill -9} included): their
+ * input ends, and they halt at once, even inside a native call ({@link Protocol}). They ignore
+ * SIGINT, SIGTERM and SIGHUP (sent to a whole process group or service): the pool's owner decides
+ * when they end, giving running tasks their grace with {@link #shutdown}.
  *
  * <p>Usage:
  * <pre>{@code
@@ -102,6 +106,8 @@ public final class ProcessPool implements AutoCloseable {
      *
      * The pool's state:
      *   RUNNING --close()-------------------------> CLOSING  (the queue drains, then the slots stop)
+     *   RUNNING, CLOSING --shutdown(grace, why)---> CLOSING  (the queue fails at once with why;
+     *                      after the grace, or once nothing runs ---> KILLED, running tasks fail with why)
      *   RUNNING, CLOSING --closeNow()-------------> KILLED   (queue cancelled, processes killed)
      *   RUNNING, CLOSING --fail(e): start-up problem, restart budget spent,
      *                      a slot thread's bug----> FAILED   (queued and later tasks fail with e)
@@ -109,7 +115,7 @@ public final class ProcessPool implements AutoCloseable {
      * (PoolTask) is QUEUED, RUNNING (in one slot's process) or DONE; a RUNNING task goes back to
      * the head of the queue when its process ends under it and its verdict says so.
      *
-     * Guards: lock, the one monitor of the pool, guards queue, state, failure, running,
+     * Guards: lock, the one monitor of the pool, guards queue, state, failure, stopReason, running,
      * stoppedSlots, the budget, every task's phase fields, and every slot's process fields and
      * in-flight tasks. All waits are on lock, and every change that may let a thread proceed
      * calls lock.notifyAll(). slots is filled by start() before any other thread sees the pool
@@ -164,13 +170,13 @@ public final class ProcessPool implements AutoCloseable {
     final RestartBudget budget;       // guarded by lock, like the fields below
     private final List<WorkerSlot> slots = new ArrayList<>();
     final Deadlines deadlines = new Deadlines();
-    private final Thread shutdownHook;
     private final AtomicLong ids = new AtomicLong();
 
     // guarded by lock
     final ArrayDeque<PoolTask> queue = new ArrayDeque<>();
     private State state = State.RUNNING;
     private RuntimeException failure;
+    private String stopReason; // set by shutdown(): what its tasks fail with
     int running;              // tasks taken by a slot and not yet settled (callbacks included)
     private int stoppedSlots;
 
@@ -180,7 +186,6 @@ public final class ProcessPool implements AutoCloseable {
         this.startTimeout = o.startTimeout;
         this.budget = new RestartBudget(lock, this::fail, o.maxRestarts >= 0 ? o.maxRestarts : 2 * shape.workers() + 8);
         this.launcher = new WorkerLauncher(o.handler.getName(), classPath.classPath(), o.jvmOptions, o.startupCache);
-        this.shutdownHook = new Thread(this::destroyAll, "gpupool-process-pool-shutdown");
     }
 
     /**
@@ -210,7 +215,6 @@ public final class ProcessPool implements AutoCloseable {
         }
         ProcessPool pool = new ProcessPool(options, classPath, shape);
         pool.launcher.maintainCache();
-        Runtime.getRuntime().addShutdownHook(pool.shutdownHook);
         Prestarter.Prestarted prestarted = PRESTARTER.adopt(Prestarter.key(options, shape));
         for (int i = 0; i < shape.processes(); i++) {
             WorkerSlot slot = new WorkerSlot(pool, i, shape.lanes(i));
@@ -259,8 +263,8 @@ public final class ProcessPool implements AutoCloseable {
      * Queues {@code request} for the next free worker.
      *
      * @param timeout how long the task may run once a worker has taken it; {@code null} for none
-     * @return a future completed as described in the class documentation; if the pool has failed,
-     *     an already failed one
+     * @return a future completed as described in the class documentation; if the pool has failed
+     *     or was {@link #shutdown}, an already failed one
      * @throws RejectedExecutionException if {@link #close()} or {@link #closeNow()} was called
      */
     public CompletableFuture<byte[]> submit(byte[] request, Duration timeout) {
@@ -270,6 +274,9 @@ public final class ProcessPool implements AutoCloseable {
         synchronized (lock) {
             if (state == State.FAILED) {
                 return CompletableFuture.failedFuture(failure);
+            }
+            if (stopReason != null) {
+                return CompletableFuture.failedFuture(new PoolStoppedException(stopReason));
             }
             if (state != State.RUNNING) {
                 throw new RejectedExecutionException("process pool is closed");
@@ -373,6 +380,42 @@ public final class ProcessPool implements AutoCloseable {
         finish();
     }
 
+    /**
+     * Stops within {@code grace}, as a signal asks: fails queued (and later) tasks at once, lets
+     * running ones finish for up to the grace, then kills their processes (not a crash: nothing is
+     * retried or restarted; their temporaries are deleted); each task it stops fails with a {@link
+     * PoolStoppedException} saying {@code reason}. Returns once the workers are gone, a few seconds
+     * after the grace at most (at once from a future's callback). Idempotent; close() then returns at once.
+     */
+    public void shutdown(Duration grace, String reason) {
+        Objects.requireNonNull(reason, "reason");
+        long end = System.nanoTime() + grace.toNanos();
+        List<PoolTask> dropped;
+        synchronized (lock) {
+            if (stopped()) {
+                return;
+            }
+            if (stopReason == null) stopReason = reason;
+            state = State.CLOSING;
+            dropped = drainQueue();
+        }
+        for (PoolTask t : dropped) {
+            t.future.completeExceptionally(new PoolStoppedException(stopReason));
+        }
+        if (onPoolThread()) {
+            deadlines.schedule(this::closeNow, grace); // the grace runs out on the timer thread
+            return;
+        }
+        try {
+            synchronized (lock) {
+                for (long left; running > 0 && !stopped() && (left = end - System.nanoTime()) > 0; ) TimeUnit.NANOSECONDS.timedWait(lock, left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // stop waiting: what still runs is killed now
+        }
+        closeNow();
+    }
+
     /** Whether the caller is one of the pool's own threads (a slot's, or a reader completing futures). */
     private boolean onPoolThread() {
         Thread me = Thread.currentThread();
@@ -384,19 +427,10 @@ public final class ProcessPool implements AutoCloseable {
 
     /** Idempotent. Called by close() and closeNow(), and by the last slot to stop. */
     private void finish() {
-        destroyAll(); // normally nothing left; ensures no process survives a slot that did not stop in time
-        deadlines.shutdown();
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException e) {
-            // the JVM is shutting down: the hook runs anyway
-        }
-    }
-
-    private void destroyAll() {
-        synchronized (lock) {
+        synchronized (lock) { // normally nothing left; ensures no process survives a slot that did not stop in time
             slots.stream().map(s -> s.process).filter(Objects::nonNull).forEach(Process::destroyForcibly);
         }
+        deadlines.shutdown();
     }
 
     private void abandoned(PoolTask task) {
@@ -429,22 +463,36 @@ public final class ProcessPool implements AutoCloseable {
             }
             state = to;
             failure = e;
-            dropped = new ArrayList<>(queue);
-            queue.clear();
-            dropped.forEach(PoolTask::finish);
-            for (WorkerSlot s : slots) {
-                s.kill(WorkerSlot.Kill.SHUTDOWN, null);
-            }
-            lock.notifyAll();
+            dropped = drainQueue();
+            slots.forEach(s -> s.kill(WorkerSlot.Kill.SHUTDOWN, null));
         }
         for (PoolTask t : dropped) {
-            t.future.completeExceptionally(e != null ? e : new CancellationException("process pool closed"));
+            t.future.completeExceptionally(e != null ? e : cancelled());
         }
+    }
+
+    /** Caller holds lock. Empties the queue: its tasks are done, and the caller fails them outside the lock. */
+    private List<PoolTask> drainQueue() {
+        List<PoolTask> dropped = new ArrayList<>(queue);
+        queue.clear();
+        dropped.forEach(PoolTask::finish);
+        lock.notifyAll();
+        return dropped;
     }
 
     /** Caller holds lock. What a task that can no longer run fails with. */
     RuntimeException terminalFailure() {
-        return state == State.FAILED ? failure : new CancellationException("process pool closed");
+        return state == State.FAILED ? failure : cancelled();
+    }
+
+    /** Caller holds lock, or it is past the change of state. What a stopped pool's tasks fail with, when it did not fail. */
+    private CancellationException cancelled() {
+        return stopReason != null ? new PoolStoppedException(stopReason) : new CancellationException("process pool closed");
+    }
+
+    /** Caller holds lock. Whether a task whose process died may run again: not once stopped, nor in a signal's grace. */
+    boolean retries() {
+        return !stopped() && stopReason == null;
     }
 
     /** Caller holds lock. Whether the pool runs no more tasks: FAILED or KILLED. */

@@ -19,10 +19,17 @@ import java.nio.charset.StandardCharsets;
  * UTF-8 {@code className + '\n' + message}. Before it, while the task runs, the worker may send any
  * number of {@link #SCRATCH} frames with the request's id and a UTF-8 absolute path: a temporary
  * file the task is about to create, which the pool deletes if the process dies before the answer.
- * End of input tells the worker to exit.
+ * A request with id {@link #EXIT_ID} (and no payload) tells the worker to finish the tasks it took
+ * and exit normally. End of input without it means the pool's JVM is gone (killed, even by {@code
+ * kill -9}, whose pipes the kernel closes): the worker halts at once, mid-task or not, so that no
+ * worker outlives its host. Java cannot ask the kernel for a signal at its parent's death ({@code
+ * prctl(PR_SET_PDEATHSIG)}); the pipe's end is that signal, and it comes at once, whether or not the
+ * dead host has been reaped yet.
  */
 final class Protocol {
     static final long HELLO_ID = -1;
+    /** The id of the request that asks a worker to exit normally (see the class documentation). */
+    static final long EXIT_ID = -2;
     static final byte OK = 0;
     static final byte ERROR = 1;
     static final byte READY = 2;
@@ -49,6 +56,11 @@ final class Protocol {
         out.writeInt(payload.length);
         out.write(payload);
         out.flush();
+    }
+
+    /** Asks the worker to finish what it took and exit normally. */
+    static void writeExit(DataOutputStream out) throws IOException {
+        writeRequest(out, EXIT_ID, new byte[0]);
     }
 
     static Response readResponse(DataInputStream in) throws IOException {

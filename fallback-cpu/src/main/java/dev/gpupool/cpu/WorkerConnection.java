@@ -132,10 +132,15 @@ final class WorkerConnection {
     }
 
     /**
-     * Ends the process: end of input asks it to exit, and a training worker to write the AOT cache,
+     * Ends the process: an exit request, then end of input, asks it to exit, and a training worker to write the AOT cache,
      * which {@code launcher} then publishes; a process that lingers is killed.
      */
     void stop(WorkerLauncher launcher) {
+        try {
+            Protocol.writeExit(out); // without it, the end of input would read as our death: the worker halts
+        } catch (IOException e) {
+            // already dead
+        }
         try {
             out.close();
         } catch (IOException e) {

@@ -18,10 +18,15 @@ import java.util.concurrent.TimeUnit;
  * <handler class> [threads]}. Started by {@link ProcessPool}; not meant to be run by hand. Speaks
  * {@link Protocol} on standard input and output: the main thread reads requests and hands each to
  * one of {@code threads} (default 1) task threads, which answer as they finish, so answers may come
- * out of order; it exits once the input has ended and every task taken has been answered.
+ * out of order; it exits once the pool has asked it to ({@link Protocol#EXIT_ID}) and every task
+ * taken has been answered, and halts at once when its input ends without that request: the pool's
+ * JVM died, and a worker never outlives it.
  */
 public final class WorkerMain {
     private WorkerMain() {}
+
+    /** Exit code of a worker that halts because its input ended without an exit request (its host died). */
+    static final int HOST_GONE = 4;
 
     /** Standard output's frame stream, in a worker process only. */
     private static volatile DataOutputStream frames;
@@ -55,9 +60,7 @@ public final class WorkerMain {
         System.setOut(System.err);
         frames = out;
         dev.gpupool.job.AtomicFiles.announceTempsTo(WorkerMain::scratch); // the host deletes them if this process dies mid-write
-        // End of input stops an idle worker when the pool's JVM dies; this also stops one stuck in a
-        // native call, which would otherwise outlive its parent until the call returned.
-        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(4)));
+        ignoreTerminationSignals();
         DataInputStream in = new DataInputStream(
                 new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16));
         try {
@@ -66,6 +69,24 @@ public final class WorkerMain {
             // The parent is gone or the stream is broken: nobody is left to answer to.
             System.err.println("gpupool worker: " + e);
             System.exit(1);
+        }
+    }
+
+    /**
+     * SIGINT, SIGTERM and SIGHUP are the host's to act on: a Ctrl-C reaches the terminal's whole
+     * process group and {@code systemctl stop} the whole service, and a worker dying of them at once
+     * would cut short the images its host means to let finish (and pass for a crash). The host
+     * ends its workers itself, and they halt when it is gone (end of input); SIGKILL still works.
+     * {@code sun.misc.Signal} (module jdk.unsupported, in every JDK and in the dist runtime) is the
+     * only way Java has to ignore a signal.
+     */
+    private static void ignoreTerminationSignals() {
+        for (String name : new String[] {"INT", "TERM", "HUP"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), sun.misc.SignalHandler.SIG_IGN);
+            } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                // not on this platform, or the JVM runs with -Xrs: the default stays
+            }
         }
     }
 
@@ -109,9 +130,17 @@ public final class WorkerMain {
             try {
                 id = in.readLong();
             } catch (EOFException e) {
-                break; // the pool closed our input: finish what was taken, then exit
+                // No exit request first: the pool's JVM is gone (even kill -9 closes its pipes). Halt
+                // now, whatever the task threads are doing (a stuck native decode included): nobody
+                // is left to answer to, and a worker must never outlive its host. (Polling the
+                // parent instead took up to 5 s, and not at all while the dead host was unreaped.)
+                Runtime.getRuntime().halt(HOST_GONE);
+                return HOST_GONE;
             }
             byte[] request = Protocol.readPayload(in);
+            if (id == Protocol.EXIT_ID) {
+                break; // the pool asks us to exit: finish what was taken, then exit
+            }
             tasks.execute(() -> answer(handler, id, request, out));
         }
         tasks.shutdown();

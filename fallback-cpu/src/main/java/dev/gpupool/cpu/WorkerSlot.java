@@ -15,8 +15,12 @@ import java.util.concurrent.ScheduledFuture;
  */
 final class WorkerSlot implements Runnable {
 
-    /** Why the pool killed a process. */
-    enum Kill { TIMEOUT, CANCELLED, SHUTDOWN }
+    /**
+     * Why the pool killed a process. STOPPED: it was stopped from outside (SIGSTOP) with tasks in
+     * it ({@link #watchStopped}, or a task's time limit passed meanwhile): the process is at fault,
+     * not its tasks, which run elsewhere.
+     */
+    enum Kill { TIMEOUT, STOPPED, CANCELLED, SHUTDOWN }
 
     private final ProcessPool pool;
     private final Object lock;
@@ -31,6 +35,7 @@ final class WorkerSlot implements Runnable {
     private boolean stopping; // its input was closed to make it exit
     private Kill killReason;
     private PoolTask killTarget; // the task a TIMEOUT or CANCELLED kill was for
+    private int stoppedChecks;   // consecutive checks that found the process stopped with tasks in it
     // used by this slot's thread only
     Prestarter.Prestarted prestarted; // its first process, already started by a prestarter, or null
     private WorkerConnection conn;
@@ -52,6 +57,28 @@ final class WorkerSlot implements Runnable {
         t.setDaemon(true);
         thread = t;
         t.start();
+        pool.deadlines.every(this::watchStopped, STOPPED_CHECK);
+    }
+
+    /** How often a process with tasks is checked for being stopped, and how many checks in a row kill it. */
+    static final java.time.Duration STOPPED_CHECK = java.time.Duration.ofSeconds(1);
+    static final int STOPPED_CHECKS = 3;
+
+    /**
+     * A process stopped from outside (SIGSTOP) holds its tasks without a word: found stopped with
+     * tasks in it at {@link #STOPPED_CHECKS} checks in a row (two seconds and more; a Ctrl-Z that
+     * stops this JVM too is resumed with it, and never seen so often), it is killed and its tasks
+     * run elsewhere at once, instead of at their time limits, which may be minutes away or none.
+     */
+    private void watchStopped() {
+        synchronized (lock) {
+            if (process == null || inFlight.isEmpty() || killReason != null || !ProcessState.stopped(process.pid())) {
+                stoppedChecks = 0;
+            } else if (++stoppedChecks >= STOPPED_CHECKS) {
+                stoppedChecks = 0;
+                kill(Kill.STOPPED, null);
+            }
+        }
     }
 
     /**
@@ -202,8 +229,8 @@ final class WorkerSlot implements Runnable {
         if (task.timeout != null) {
             ScheduledFuture<?> deadline = pool.deadlines.schedule(() -> {
                 synchronized (lock) {
-                    if (task.slot == this) {
-                        kill(Kill.TIMEOUT, task);
+                    if (task.slot == this && process != null) {
+                        kill(ProcessState.stopped(process.pid()) ? Kill.STOPPED : Kill.TIMEOUT, task);
                     }
                 }
             }, task.timeout);
@@ -265,7 +292,10 @@ final class WorkerSlot implements Runnable {
             reason = forget();
         }
         int victims = inFlight.settle(exit, reason, target);
-        if (reason == null) {
+        if (reason == Kill.STOPPED) {
+            pool.budget.died("worker process was stopped from outside (SIGSTOP) with tasks in it; killed, "
+                    + "its " + (victims == 1 ? "task runs" : victims + " tasks run") + " elsewhere");
+        } else if (reason == null) {
             pool.budget.died("worker exited with code " + exit + (victims == 0 ? " while idle"
                     : victims == 1 ? " while running a task" : " while running " + victims + " tasks"));
         }
@@ -290,7 +320,7 @@ final class WorkerSlot implements Runnable {
         return reason;
     }
 
-    /** Ends this slot's process: end of input asks it to exit (and a training worker to write the AOT cache). */
+    /** Ends this slot's process: an exit request asks it to exit (and a training worker to write the AOT cache). */
     private void stopProcess() {
         synchronized (lock) {
             if (process == null) {

@@ -54,7 +54,10 @@ public final class AtomicFiles {
         listener = l;
     }
 
-    /** Writes {@code data} to {@code target} whole or not at all, creating parent directories. */
+    /**
+     * Writes {@code data} to {@code target} whole or not at all, creating parent directories. A
+     * thread interrupted before the rename leaves nothing: its image was given up on.
+     */
     public static void write(Path target, byte[] data) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
@@ -63,6 +66,12 @@ public final class AtomicFiles {
         if (l != null) l.willCreate(tmp);
         try {
             writeTemp(tmp, data);
+            if (Thread.currentThread().isInterrupted()) {
+                // Stopped meanwhile (past its time limit, or a signal's grace ran out): the image is
+                // already reported failed, so its output must not appear late. (File writes do not
+                // heed interrupts; a native decode before them cannot.)
+                throw new java.io.InterruptedIOException("interrupted: " + target + " not written");
+            }
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 
 /**
  * Test handler driven by the request text {@code command:argument}: echo, upper, sleep (ms, answers
- * the pid), pid, throw (IOException with the argument), halt (exit code), crashonce (halts unless
+ * the pid), spin (ms of busy CPU, answers the pid), pid, throw (IOException with the argument), halt (exit code), crashonce (halts unless
  * the marker file exists, creating it first), touch (creates the file), print (writes to System.out,
  * then echoes), meet (creates a file in the directory, then waits up to 10 s for a second one there:
  * answers "met PID" when two tasks ran at once, else "alone PID"), exitnoise (at its exit, as a
@@ -39,6 +39,12 @@ public final class ScriptHandler implements WorkerHandler {
             case "upper" -> arg.toUpperCase();
             case "pid" -> pid;
             case "env" -> String.valueOf(System.getenv(arg));
+            case "spin" -> { // busy on the CPU, as a long decode is
+                long end = System.nanoTime() + Long.parseLong(arg) * 1_000_000L;
+                long x = 0;
+                while (System.nanoTime() < end) x += x * 31 + 7;
+                yield pid + (x == 42 ? "" : "");
+            }
             case "sleep" -> {
                 Thread.sleep(Long.parseLong(arg));
                 yield pid;

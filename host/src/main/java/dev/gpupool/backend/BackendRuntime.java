@@ -47,4 +47,14 @@ public interface BackendRuntime extends AutoCloseable {
     /** Releases everything; idempotent. */
     @Override
     void close();
+
+    /**
+     * Stops within {@code grace}, as a signal asks (the pool's shutdown hook calls it, then {@link
+     * #close()}): work not started fails at once, running work may finish for up to the grace, and
+     * what still runs then fails with a {@link dev.gpupool.cpu.PoolStoppedException} saying {@code
+     * reason}. Default: {@link #close()}, for backends whose running work ends soon by itself.
+     */
+    default void shutdown(java.time.Duration grace, String reason) {
+        close();
+    }
 }

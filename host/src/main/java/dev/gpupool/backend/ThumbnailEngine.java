@@ -37,6 +37,37 @@ public interface ThumbnailEngine extends AutoCloseable {
     /** Runs one job; the future fails with the one-line reason when the image cannot be done. */
     CompletableFuture<Done> submit(ThumbnailRequest request);
 
+    /**
+     * Runs one job within a time limit ({@code null}: none): past it the future fails with a {@link
+     * java.util.concurrent.TimeoutException} whose message says so. The CPU engines count from when
+     * a worker takes the image and stop the work (a {@code cpu} worker process is killed and
+     * replaced, a {@code cpu-threads} thread interrupted); by default the limit counts from now and
+     * the engine's work goes on to its end, its result unused.
+     */
+    default CompletableFuture<Done> submit(ThumbnailRequest request, java.time.Duration timeout) {
+        CompletableFuture<Done> f = submit(request);
+        if (timeout == null) return f;
+        CompletableFuture<Done> limited = new CompletableFuture<>();
+        f.whenComplete((d, e) -> {
+            if (e != null) limited.completeExceptionally(e);
+            else limited.complete(d);
+        });
+        return limited.orTimeout(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS).exceptionallyCompose(e ->
+                CompletableFuture.failedFuture(e instanceof java.util.concurrent.TimeoutException && e.getMessage() == null
+                        ? new java.util.concurrent.TimeoutException("took longer than the time limit of " + seconds(timeout)) : e));
+    }
+
+    /** {@code 60 s}, {@code 1.5 s}: a time limit as reasons give it. */
+    static String seconds(java.time.Duration d) {
+        long ms = d.toMillis();
+        return (ms % 1000 == 0 ? Long.toString(ms / 1000) : Double.toString(ms / 1000.0)) + " s";
+    }
+
     @Override
     void close();
+
+    /** As {@link BackendRuntime#shutdown}: stops within {@code grace}, failing what it stops with {@code reason}. Default: {@link #close()}. */
+    default void shutdown(java.time.Duration grace, String reason) {
+        close();
+    }
 }

@@ -23,7 +23,7 @@ import java.util.List;
  * checks: {@code -s/--size}, {@code --fit}, {@code --filter}, {@code -f/--format}, {@code -q/--quality},
  * {@code --upscale}, {@code --no-rotate}, {@code --background}, {@code --backend}, {@code --device},
  * {@code -j/--workers}, {@code --io-concurrency}, {@code --progressive}, {@code --subsample}, {@code --lossless},
- * {@code --overwrite}, {@code --max-pixels}, {@code --lenient}, {@code --strip}, {@code --keep-metadata}, {@code --keep-icc},
+ * {@code --overwrite}, {@code --max-pixels}, {@code --lenient}, {@code --timeout}, {@code --strip}, {@code --keep-metadata}, {@code --keep-icc},
  * {@code --crop}, {@code --sharpen}, {@code --avif-speed}.
  *
  * <p>Picocli only parses; {@link #validate()} (which {@link #spec()} and {@link #thumbnailer} call first)
@@ -33,11 +33,12 @@ import java.util.List;
  * io-concurrency &gt;= 1, workers &gt;= 1 when given, device &gt;= 0, the background (hex {@code RRGGBB}
  * or CSS's {@code RGB}, an optional leading {@code #}), the format ({@code same} or {@link OutputFormat#parse}), the fit
  * ({@link Fit#parse}), the filter ({@link Filter#parse}), the subsampling ({@link Subsample#parse}), the
- * crop ({@link Crop#parse}), the sharpening ({@link dev.gpupool.image.Sharpen#parse}) and avif-speed 0..10; with {@code --upscale} and a fit other than contain (every output exactly the
+ * crop ({@link Crop#parse}), the sharpening ({@link dev.gpupool.image.Sharpen#parse}), avif-speed 0..10 and the
+ * timeout (0, none, or seconds); with {@code --upscale} and a fit other than contain (every output exactly the
  * box), no two-sided size over {@code --max-pixels} pixels.
  *
  * <p>Option order in usage help: these options carry {@code order} 10 to 45 (size .. io-concurrency are
- * 10..21, progressive, subsample, lossless 25..27, overwrite, max-pixels, lenient are 30..32, strip, keep-metadata, keep-icc, crop 40..43, sharpen, avif-speed 44..45), so a command with {@code sortOptions = false} places
+ * 10..21, progressive, subsample, lossless 25..27, overwrite, max-pixels, lenient, timeout are 30..33, strip, keep-metadata, keep-icc, crop 40..43, sharpen, avif-speed 44..45), so a command with {@code sortOptions = false} places
  * its own options around them with its own {@code order}s. A command may reword an option's description
  * (not its meaning) with a resource bundle whose key is the option's long name without dashes.
  */
@@ -119,6 +120,11 @@ public final class ThumbnailOptions {
             + "e.g. --lenient.")
     boolean lenient;
 
+    @Option(names = "--timeout", order = 33, paramLabel = "SECONDS", description = "Per-image time limit, counted from when "
+            + "a worker takes the image: past it the image fails with that reason, its worker is replaced, and the batch goes on; "
+            + "0 for none (default: 120), e.g. --timeout 30.")
+    double timeout = dev.gpupool.thumbnail.Thumbnailer.DEFAULT_TIMEOUT.toSeconds();
+
     @Option(names = "--strip", order = 40, description = "Write no metadata, convert colour to sRGB (the default: smallest files), "
             + "e.g. --strip.")
     boolean strip;
@@ -177,6 +183,10 @@ public final class ThumbnailOptions {
         Crop.parse(crop);
         if (sharpen != null) sharpenSpec();
         if (avifSpeed < 0 || avifSpeed > 10) throw new IllegalArgumentException("--avif-speed must be 0..10, not " + avifSpeed);
+        if (!(timeout >= 0 && timeout <= 1e9)) {
+            String given = Double.isFinite(timeout) && timeout == Math.rint(timeout) ? Long.toString((long) timeout) : Double.toString(timeout);
+            throw new IllegalArgumentException("--timeout must be 0 (none) or a number of seconds, not " + given);
+        }
         if (upscale && Fit.parse(fit) != Fit.CONTAIN) {
             // Enlarged to cover or fill, every output is exactly the box: one over the limit can never be made.
             for (String s : sizes) {
@@ -278,7 +288,12 @@ public final class ThumbnailOptions {
                 .lenient(s.lenient()).progressive(s.progressive()).subsample(s.subsample().toString()).lossless(s.lossless())
                 .overwrite(overwrite).ioConcurrency(ioConcurrency)
                 .keepMetadata(s.keepMetadata()).keepIcc(s.keepIcc()).crop(s.crop().cliName())
-                .sharpen(s.sharpen()).avifSpeed(s.avifSpeed());
+                .sharpen(s.sharpen()).avifSpeed(s.avifSpeed()).timeout(timeout());
+    }
+
+    /** {@code --timeout} as a limit: null for none ({@code 0}). */
+    public java.time.Duration timeout() {
+        return timeout == 0 ? null : java.time.Duration.ofMillis(Math.max(1, Math.round(timeout * 1000)));
     }
 
     /** {@code -s/--size} as given, e.g. {@code [256]} or {@code [64, 100x50]}. */

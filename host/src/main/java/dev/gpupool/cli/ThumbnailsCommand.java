@@ -101,10 +101,28 @@ final class ThumbnailsCommand implements Callable<Integer> {
         ProcessEngine.prestart(workers != null ? workers : Runtime.getRuntime().availableProcessors());
     }
 
+    /**
+     * How long after a signal the JVM may wait for this command's report and summary: the pool's
+     * grace for running images (10 s), the killing of the rest, and some. Bounded, so that a command
+     * stuck elsewhere (reading {@code @-} from a terminal) still ends.
+     */
+    static final java.time.Duration REPORT_AFTER_SIGNAL = java.time.Duration.ofSeconds(25);
+
     @Override
     public Integer call() {
         PrintStream err = System.err;
         Path stdoutDir = null;
+        // On SIGINT/SIGTERM/SIGHUP the JVM exits (130/143/129) once every shutdown hook has returned: this
+        // one holds it until the unfinished inputs are marked, the report written and the summary printed.
+        java.util.concurrent.CountDownLatch reported = new java.util.concurrent.CountDownLatch(1);
+        Thread holdExit = new Thread(() -> {
+            try {
+                reported.await(REPORT_AFTER_SIGNAL.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException ignored) {
+                // the JVM goes
+            }
+        }, "gpupool-report-before-exit");
+        Runtime.getRuntime().addShutdownHook(holdExit);
         try {
             thumbnail.validate();
             Target target = target();
@@ -150,14 +168,26 @@ final class ThumbnailsCommand implements Callable<Integer> {
             }
             if (report != null && !writeReport(r, err)) written = false;
             if (r.elsewhereNote() != null) err.println("gpupool: " + Printable.escape(r.elsewhereNote()));
+            if (pool.interruption() != null) {
+                err.println("gpupool: " + pool.interruption() + ": inputs not finished are reported failed");
+            }
             err.println(r.summary());
             return r.failed() > 0 || !written ? Main.SOME_FAILED : Main.OK;
+        } catch (dev.gpupool.cpu.PoolStoppedException e) { // a signal before the pool existed: nothing ran
+            err.println("gpupool: " + e.getMessage() + " before the batch began; nothing was done");
+            return Main.SOME_FAILED;
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } finally {
             if (stdoutDir != null) deleteTree(stdoutDir);
+            reported.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(holdExit);
+            } catch (IllegalStateException e) {
+                // a signal's shutdown is under way: the hook has just been released
+            }
         }
     }
 

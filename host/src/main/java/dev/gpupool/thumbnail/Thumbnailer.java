@@ -52,7 +52,8 @@ import java.util.function.Consumer;
  * {@code dev.gpupool.image} and {@code dev.gpupool.codec} (the builder still takes those too).
  *
  * Defaults are the command line's: 256x256, {@link Fit#CONTAIN}, {@link Filter#LANCZOS3}, JPEG at
- * quality 85, EXIF orientation applied, never enlarging, strict decoding, outputs up to date skipped.
+ * quality 85, EXIF orientation applied, never enlarging, strict decoding, outputs up to date skipped, a
+ * time limit of 120 s per image ({@link #timeout}).
  */
 public final class Thumbnailer {
     private final Pool pool;
@@ -80,6 +81,17 @@ public final class Thumbnailer {
     private java.util.function.IntConsumer onListed = n -> { };
     private InputStream stdin = System.in;
     private Path trace;
+    private java.time.Duration timeout = DEFAULT_TIMEOUT;
+
+    /**
+     * The default per-image time limit, 120 s: a nightly batch must not hang on one hostile image
+     * (a progressive JPEG of 50,000 scans took 11 minutes), yet never fail a real one. The largest
+     * image {@code --max-pixels} lets in, a 179 MP PNG (485 MB, noisy), took 17 s from read to
+     * written thumbnail on a 2-core machine with other work on it, on {@code cpu} and on {@code
+     * cpu-threads}; 120 s leaves seven times that, and costs a hostile image at most two minutes of
+     * one worker.
+     */
+    public static final java.time.Duration DEFAULT_TIMEOUT = java.time.Duration.ofSeconds(120);
 
     private Thumbnailer(Pool pool) {
         this.pool = Objects.requireNonNull(pool, "pool");
@@ -318,6 +330,26 @@ public final class Thumbnailer {
         return this;
     }
 
+    /**
+     * How long one image may take once a worker has it (read, decode, resize, encode, write; not the
+     * wait before, nor an HTTP fetch, which has its own timeouts); {@code null} for no limit; {@link
+     * #DEFAULT_TIMEOUT} by default, as the command line's {@code --timeout}. Past it the image fails
+     * with that reason and the batch goes on: on {@code cpu} its worker process is killed and
+     * replaced (the other images that process ran go back to the queue, not failed); on {@code
+     * cpu-threads} its thread is interrupted and abandoned, and another takes its place while it is
+     * still busy (a decode inside native code cannot be interrupted: it runs to its end, its result
+     * unused); on a GPU backend the image fails and the device's work on it finishes unused.
+     *
+     * @throws IllegalArgumentException a limit that is zero or negative
+     */
+    public Thumbnailer timeout(java.time.Duration timeout) {
+        if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
+            throw new IllegalArgumentException("timeout must be positive (null for none), not " + timeout);
+        }
+        this.timeout = timeout;
+        return this;
+    }
+
     /** Simultaneous fetches and reads (64 by default). */
     public Thumbnailer ioConcurrency(int n) {
         if (n < 1) throw new IllegalArgumentException("io-concurrency must be >= 1");
@@ -393,7 +425,7 @@ public final class Thumbnailer {
         onListed.accept(found.size());
         // The images that can run at all bound the engine's workers: never more worker JVMs than images.
         int runnable = (int) found.stream().filter(i -> i.error() == null).count();
-        ThumbnailEngine engine = pool.runtime().thumbnails(pool, Math.max(1, runnable));
+        ThumbnailEngine engine = BatchEngines.limited(BatchEngines.stoppedOr(pool, Math.max(1, runnable)), timeout);
         int inFlight = Math.max(4, pool.workers() * 4);
         StageTimes stages = new StageTimes(trace != null);
         // Read after the engine exists: a cpu pool whose worker processes cannot start runs on threads and says so.

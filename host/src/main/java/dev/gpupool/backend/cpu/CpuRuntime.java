@@ -26,8 +26,9 @@ final class CpuRuntime implements BackendRuntime {
 
     private volatile ProbeReport report; // replaced once if a cpu engine falls back to threads
     private final BiFunction<Pool, Integer, Made> engineFactory; // the pool, and the images expected (0: unknown)
-    private ThumbnailEngine engine; // guarded by this
+    private volatile ThumbnailEngine engine; // written under this; shutdown() reads it without the lock
     private boolean closed;         // guarded by this
+    private volatile String stopReason; // set by shutdown(): an engine made afterwards stops at once
 
     CpuRuntime(ProbeReport report, BiFunction<Pool, Integer, Made> engineFactory) {
         this.report = report;
@@ -55,6 +56,11 @@ final class CpuRuntime implements BackendRuntime {
         if (engine == null) {
             Made started = engineFactory.apply(pool, Math.max(0, expectedTasks));
             engine = started.engine();
+            String stop = stopReason;
+            if (stop != null) { // a signal came while the engine started (which holds this lock)
+                engine.shutdown(java.time.Duration.ZERO, stop);
+                throw new dev.gpupool.cpu.PoolStoppedException(stop);
+            }
             String why = started.fallbackReason();
             if (why != null) { // worker JVMs cannot start here: the pool's threads do the work
                 report = new ProbeReport(dev.gpupool.Backend.CPU_THREADS, true,
@@ -74,6 +80,14 @@ final class CpuRuntime implements BackendRuntime {
     @Override
     public PixelBuffer resize(PixelBuffer src, ResampleWeights x, ResampleWeights y) {
         return Resampler.resize(src, x, y);
+    }
+
+    /** Stops the engine within the grace, without the lock: the engine may be starting under it. */
+    @Override
+    public void shutdown(java.time.Duration grace, String reason) {
+        stopReason = reason;
+        ThumbnailEngine e = engine;
+        if (e != null) e.shutdown(grace, reason);
     }
 
     @Override

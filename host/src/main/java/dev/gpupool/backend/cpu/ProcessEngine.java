@@ -88,8 +88,14 @@ public final class ProcessEngine implements ThumbnailEngine {
 
     @Override
     public CompletableFuture<Done> submit(ThumbnailRequest request) {
+        return submit(request, null);
+    }
+
+    /** The limit counts from when a worker takes the image; past it the worker is killed and replaced. */
+    @Override
+    public CompletableFuture<Done> submit(ThumbnailRequest request, java.time.Duration timeout) {
         Spool.Spooled spooled = Spool.of(request); // bytes in memory go to the worker as a file, not through its pipe
-        return processes.submit(spooled.request().toBytes()).thenApply(bytes -> {
+        return processes.submit(spooled.request().toBytes(), timeout).thenApply(bytes -> {
             try {
                 return new Done(ThumbnailResult.fromBytes(bytes), Backend.CPU);
             } catch (IOException e) {
@@ -106,5 +112,11 @@ public final class ProcessEngine implements ThumbnailEngine {
     @Override
     public void close() {
         processes.close();
+    }
+
+    /** The worker processes' own graceful stop: see {@link ProcessPool#shutdown}. */
+    @Override
+    public void shutdown(java.time.Duration grace, String reason) {
+        processes.shutdown(grace, reason);
     }
 }

@@ -21,6 +21,17 @@ final class ThreadsEngine implements ThumbnailEngine {
         return pool.submit(() -> new Done(ThumbnailJob.run(request), Backend.CPU_THREADS));
     }
 
+    /**
+     * The limit counts from when a thread takes the image; past it the image fails and its thread is
+     * interrupted (a read or write in progress stops, so nothing is written late), and the pool
+     * lends a thread in its place while the abandoned one is still busy: a decode inside native
+     * code (libjpeg-turbo, libwebp) cannot be interrupted and runs to its end, its result unused.
+     */
+    @Override
+    public CompletableFuture<Done> submit(ThumbnailRequest request, java.time.Duration timeout) {
+        return pool.submit(() -> new Done(ThumbnailJob.run(request), Backend.CPU_THREADS), timeout);
+    }
+
     @Override
     public void close() {
         // the pool's threads belong to the pool
