@@ -1,7 +1,6 @@
 package dev.gpupool.spark;
 
 import dev.gpupool.job.AtomicFiles;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.RemoteIterator;
@@ -49,15 +48,7 @@ class HdfsJobTest {
     @BeforeAll
     static void start() throws IOException {
         spark = SharedSpark.get();
-        Configuration conf = new Configuration();
-        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, tmp.resolve("hdfs").toString());
-        conf.set("dfs.namenode.rpc-bind-host", "127.0.0.1");
-        conf.set("dfs.datanode.address", "127.0.0.1:0");
-        conf.set("dfs.datanode.http.address", "127.0.0.1:0");
-        conf.set("dfs.datanode.ipc.address", "127.0.0.1:0");
-        conf.setBoolean("dfs.permissions.enabled", false);
-        hdfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).nameNodeHttpPort(0).build();
-        hdfs.waitActive();
+        hdfs = MiniHdfs.start(tmp.resolve("hdfs"));
         fs = hdfs.getFileSystem();
         root = fs.getUri().toString();
 

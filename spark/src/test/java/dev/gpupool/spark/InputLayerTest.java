@@ -68,15 +68,7 @@ class InputLayerTest {
         image(out.resolve("a_64.jpg"), "jpeg");                  // a thumbnail of an earlier run
         Files.writeString(tree.resolve("notes.txt"), "not an image");
 
-        Configuration conf = new Configuration();
-        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, tmp.resolve("hdfs").toString());
-        conf.set("dfs.namenode.rpc-bind-host", "127.0.0.1");
-        conf.set("dfs.datanode.address", "127.0.0.1:0");
-        conf.set("dfs.datanode.http.address", "127.0.0.1:0");
-        conf.set("dfs.datanode.ipc.address", "127.0.0.1:0");
-        conf.setBoolean("dfs.permissions.enabled", false);
-        hdfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).nameNodeHttpPort(0).build();
-        hdfs.waitActive();
+        hdfs = MiniHdfs.start(tmp.resolve("hdfs"));
         FileSystem fs = hdfs.getFileSystem();
         hdfsTree = fs.getUri() + "/tree";
         hdfsOut = hdfsTree + "/thumbs";
