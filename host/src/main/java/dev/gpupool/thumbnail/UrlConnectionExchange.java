@@ -36,7 +36,9 @@ final class UrlConnectionExchange {
      * GETs {@code uri} without following redirects: the status, the body of a 200 (at most {@code maxBytes}, else
      * {@code tooLarge} is thrown), and the headers. The whole exchange is bounded by {@code deadline}: past it the
      * connection is closed and the call fails as timed out. A 200's body is held in {@code lease} (null: no
-     * budget) before it is read ({@link BodyBudget}); the wait for it counts against the deadline too.
+     * budget) before it is read ({@link BodyBudget}); while a body of known length waits for it the
+     * deadline stops (waiting for other images to finish is not the server's slowness: counted, a
+     * slow backend behind a full budget would time out every fetch).
      */
     static HttpFetcher.Reply get(URI uri, Duration connectTimeout, Duration deadline, long maxBytes,
                                  java.util.function.Function<String, IOException> tooLarge, BodyBudget.Lease lease)
@@ -46,14 +48,18 @@ final class UrlConnectionExchange {
         c.setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
         c.setReadTimeout((int) Math.min(Integer.MAX_VALUE, deadline.toMillis()));
         AtomicBoolean expired = new AtomicBoolean();
-        ScheduledFuture<?> watch = DEADLINES.schedule(() -> {
-            expired.set(true);
-            c.disconnect();
-        }, deadline.toMillis(), TimeUnit.MILLISECONDS);
+        long start = System.nanoTime();
+        ScheduledFuture<?>[] watch = {watch(c, expired, deadline.toMillis())};
         try {
             int code = c.getResponseCode();
             byte[] body = new byte[0];
             if (code == 200) {
+                long length = c.getContentLengthLong();
+                if (lease != null && length >= 0 && length <= maxBytes && watch[0].cancel(false)) {
+                    long left = deadline.toMillis() - (System.nanoTime() - start) / 1_000_000;
+                    lease.growTo(length, true);
+                    watch[0] = watch(c, expired, Math.max(1, left));
+                }
                 try (InputStream in = c.getInputStream()) {
                     body = read(in, c.getContentLengthLong(), maxBytes, tooLarge, lease);
                 }
@@ -70,8 +76,16 @@ final class UrlConnectionExchange {
             if (expired.get()) throw new java.net.http.HttpTimeoutException("timed out");
             throw e;
         } finally {
-            watch.cancel(false);
+            watch[0].cancel(false);
         }
+    }
+
+    /** Closes {@code c} (and marks it {@code expired}) in {@code millis} unless cancelled first. */
+    private static ScheduledFuture<?> watch(HttpURLConnection c, AtomicBoolean expired, long millis) {
+        return DEADLINES.schedule(() -> {
+            expired.set(true);
+            c.disconnect();
+        }, millis, TimeUnit.MILLISECONDS);
     }
 
     /** What a growing body of {@code size} bytes holds: whole MiB ahead, so the lease is not taken per read. */

@@ -74,6 +74,9 @@ class HttpFetcherBudgetTest {
 
     @Test
     void aSecondBodyWaitsUntilTheFirstImageIsDone() throws Exception {
+        // A deadline of 700 ms a try, and a wait for memory twice as long: the wait is not the server's
+        // slowness, so the second fetch is not timed out and retried but simply waits.
+        HttpFetcher fetcher = new HttpFetcher(Duration.ofSeconds(2), Duration.ofMillis(700), 16L << 20, 3);
         BodyBudget budget = new BodyBudget(1L << 20); // room for one 600 KiB body
         BodyBudget.Lease first = budget.lease();
         assertEquals(600 << 10, fetcher.fetch(URI.create(base + "/known"), first).length);
@@ -86,10 +89,11 @@ class HttpFetcherBudgetTest {
                 throw new RuntimeException(e);
             }
         });
-        Thread.sleep(300);
+        Thread.sleep(1500);
         assertFalse(next.isDone(), "600 + 600 KiB > 1 MiB: the second body waits");
         first.close();
         assertEquals(600 << 10, next.get(10, TimeUnit.SECONDS).length);
+        assertEquals(2, requests.get(), "one request for each body: no try timed out while waiting");
         assertEquals(600 << 10, budget.inUse());
         second.close();
         assertEquals(0, budget.inUse());
