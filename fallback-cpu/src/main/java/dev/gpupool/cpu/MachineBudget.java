@@ -69,6 +69,22 @@ public final class MachineBudget {
         }
     }
 
+    /**
+     * The budget a process pool of this JVM should divide among its workers, or 0 for none: none when
+     * this JVM was given a heap limit ({@code JAVA_OPTS=-Xmx256m}) and no budget was configured, since
+     * its workers then inherit that limit as they always did (the user bounded the run that way).
+     */
+    public static long forProcessPool() {
+        boolean asked = configured > 0 || System.getProperty("gpupool.memoryBudget") != null;
+        if (!asked && heapGiven(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments())) return 0;
+        return total();
+    }
+
+    /** Whether these JVM arguments limit the heap ({@code -Xmx}, {@code -XX:MaxRAM...}). */
+    static boolean heapGiven(java.util.List<String> jvmArguments) {
+        return jvmArguments.stream().anyMatch(a -> a.startsWith("-Xmx") || a.startsWith("-XX:MaxRAM"));
+    }
+
     /** {@link #DEFAULT_FRACTION} of {@code available} bytes, at least {@link #MIN_TOTAL}. */
     static long defaultTotal(long available) {
         if (available == Long.MAX_VALUE) return 8L << 30; // nothing known: a modest machine's worth

@@ -70,6 +70,13 @@ class MachineBudgetTest {
         assertEquals(MachineBudget.total(), MachineBudget.total(), "measured once: a prestarted worker and its pool agree");
     }
 
+    @Test
+    void aHeapGivenToTheHostIsWhatItsWorkersInheritUnlessABudgetIsGiven() {
+        assertTrue(MachineBudget.heapGiven(List.of("-XX:+UseSerialGC", "-Xmx256m")));
+        assertTrue(MachineBudget.heapGiven(List.of("-XX:MaxRAMPercentage=25")));
+        assertFalse(MachineBudget.heapGiven(List.of("-Xms64m", "-XX:CompileThresholdScaling=10")));
+    }
+
     private static ProcessPool.Options options(int workers, long budget) {
         return ProcessPool.Options.of(ScriptHandler.class).workers(workers).memoryBudget(budget);
     }

@@ -66,7 +66,7 @@ public final class ProcessEngine implements ThumbnailEngine {
     private static ProcessPool.Options options(int workers) {
         ProcessPool.Options options = ProcessPool.Options.of(ThumbnailWorkerHandler.class).workers(workers)
                 .threadsPerProcess(CPU_THREADS_PER_PROCESS)
-                .memoryBudget(dev.gpupool.cpu.MachineBudget.total()); // each worker's heap and decode budget: its share
+                .memoryBudget(dev.gpupool.cpu.MachineBudget.forProcessPool()); // each worker's heap and decode budget: its share
         String crashOn = System.getProperty(ThumbnailWorkerHandler.CRASH_ON);
         if (crashOn != null) options.jvmOptions("-D" + ThumbnailWorkerHandler.CRASH_ON + "=" + crashOn); // tests only
         return options;
