@@ -6,11 +6,12 @@
 # Each contender runs ROUNDS times (default 3) per source, interleaved; medians of wall and CPU time
 # (user + sys, the process and the children it waited for), then the ratios the issue sets targets on:
 # http/local time and CPU (target <= 1.15), gpupool over HTTP against the recipe over HTTP (target <= 0.7).
-# Usage: bench/http-vs-local.sh [PHOTOS_DIR] [N]        (PYTHON: an interpreter with Pillow, default /usr/bin/python3)
+# Usage: bench/http-vs-local.sh [PHOTOS_DIR] [N]        (PYTHON: an interpreter with Pillow, default /usr/bin/python3;
+#        GPUPOOL: the launcher to measure, default ./gpupool)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 photos=${1:-$root/bench/photos}; n=${2:-200}; rounds=${ROUNDS:-3}
-backends=(${BACKENDS:-cpu cpu-threads}); py=${PYTHON:-/usr/bin/python3}
+backends=(${BACKENDS:-cpu cpu-threads}); py=${PYTHON:-/usr/bin/python3}; gp=${GPUPOOL:-$root/gpupool}
 cores=$(nproc)
 work=$(mktemp -d); trap 'kill $srv 2>/dev/null || true; rm -rf "$work"' EXIT
 mkdir -p "$work/local"
@@ -22,7 +23,7 @@ sleep 0.5
 for i in $(seq 0 $((n - 1))); do echo "http://127.0.0.1:$port/p$i.jpg"; done > "$work/urls.txt"
 for i in $(seq 0 $((n - 1))); do echo "$work/local/p$i.jpg"; done > "$work/paths.txt"
 "$py" -c 'import PIL' || { echo "no Pillow for $py (apt-get install python3-pil, or set PYTHON)" >&2; exit 2; }
-"$root/gpupool" --version >/dev/null
+"$gp" --version >/dev/null
 
 # run NAME SOURCE CMD...: runs CMD (its output to a log), appends "wall cpu" to $work/NAME-SOURCE.
 run() {
@@ -36,8 +37,8 @@ run() {
 }
 for r in $(seq 1 "$rounds"); do
   for b in "${backends[@]}"; do
-    run "gpupool-$b" local "$root/gpupool" thumbnails "$work/local" -o "$work/out" --backend "$b"
-    run "gpupool-$b" http "$root/gpupool" thumbnails "@$work/urls.txt" -o "$work/out" --backend "$b"
+    run "gpupool-$b" local "$gp" thumbnails "$work/local" -o "$work/out" --backend "$b"
+    run "gpupool-$b" http "$gp" thumbnails "@$work/urls.txt" -o "$work/out" --backend "$b"
   done
   run python-recipe local "$py" "$root/bench/peers/python_recipe.py" "$work/paths.txt" "$work/out" 256 "$cores"
   run python-recipe http "$py" "$root/bench/peers/python_recipe.py" "$work/urls.txt" "$work/out" 256 "$cores"

@@ -16,10 +16,14 @@ import java.util.Locale;
  * once fail rather than wait), so two jobs never wait on each other.
  *
  * <p>The budget is half of {@code Runtime.maxMemory()}: {@code -Xmx256m} allows about 128 MB of
- * decoded pixels in flight. The system property {@code gpupool.decodeBudget} (bytes) overrides it.
+ * decoded pixels in flight. The system property {@code gpupool.decodeBudget} (bytes) overrides it: a
+ * worker JVM under a machine-wide budget gets its share there ({@code dev.gpupool.cpu.MachineBudget});
+ * {@link #limit} lowers it in a running JVM (the host, whose heap was set before the budget was known).
  */
 public final class MemoryBudget {
-    private static final long CAPACITY = Long.getLong("gpupool.decodeBudget", Runtime.getRuntime().maxMemory() / 2);
+    private static final boolean SHARE = Long.getLong("gpupool.decodeBudget") != null; // set from a machine budget
+    private static volatile long capacity = Long.getLong("gpupool.decodeBudget", Runtime.getRuntime().maxMemory() / 2);
+    private static volatile boolean limited = SHARE;
     private static final ThreadLocal<Scope> CURRENT = new ThreadLocal<>();
     private static final Object LOCK = new Object();
     private static long used; // guarded by LOCK
@@ -29,7 +33,20 @@ public final class MemoryBudget {
 
     /** The budget in bytes. */
     public static long capacity() {
-        return CAPACITY;
+        return capacity;
+    }
+
+    /**
+     * Lowers the budget to {@code bytes} (never raises it: half the heap stays the most the heap can
+     * hold), so that this JVM's decodes stay within its share of a machine-wide budget.
+     */
+    public static void limit(long bytes) {
+        synchronized (LOCK) {
+            if (bytes < capacity) {
+                capacity = Math.max(1, bytes);
+                limited = true;
+            }
+        }
     }
 
     /** Bytes reserved now, by every thread. */
@@ -56,17 +73,20 @@ public final class MemoryBudget {
      * fails with a one-line reason when the image can never fit.
      */
     static void reserve(long bytes, String what) throws ImageDecodeException {
-        if (bytes > CAPACITY) {
+        long cap = capacity;
+        if (bytes > cap) {
             throw new ImageDecodeException(what + " needs about " + mb(bytes) + " of memory to decode, more than the "
-                    + mb(CAPACITY) + " this run allows (half the Java heap: raise it with JAVA_OPTS=-Xmx...)");
+                    + mb(cap) + (limited
+                    ? " this process's share of the memory budget allows (raise --memory-budget, or use fewer workers with -j)"
+                    : " this run allows (half the Java heap: raise it with JAVA_OPTS=-Xmx...)"));
         }
         Scope s = CURRENT.get();
         if (s == null || bytes <= s.held) return; // outside a scope (a codec called directly): only the check
         long extra = bytes - s.held;
         synchronized (LOCK) {
             boolean interrupted = false;
-            while (used + extra > CAPACITY) {
-                if (s.held > 0) {
+            while (used + extra > capacity) {
+                if (s.held > 0 || bytes > capacity) { // bytes > capacity: lowered by limit() while waiting
                     throw new ImageDecodeException(what + " needs about " + mb(bytes) + " of memory to decode; not available now");
                 }
                 try {

@@ -23,6 +23,7 @@ abstract class PoolOptions {
     int maxRestarts = -1;
     boolean startupCache = true;
     List<Path> classPath;
+    long memoryBudget; // 0: none (each worker's heap is the JVM's default or the caller's -Xmx)
 
     PoolOptions(Class<? extends WorkerHandler> handler) {
         this.handler = Objects.requireNonNull(handler, "handler");
@@ -116,6 +117,20 @@ abstract class PoolOptions {
         return self();
     }
 
+    /**
+     * A memory budget in bytes for this pool's workers and its host together ({@link MachineBudget}),
+     * or 0 (the default) for none. With one, fewer processes start where the budget cannot hold them,
+     * and each worker gets its share as its heap ({@code -Xmx}) and decode budget, unless the caller's
+     * {@link #jvmOptions} set {@code -Xmx} (then the caller decides).
+     */
+    public ProcessPool.Options memoryBudget(long bytes) {
+        if (bytes != 0 && bytes < MachineBudget.MIN_TOTAL) {
+            throw new IllegalArgumentException("memoryBudget must be 0 or >= " + MachineBudget.MIN_TOTAL + ": " + bytes);
+        }
+        this.memoryBudget = bytes;
+        return self();
+    }
+
     /** Throws IllegalArgumentException unless the handler can be created by {@link WorkerMain}. */
     void checkHandler() {
         Class<? extends WorkerHandler> h = handler;
@@ -135,8 +150,24 @@ abstract class PoolOptions {
     }
 
     PoolShape shape(PoolShape.Machine machine) {
-        return PoolShape.of(workers, threadsPerProcess, expectedTasks, machine,
+        PoolShape.Machine m = machine;
+        if (memoryBudget > 0) { // the workers' part of the budget, when it is less than what is free now
+            m = new PoolShape.Machine(machine.cores(), Math.min(machine.usableMemory(), MachineBudget.forWorkers(memoryBudget)));
+        }
+        return PoolShape.of(workers, threadsPerProcess, expectedTasks, m,
                 PoolShape.processNeed(jvmOptions, threadsPerProcess));
+    }
+
+    /**
+     * The JVM options a worker of a pool of this {@code shape} starts with: the caller's, then, under
+     * a {@link #memoryBudget} and unless the caller set {@code -Xmx}, the worker's share as {@code -Xmx}
+     * and decode budget ({@link MachineBudget.Division#workerOptions}).
+     */
+    List<String> workerJvmOptions(PoolShape shape) {
+        if (memoryBudget <= 0 || jvmOptions.stream().anyMatch(o -> o.startsWith("-Xmx"))) return jvmOptions;
+        List<String> all = new java.util.ArrayList<>(jvmOptions);
+        all.addAll(MachineBudget.divide(memoryBudget, shape.processes()).workerOptions());
+        return List.copyOf(all);
     }
 
     private static int atLeast(int min, int value, String name) {

@@ -40,7 +40,7 @@ final class Prestarter {
 
     /** What a prestarted process must match: everything its command line depends on. */
     static Key key(ProcessPool.Options o, PoolShape shape) {
-        return new Key(List.of(o.handler.getName(), o.jvmOptions, o.startupCache,
+        return new Key(List.of(o.handler.getName(), o.workerJvmOptions(shape), o.startupCache,
                 o.classPath == null ? List.of() : o.classPath), shape.lanes(0));
     }
 
@@ -51,7 +51,7 @@ final class Prestarter {
             if (!cp.usable()) return; // the pool will say why
             PoolShape shape = options.shape(PoolShape.Machine.detect());
             WorkerLauncher launcher = new WorkerLauncher(options.handler.getName(), cp.classPath(),
-                    options.jvmOptions, options.startupCache);
+                    options.workerJvmOptions(shape), options.startupCache);
             Path training = launcher.trainingOutput();
             WorkerLauncher.Started p = launcher.start(training, shape.lanes(0));
             Prestarted old = held.getAndSet(new Prestarted(key(options, shape), p, training));

@@ -185,7 +185,7 @@ public final class ProcessPool implements AutoCloseable {
         this.taskTimeout = o.taskTimeout;
         this.startTimeout = o.startTimeout;
         this.budget = new RestartBudget(lock, this::fail, o.maxRestarts >= 0 ? o.maxRestarts : 2 * shape.workers() + 8);
-        this.launcher = new WorkerLauncher(o.handler.getName(), classPath.classPath(), o.jvmOptions, o.startupCache);
+        this.launcher = new WorkerLauncher(o.handler.getName(), classPath.classPath(), o.workerJvmOptions(shape), o.startupCache);
     }
 
     /**

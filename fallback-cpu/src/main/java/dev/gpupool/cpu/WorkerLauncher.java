@@ -40,6 +40,7 @@ final class WorkerLauncher {
     private final List<String> prefix;   // java + JVM flags, up to the class path
     private final List<String> suffix;   // -cp <cp> WorkerMain <handler>
     private final Path cache;            // JDK 25 AOT cache file, or null when not used
+    private final java.util.Map<String, String> malloc; // MALLOC_TUNING, within the worker's memory share
 
     WorkerLauncher(String handlerClass, List<String> jvmOptions, boolean startupCache) {
         this(handlerClass, System.getProperty("java.class.path", ""), jvmOptions, startupCache);
@@ -67,6 +68,21 @@ final class WorkerLauncher {
         this.prefix = List.copyOf(p);
         this.suffix = List.of("-cp", classPath, WorkerMain.class.getName(), handlerClass);
         this.cache = startupCache ? cachePath(classPath, jvmOptions) : null;
+        this.malloc = mallocTuning(jvmOptions);
+    }
+
+    /**
+     * {@link #MALLOC_TUNING} for a worker with these options: under a memory budget (a {@code -Xmx} the
+     * caller or {@link MachineBudget} set), glibc keeps at most {@link MachineBudget#mallocTrim} of freed
+     * memory instead of 1 GiB, so that what a worker holds between images stays within its share.
+     */
+    static java.util.Map<String, String> mallocTuning(List<String> jvmOptions) {
+        long heap = -1;
+        for (String o : jvmOptions) heap = Math.max(heap, PoolShape.bytes(o));
+        if (heap <= 0) return MALLOC_TUNING;
+        long trim = MachineBudget.mallocTrim(heap);
+        return java.util.Map.of("MALLOC_TRIM_THRESHOLD_", Long.toString(trim),
+                "MALLOC_MMAP_THRESHOLD_", Long.toString(Math.min(32L << 20, trim)));
     }
 
     /**
@@ -116,6 +132,15 @@ final class WorkerLauncher {
         return c;
     }
 
+    /** The smaller of two byte counts given as text; {@code a} when it is not a number. */
+    static String smaller(String a, String b) {
+        try {
+            return Long.parseLong(a.strip()) <= Long.parseLong(b) ? a : b;
+        } catch (NumberFormatException e) {
+            return a;
+        }
+    }
+
     /** A started worker process and the reader of its standard error. */
     record Started(Process process, WorkerStderr stderr) {
     }
@@ -131,7 +156,10 @@ final class WorkerLauncher {
                 .redirectInput(ProcessBuilder.Redirect.PIPE)
                 .redirectOutput(ProcessBuilder.Redirect.PIPE)
                 .redirectError(ProcessBuilder.Redirect.PIPE);
-        MALLOC_TUNING.forEach(pb.environment()::putIfAbsent);
+        // The environment's settings win (the launcher script exports the 1 GiB defaults), unless the
+        // worker's memory share asks for less: a budget is an upper bound.
+        if (malloc == MALLOC_TUNING) MALLOC_TUNING.forEach(pb.environment()::putIfAbsent);
+        else malloc.forEach((k, v) -> pb.environment().merge(k, v, WorkerLauncher::smaller));
         Process p = pb.start();
         return new Started(p, WorkerStderr.follow(p, trainingOutput == null));
     }
@@ -288,7 +316,7 @@ final class WorkerLauncher {
         StringBuilder key = new StringBuilder()
                 .append(System.getProperty("java.home")).append('\0')
                 .append(System.getProperty("java.vm.version")).append('\0')
-                .append(String.join("\0", jvmOptions));
+                .append(String.join("\0", jvmOptions.stream().filter(o -> !memoryOption(o)).toList()));
         try {
             for (Path jar : jars) {
                 key.append('\0').append(jar.toAbsolutePath()).append('\0').append(Files.size(jar))
@@ -307,6 +335,16 @@ final class WorkerLauncher {
         } catch (NoSuchAlgorithmException e) {
             return null;
         }
+    }
+
+    /**
+     * A heap size or decode budget: left out of the cache key, since a budget's share changes with the
+     * machine's free memory and the process count, and the JVM maps one cache under any heap size
+     * (compressed oops, up to 32 GiB): a key over them would train a new cache on most runs.
+     */
+    static boolean memoryOption(String o) {
+        return (o.startsWith("-Xmx") && PoolShape.bytes(o) > 0 && PoolShape.bytes(o) < 32L << 30)
+                || o.startsWith("-Dgpupool.decodeBudget=");
     }
 
     /** The jars of the class path, with those named by jar manifests' Class-Path; null if any entry is not a jar. */

@@ -22,7 +22,7 @@ import java.util.List;
  * batch ({@code gpupool thumbnails}, {@code gpupool spark}) so that they have the same names, defaults and
  * checks: {@code -s/--size}, {@code --fit}, {@code --filter}, {@code -f/--format}, {@code -q/--quality},
  * {@code --upscale}, {@code --no-rotate}, {@code --background}, {@code --backend}, {@code --device},
- * {@code -j/--workers}, {@code --io-concurrency}, {@code --progressive}, {@code --subsample}, {@code --lossless},
+ * {@code -j/--workers}, {@code --io-concurrency}, {@code --memory-budget}, {@code --progressive}, {@code --subsample}, {@code --lossless},
  * {@code --overwrite}, {@code --max-pixels}, {@code --lenient}, {@code --timeout}, {@code --strip}, {@code --keep-metadata}, {@code --keep-icc},
  * {@code --crop}, {@code --sharpen}, {@code --avif-speed}.
  *
@@ -30,15 +30,15 @@ import java.util.List;
  * checks the values, in this order, and throws {@link IllegalArgumentException} with the message a user
  * sees after {@code gpupool thumbnails:} (a command turns it into a usage error, exit status 2): each size
  * ({@link BoxSize#parse}), the backend ({@link Backend#parse}), quality 1..100, max-pixels &gt;= 1,
- * io-concurrency &gt;= 1, workers &gt;= 1 when given, device &gt;= 0, the background (hex {@code RRGGBB}
+ * io-concurrency &gt;= 1, memory-budget a size of at least 512 MiB when given, workers &gt;= 1 when given, device &gt;= 0, the background (hex {@code RRGGBB}
  * or CSS's {@code RGB}, an optional leading {@code #}), the format ({@code same} or {@link OutputFormat#parse}), the fit
  * ({@link Fit#parse}), the filter ({@link Filter#parse}), the subsampling ({@link Subsample#parse}), the
  * crop ({@link Crop#parse}), the sharpening ({@link dev.gpupool.image.Sharpen#parse}), avif-speed 0..10 and the
  * timeout (0, none, or seconds); with {@code --upscale} and a fit other than contain (every output exactly the
  * box), no two-sided size over {@code --max-pixels} pixels.
  *
- * <p>Option order in usage help: these options carry {@code order} 10 to 45 (size .. io-concurrency are
- * 10..21, progressive, subsample, lossless 25..27, overwrite, max-pixels, lenient, timeout are 30..33, strip, keep-metadata, keep-icc, crop 40..43, sharpen, avif-speed 44..45), so a command with {@code sortOptions = false} places
+ * <p>Option order in usage help: these options carry {@code order} 10 to 45 (size .. memory-budget are
+ * 10..22, progressive, subsample, lossless 25..27, overwrite, max-pixels, lenient, timeout are 30..33, strip, keep-metadata, keep-icc, crop 40..43, sharpen, avif-speed 44..45), so a command with {@code sortOptions = false} places
  * its own options around them with its own {@code order}s. A command may reword an option's description
  * (not its meaning) with a resource bundle whose key is the option's long name without dashes.
  */
@@ -105,9 +105,14 @@ public final class ThumbnailOptions {
     @Option(names = {"-j", "--workers"}, order = 20, paramLabel = "N", description = "Worker processes or threads, e.g. -j 4 (default: cores).")
     Integer workers;
 
-    @Option(names = "--io-concurrency", order = 21, paramLabel = "N", description = "Simultaneous fetches and reads, e.g. --io-concurrency 16 "
-            + "(default: 64).")
+    @Option(names = "--io-concurrency", order = 21, paramLabel = "N",
+            description = "Most fetches at once; fewer run when fewer hide the latency or the memory budget is short, "
+                    + "e.g. --io-concurrency 16 (default: 64).")
     int ioConcurrency = 64;
+
+    @Option(names = "--memory-budget", order = 22, paramLabel = "SIZE",
+            description = "Memory for this run, host and workers together, e.g. 4g or 512m (default: a quarter of the memory available).")
+    String memoryBudget;
 
     @Option(names = "--overwrite", order = 30, description = "Redo outputs that are already up to date, e.g. --overwrite.")
     boolean overwrite;
@@ -175,6 +180,7 @@ public final class ThumbnailOptions {
         if (ioConcurrency < 1) throw new IllegalArgumentException("--io-concurrency must be >= 1");
         if (workers != null && workers < 1) throw new IllegalArgumentException("--workers must be >= 1");
         if (device < 0) throw new IllegalArgumentException("--device must be >= 0");
+        memoryBudgetBytes();
         background();
         parseFormat(format);
         Fit.parse(fit);
@@ -270,6 +276,8 @@ public final class ThumbnailOptions {
      */
     public Pool openPool() {
         validate();
+        long budget = memoryBudgetBytes();
+        if (budget > 0) dev.gpupool.cpu.MachineBudget.configure(budget); // before the workers are shaped by it
         Pool.Builder pb = Pool.builder().backend(backend()).device(device);
         if (workers != null) pb.workers(workers);
         return pb.open();
@@ -364,6 +372,20 @@ public final class ThumbnailOptions {
 
     public int device() {
         return device;
+    }
+
+    /** {@code --memory-budget} in bytes, or 0 when not given; IllegalArgumentException naming the option when wrong. */
+    long memoryBudgetBytes() {
+        if (memoryBudget == null) return 0;
+        try {
+            long b = dev.gpupool.cpu.MachineBudget.parse(memoryBudget);
+            if (b < dev.gpupool.cpu.MachineBudget.MIN_TOTAL) {
+                throw new IllegalArgumentException("too small: at least " + dev.gpupool.cpu.MachineBudget.format(dev.gpupool.cpu.MachineBudget.MIN_TOTAL));
+            }
+            return b;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--memory-budget " + memoryBudget + ": " + e.getMessage());
+        }
     }
 
     /** {@code -j/--workers}, or null when not given (the backend's or executor's default). */

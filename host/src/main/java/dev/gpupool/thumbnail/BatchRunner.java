@@ -27,7 +27,9 @@ import java.util.function.Consumer;
 /**
  * Runs one batch: plans every input's outputs, skips those up to date, hands the rest to the engine
  * with a bounded number in flight (so memory stays flat however many inputs there are), fetches URLs
- * on virtual threads, and collects one report item per input, in input order.
+ * on virtual threads, as many at once as hide their latency ({@link FetchWindow}, capped by
+ * io-concurrency) and their bodies within the budget for bodies ({@link BodyBudget}), and collects one
+ * report item per input, in input order.
  */
 final class BatchRunner {
     private final ThumbnailEngine engine;
@@ -36,19 +38,28 @@ final class BatchRunner {
     private final ThumbnailSpec spec;
     private final boolean overwrite;
     private final int maxInFlight;
-    private final Semaphore io;
+    private final FetchWindow io;
+    private final BodyBudget bodies;
     private final Consumer<Item> listener;
     private HttpFetcher fetcher;
 
     BatchRunner(ThumbnailEngine engine, Backend backend, String device, ThumbnailSpec spec, boolean overwrite,
                 int maxInFlight, int ioConcurrency, Consumer<Item> listener) {
+        this(engine, backend, device, spec, overwrite, maxInFlight, ioConcurrency, Long.MAX_VALUE, listener);
+    }
+
+    /** As above, fetched bodies holding at most {@code bodyBytes} at once ({@code Long.MAX_VALUE}: no bound). */
+    BatchRunner(ThumbnailEngine engine, Backend backend, String device, ThumbnailSpec spec, boolean overwrite,
+                int maxInFlight, int ioConcurrency, long bodyBytes, Consumer<Item> listener) {
         this.engine = engine;
         this.backend = backend;
         this.device = device;
         this.spec = spec;
         this.overwrite = overwrite;
         this.maxInFlight = maxInFlight;
-        this.io = new Semaphore(ioConcurrency);
+        // Before anything is measured, as many fetches as images the engine takes at once.
+        this.io = new FetchWindow(maxInFlight, ioConcurrency, bodyBytes, System::nanoTime);
+        this.bodies = bodyBytes == Long.MAX_VALUE ? null : new BodyBudget(bodyBytes);
         this.listener = listener;
     }
 
@@ -118,12 +129,13 @@ final class BatchRunner {
             long t0 = System.nanoTime();
             StageSpan[] fetched = new StageSpan[1];
             CompletableFuture<ThumbnailEngine.Done> done;
+            BodyBudget.Lease lease = in.url() != null && bodies != null ? bodies.lease() : null;
             if (in.url() != null || in.remote() != null) {
-                // Fetch stage (a URL, or a file of another source such as HDFS): up to io-concurrency at once,
+                // Fetch stage (a URL, or a file of another source such as HDFS): up to the window at once,
                 // each holding its slot until a processing slot is free, so fetched bytes never pile up
-                // beyond io-concurrency images.
-                io.acquireUninterruptibly();
-                done = fetch(in, fetched, inFlight)
+                // beyond the window's images.
+                io.acquire();
+                done = fetch(in, fetched, inFlight, lease)
                         .thenCompose(bytes -> engine.submit(new ThumbnailRequest(in.given(), null, bytes, outputs, spec)));
             } else {
                 inFlight.acquireUninterruptibly();
@@ -134,7 +146,9 @@ final class BatchRunner {
                 }
             }
             done.whenComplete((d, e) -> {
+                if (lease != null) lease.close(); // the body (in the heap or spooled) is gone with its image
                 inFlight.release();
+                io.consumed();
                 double millis = (System.nanoTime() - t0) / 1e6;
                 if (e != null) {
                     finish.accept(failed(in.given(), first, Errors.reason(e), millis));
@@ -222,12 +236,12 @@ final class BatchRunner {
     }
 
     /**
-     * Fetches a URL input on a virtual thread that holds one of the caller's {@code io} permits; once
+     * Fetches a URL input on a virtual thread that holds one of the {@code io} window's slots; once
      * the bytes are in, it takes a processing slot from {@code inFlight} and only then gives the io
      * permit back. A failed fetch still takes the slot (the caller's completion releases one either
      * way). The fetch's span goes to {@code span[0]}.
      */
-    private CompletableFuture<byte[]> fetch(Input in, StageSpan[] span, Semaphore inFlight) {
+    private CompletableFuture<byte[]> fetch(Input in, StageSpan[] span, Semaphore inFlight, BodyBudget.Lease lease) {
         CompletableFuture<byte[]> f = new CompletableFuture<>();
         synchronized (this) {
             if (fetcher == null) fetcher = HttpFetcher.defaults();
@@ -237,7 +251,9 @@ final class BatchRunner {
             Exception failure = null;
             try {
                 long t = StageSpan.nowMicros();
-                body = in.url() != null ? fetcher.fetch(in.url()) : in.remote().readAll(HttpFetcher.DEFAULT_MAX_BYTES);
+                long t0 = System.nanoTime();
+                body = in.url() != null ? fetcher.fetch(in.url(), lease) : in.remote().readAll(HttpFetcher.DEFAULT_MAX_BYTES);
+                io.fetched(System.nanoTime() - t0, body.length);
                 span[0] = StageSpan.since("fetch", t);
             } catch (Exception e) {
                 failure = e;

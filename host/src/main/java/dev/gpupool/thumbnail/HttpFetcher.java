@@ -22,7 +22,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * Fetches http(s) inputs: a connect timeout and an overall deadline per try (headers and body), a limit on bytes, redirects followed
  * (at most {@link #MAX_REDIRECTS}, http and https only, never from https down to http, a loop refused), and retries with
  * exponential backoff and jitter on connection errors, 429 and 5xx (honouring a {@code Retry-After} of seconds or an
- * HTTP date, up to 30 s).
+ * HTTP date, up to 30 s). Bodies count against a {@link BodyBudget} when given one: a body of known length
+ * waits for its bytes before the first is read, a chunked one as it grows.
  */
 final class HttpFetcher {
     /** The most redirects followed for one URL, as curl's and browsers' limits, but smaller: an image is one hop or two away. */
@@ -60,13 +61,25 @@ final class HttpFetcher {
 
     /** The body of a 200 response; an IOException with a one-line reason otherwise. */
     byte[] fetch(URI uri) throws IOException, InterruptedException {
+        return fetch(uri, null);
+    }
+
+    /**
+     * The body of a 200 response, its bytes held in {@code lease} (null: no budget) until the caller
+     * closes it; an IOException with a one-line reason otherwise. Each try starts with the lease empty.
+     */
+    byte[] fetch(URI uri, BodyBudget.Lease lease) throws IOException, InterruptedException {
         IOException last = null;
         for (int attempt = 1; attempt <= tries; attempt++) {
             long waitMillis = backoff(attempt);
+            if (lease != null) lease.reset();
             try {
-                Reply resp = followRedirects(uri);
+                Reply resp = followRedirects(uri, lease);
                 int code = resp.status();
-                if (code == 200) return resp.body();
+                if (code == 200) {
+                    if (lease != null) lease.complete();
+                    return resp.body();
+                }
                 last = new IOException("HTTP " + code);
                 if (code != 429 && code < 500) throw last;
                 long ra = retryAfterMillis(resp.header().apply("Retry-After").orElse(null), System.currentTimeMillis());
@@ -76,9 +89,13 @@ final class HttpFetcher {
             } catch (java.net.ConnectException e) {
                 last = new IOException("connection refused or unreachable");
             } catch (IOException e) {
-                if (e == last || e instanceof NotRetried) throw e;
+                if (e == last || e instanceof NotRetried || e instanceof BodyBudget.NeverFits) {
+                    if (lease != null) lease.reset();
+                    throw e;
+                }
                 last = new IOException(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
             }
+            if (lease != null) lease.reset();
             if (attempt < tries) Thread.sleep(waitMillis);
         }
         throw new IOException(last.getMessage() + " (after " + tries + " tries)");
@@ -90,12 +107,12 @@ final class HttpFetcher {
      *
      * @throws NotRetried a redirect refused, with why
      */
-    private Reply followRedirects(URI uri) throws IOException, InterruptedException {
+    private Reply followRedirects(URI uri, BodyBudget.Lease lease) throws IOException, InterruptedException {
         java.util.Set<URI> seen = new java.util.HashSet<>();
         seen.add(uri);
         URI at = uri;
         for (int hops = 0; ; hops++) {
-            Reply resp = exchange(at);
+            Reply resp = exchange(at, lease);
             int code = resp.status();
             if (code != 301 && code != 302 && code != 303 && code != 307 && code != 308) return resp;
             String location = resp.header().apply("Location").orElse(null);
@@ -150,14 +167,15 @@ final class HttpFetcher {
      * would hang the batch without this overall deadline.
      */
     /** One GET of {@code at}, no redirect followed, through the chosen transport. */
-    private Reply exchange(URI at) throws IOException, InterruptedException {
-        if (client == null) return UrlConnectionExchange.get(at, connectTimeout, readTimeout, maxBytes, NotRetried::new);
-        HttpResponse<byte[]> r = send(HttpRequest.newBuilder(at).timeout(readTimeout).GET().build());
+    private Reply exchange(URI at, BodyBudget.Lease lease) throws IOException, InterruptedException {
+        if (client == null) return UrlConnectionExchange.get(at, connectTimeout, readTimeout, maxBytes, NotRetried::new, lease);
+        HttpResponse<byte[]> r = send(HttpRequest.newBuilder(at).timeout(readTimeout).GET().build(), lease);
         return new Reply(r.statusCode(), r.body(), name -> r.headers().firstValue(name));
     }
 
-    private HttpResponse<byte[]> send(HttpRequest req) throws IOException, InterruptedException {
-        CompletableFuture<HttpResponse<byte[]>> f = client.sendAsync(req, info -> new LimitedBody(maxBytes));
+    private HttpResponse<byte[]> send(HttpRequest req, BodyBudget.Lease lease) throws IOException, InterruptedException {
+        CompletableFuture<HttpResponse<byte[]>> f = client.sendAsync(req, info -> new LimitedBody(maxBytes,
+                info.statusCode() == 200 ? lease : null, info.headers().firstValueAsLong("Content-Length").orElse(-1)));
         try {
             return f.get(readTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -174,15 +192,35 @@ final class HttpFetcher {
         }
     }
 
-    /** The body as bytes, failing (and dropping the connection) once it passes the limit. */
+    /**
+     * The body as bytes, failing (and dropping the connection) once it passes the limit, its bytes held in
+     * a lease (when given) before they are taken: the whole length at once when known, else as they come.
+     * Waiting for the budget blocks the client's executor thread (a cached pool), as a blocking read would.
+     */
     private static final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
         private final long max;
+        private final BodyBudget.Lease lease;
+        private final long length;
         private final ByteArrayOutputStream buf = new ByteArrayOutputStream();
         private final CompletableFuture<byte[]> result = new CompletableFuture<>();
         private Flow.Subscription subscription;
 
-        LimitedBody(long max) {
+        LimitedBody(long max, BodyBudget.Lease lease, long length) {
             this.max = max;
+            this.lease = lease;
+            this.length = length;
+        }
+
+        private boolean hold(long bytes, boolean known) {
+            if (lease == null) return true;
+            try {
+                lease.growTo(bytes, known);
+                return true;
+            } catch (IOException e) {
+                subscription.cancel();
+                result.completeExceptionally(e);
+                return false;
+            }
         }
 
         @Override
@@ -193,6 +231,7 @@ final class HttpFetcher {
         @Override
         public void onSubscribe(Flow.Subscription s) {
             subscription = s;
+            if (length >= 0 && length <= max && !hold(length, true)) return;
             s.request(Long.MAX_VALUE);
         }
 
@@ -205,6 +244,7 @@ final class HttpFetcher {
                     result.completeExceptionally(new NotRetried("larger than the limit of " + max + " bytes"));
                     return;
                 }
+                if (!hold(UrlConnectionExchange.step(buf.size() + (long) b.remaining(), max), false)) return;
                 byte[] chunk = new byte[b.remaining()];
                 b.get(chunk);
                 buf.writeBytes(chunk);

@@ -350,7 +350,10 @@ public final class Thumbnailer {
         return this;
     }
 
-    /** Simultaneous fetches and reads (64 by default). */
+    /**
+     * The most fetches at once (64 by default): a cap, since the batch keeps only as many in flight as
+     * hide the fetch latency at the rate the backend consumes images, and bodies within the memory budget.
+     */
     public Thumbnailer ioConcurrency(int n) {
         if (n < 1) throw new IllegalArgumentException("io-concurrency must be >= 1");
         this.ioConcurrency = n;
@@ -429,8 +432,13 @@ public final class Thumbnailer {
         int inFlight = Math.max(4, pool.workers() * 4);
         StageTimes stages = new StageTimes(trace != null);
         // Read after the engine exists: a cpu pool whose worker processes cannot start runs on threads and says so.
-        BatchReport report = new BatchRunner(engine, pool.backend(), pool.device(), spec(), overwrite, inFlight, ioConcurrency, onItem)
-                .run(found, names, stages);
+        // One budget for the machine (dev.gpupool.cpu.MachineBudget): the host's part holds the fetched
+        // bodies; what the workers would have is the most this JVM decodes at once when it decodes itself.
+        long budget = dev.gpupool.cpu.MachineBudget.total();
+        MemoryBudget.limit(dev.gpupool.cpu.MachineBudget.forWorkers(budget));
+        long bodyBytes = dev.gpupool.cpu.MachineBudget.divide(budget, 0).bodies();
+        BatchReport report = new BatchRunner(engine, pool.backend(), pool.device(), spec(), overwrite, inFlight, ioConcurrency,
+                bodyBytes, onItem).run(found, names, stages);
         if (trace != null) {
             try {
                 TraceWriter.write(trace, stages.traced());

@@ -35,25 +35,33 @@ final class UrlConnectionExchange {
     /**
      * GETs {@code uri} without following redirects: the status, the body of a 200 (at most {@code maxBytes}, else
      * {@code tooLarge} is thrown), and the headers. The whole exchange is bounded by {@code deadline}: past it the
-     * connection is closed and the call fails as timed out.
+     * connection is closed and the call fails as timed out. A 200's body is held in {@code lease} (null: no
+     * budget) before it is read ({@link BodyBudget}); while a body of known length waits for it the
+     * deadline stops (waiting for other images to finish is not the server's slowness: counted, a
+     * slow backend behind a full budget would time out every fetch).
      */
     static HttpFetcher.Reply get(URI uri, Duration connectTimeout, Duration deadline, long maxBytes,
-                                 java.util.function.Function<String, IOException> tooLarge) throws IOException {
+                                 java.util.function.Function<String, IOException> tooLarge, BodyBudget.Lease lease)
+            throws IOException {
         HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
         c.setInstanceFollowRedirects(false);
         c.setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
         c.setReadTimeout((int) Math.min(Integer.MAX_VALUE, deadline.toMillis()));
         AtomicBoolean expired = new AtomicBoolean();
-        ScheduledFuture<?> watch = DEADLINES.schedule(() -> {
-            expired.set(true);
-            c.disconnect();
-        }, deadline.toMillis(), TimeUnit.MILLISECONDS);
+        long start = System.nanoTime();
+        ScheduledFuture<?>[] watch = {watch(c, expired, deadline.toMillis())};
         try {
             int code = c.getResponseCode();
             byte[] body = new byte[0];
             if (code == 200) {
+                long length = c.getContentLengthLong();
+                if (lease != null && length >= 0 && length <= maxBytes && watch[0].cancel(false)) {
+                    long left = deadline.toMillis() - (System.nanoTime() - start) / 1_000_000;
+                    lease.growTo(length, true);
+                    watch[0] = watch(c, expired, Math.max(1, left));
+                }
                 try (InputStream in = c.getInputStream()) {
-                    body = read(in, c.getContentLengthLong(), maxBytes, tooLarge);
+                    body = read(in, c.getContentLengthLong(), maxBytes, tooLarge, lease);
                 }
             } else {
                 InputStream err = c.getErrorStream();
@@ -68,14 +76,28 @@ final class UrlConnectionExchange {
             if (expired.get()) throw new java.net.http.HttpTimeoutException("timed out");
             throw e;
         } finally {
-            watch.cancel(false);
+            watch[0].cancel(false);
         }
     }
 
-    private static byte[] read(InputStream in, long length, long maxBytes, java.util.function.Function<String, IOException> tooLarge)
-            throws IOException {
+    /** Closes {@code c} (and marks it {@code expired}) in {@code millis} unless cancelled first. */
+    private static ScheduledFuture<?> watch(HttpURLConnection c, AtomicBoolean expired, long millis) {
+        return DEADLINES.schedule(() -> {
+            expired.set(true);
+            c.disconnect();
+        }, millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** What a growing body of {@code size} bytes holds: whole MiB ahead, so the lease is not taken per read. */
+    static long step(long size, long maxBytes) {
+        return Math.min(maxBytes, (size + (1 << 20)) >> 20 << 20);
+    }
+
+    private static byte[] read(InputStream in, long length, long maxBytes, java.util.function.Function<String, IOException> tooLarge,
+                               BodyBudget.Lease lease) throws IOException {
         if (length > maxBytes) throw tooLarge.apply("larger than the limit of " + maxBytes + " bytes");
         if (length >= 0) {
+            if (lease != null) lease.growTo(length, true);
             byte[] b = in.readNBytes((int) length);
             if (b.length != length) throw new IOException("body cut short: " + b.length + " of " + length + " bytes");
             return b;
@@ -84,6 +106,7 @@ final class UrlConnectionExchange {
         byte[] buf = new byte[64 << 10];
         for (int n; (n = in.read(buf)) > 0; ) {
             if (out.size() + (long) n > maxBytes) throw tooLarge.apply("larger than the limit of " + maxBytes + " bytes");
+            if (lease != null) lease.growTo(step(out.size() + (long) n, maxBytes), false);
             out.write(buf, 0, n);
         }
         return out.toByteArray();

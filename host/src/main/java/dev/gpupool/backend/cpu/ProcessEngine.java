@@ -16,8 +16,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The {@code cpu} backend: each image whole in a worker JVM ({@link ThumbnailWorkerHandler}), so a
- * crash in a native decoder costs a worker process and a retry, not the batch. Workers inherit this
- * JVM's heap limit.
+ * crash in a native decoder costs a worker process and a retry, not the batch. Workers get their
+ * share of the machine's memory budget ({@link dev.gpupool.cpu.MachineBudget}) as heap and decode budget.
  *
  * <p>Where worker JVMs cannot start (no class path can be built for them, as in a Spring Boot fat
  * jar; or the first worker exits before it is ready, as with a wrong class path), {@link #start}
@@ -67,7 +67,8 @@ public final class ProcessEngine implements ThumbnailEngine {
 
     private static ProcessPool.Options options(int workers) {
         ProcessPool.Options options = ProcessPool.Options.of(ThumbnailWorkerHandler.class).workers(workers)
-                .threadsPerProcess(CPU_THREADS_PER_PROCESS);
+                .threadsPerProcess(CPU_THREADS_PER_PROCESS)
+                .memoryBudget(dev.gpupool.cpu.MachineBudget.forProcessPool()); // each worker's heap and decode budget: its share
         String crashOn = System.getProperty(ThumbnailWorkerHandler.CRASH_ON);
         if (crashOn != null) options.jvmOptions("-D" + ThumbnailWorkerHandler.CRASH_ON + "=" + crashOn); // tests only
         return options;
