@@ -64,7 +64,7 @@ class MachineBudgetTest {
 
     @Test
     void theDefaultIsAFractionOfWhatIsAvailable() {
-        assertEquals(5 * GIB, MachineBudget.defaultTotal(10 * GIB));
+        assertEquals(GIB * 5 / 2, MachineBudget.defaultTotal(10 * GIB), "a quarter");
         assertEquals(MachineBudget.MIN_TOTAL, MachineBudget.defaultTotal(100 * MIB), "never below the minimum");
         assertTrue(MachineBudget.total() >= MachineBudget.MIN_TOTAL);
         assertEquals(MachineBudget.total(), MachineBudget.total(), "measured once: a prestarted worker and its pool agree");
