@@ -42,6 +42,9 @@ final class BatchRunner {
     private final BodyBudget bodies;
     private final Consumer<Item> listener;
     private HttpFetcher fetcher;
+    private java.util.function.Supplier<String> stopWhen = () -> null; // set before run()
+    private volatile String stopped;  // why the batch stopped (a signal), once it has
+    private final java.util.Set<Thread> fetching = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     BatchRunner(ThumbnailEngine engine, Backend backend, String device, ThumbnailSpec spec, boolean overwrite,
                 int maxInFlight, int ioConcurrency, Consumer<Item> listener) {
@@ -61,6 +64,17 @@ final class BatchRunner {
         this.io = new FetchWindow(maxInFlight, ioConcurrency, bodyBytes, System::nanoTime);
         this.bodies = bodyBytes == Long.MAX_VALUE ? null : new BodyBudget(bodyBytes);
         this.listener = listener;
+    }
+
+    /**
+     * Where the batch learns that it must stop ({@code Pool::interruption}: a reason, or null while it may
+     * go on). Once it gives a reason, the inputs not yet fetched fail with it at once and the fetches in
+     * flight are interrupted (a socket read on a virtual thread ends when its thread is interrupted), so a
+     * signal ends a batch of slow URLs within its grace instead of after every fetch's timeouts and retries.
+     */
+    BatchRunner stopWhen(java.util.function.Supplier<String> reason) {
+        this.stopWhen = java.util.Objects.requireNonNull(reason);
+        return this;
     }
 
     BatchReport run(List<Input> inputs, Path outDir) {
@@ -86,6 +100,7 @@ final class BatchRunner {
         Item[] items = new Item[inputs.size()];
         Semaphore inFlight = new Semaphore(maxInFlight);
         CountDownLatch pending = new CountDownLatch(inputs.size());
+        Thread watcher = Thread.ofVirtual().name("gpupool-batch-stop").start(() -> watchForStop(pending));
         for (int i = 0; i < inputs.size(); i++) {
             Input in = inputs.get(i);
             int index = i;
@@ -135,6 +150,12 @@ final class BatchRunner {
                 // each holding its slot until a processing slot is free, so fetched bytes never pile up
                 // beyond the window's images.
                 io.acquire();
+                if (stopped != null) {   // stopping: this input is not fetched at all
+                    io.release();
+                    if (lease != null) lease.close();
+                    finish.accept(failed(in.given(), first, stopped, 0));
+                    continue;
+                }
                 done = fetch(in, fetched, inFlight, lease)
                         .thenCompose(bytes -> engine.submit(new ThumbnailRequest(in.given(), null, bytes, outputs, spec)));
             } else {
@@ -165,6 +186,7 @@ final class BatchRunner {
             });
         }
         awaitUninterruptibly(pending);
+        watcher.interrupt();
         double seconds = (System.nanoTime() - start) / 1e9;
         int ok = 0, failed = 0, skipped = 0;
         for (Item it : items) {
@@ -231,6 +253,22 @@ final class BatchRunner {
         if (interrupted) Thread.currentThread().interrupt();
     }
 
+    /** Until the batch is over: polls {@link #stopWhen}; once it gives a reason, stops the fetch window and interrupts the fetches. */
+    private void watchForStop(CountDownLatch pending) {
+        try {
+            while (!pending.await(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                String why = stopWhen.get();
+                if (why == null) continue;
+                stopped = why;
+                io.stop();
+                for (Thread t : fetching) t.interrupt();
+                return;
+            }
+        } catch (InterruptedException e) {
+            // the batch is over
+        }
+    }
+
     private Item failed(String input, String output, String reason, double millis) {
         return new Item(input, output, Status.FAILED, reason, null, 0, 0, millis, List.of());
     }
@@ -249,14 +287,20 @@ final class BatchRunner {
         Thread.ofVirtual().name("gpupool-fetch").start(() -> {
             byte[] body = null;
             Exception failure = null;
+            fetching.add(Thread.currentThread());
             try {
+                if (stopped != null) throw new dev.gpupool.cpu.PoolStoppedException(stopped);
                 long t = StageSpan.nowMicros();
                 long t0 = System.nanoTime();
                 body = in.url() != null ? fetcher.fetch(in.url(), lease) : in.remote().readAll(HttpFetcher.DEFAULT_MAX_BYTES);
                 io.fetched(System.nanoTime() - t0, body.length);
                 span[0] = StageSpan.since("fetch", t);
             } catch (Exception e) {
-                failure = e;
+                // interrupted because the batch is stopping: the reason is the signal, not the socket's
+                failure = stopped != null ? new dev.gpupool.cpu.PoolStoppedException(stopped) : e;
+            } finally {
+                fetching.remove(Thread.currentThread());
+                Thread.interrupted();   // a stop's interrupt must not outlive this fetch
             }
             inFlight.acquireUninterruptibly();
             io.release();

@@ -35,6 +35,7 @@ final class FetchWindow {
     private double bodyBytes = -1;                              // guarded by this
     private int limit;                                          // guarded by this
     private int inFlight;                                       // guarded by this
+    private boolean stopped;     // guarded by this
 
     /**
      * @param initial    the window before anything is measured (clamped to {@code [MIN, cap]})
@@ -50,10 +51,10 @@ final class FetchWindow {
         this.limit = Math.clamp(initial, Math.min(MIN, cap), cap);
     }
 
-    /** Waits until a fetch may start, and counts it in flight. */
+    /** Waits until a fetch may start (or the window is {@link #stop stopped}), and counts it in flight. */
     synchronized void acquire() {
         boolean interrupted = false;
-        while (inFlight >= limit) {
+        while (inFlight >= limit && !stopped) {
             try {
                 wait();
             } catch (InterruptedException e) {
@@ -62,6 +63,15 @@ final class FetchWindow {
         }
         inFlight++;
         if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    /**
+     * The batch is stopping (a signal): {@link #acquire} waits no more, so the inputs not yet fetched are
+     * reported at once instead of waiting for slots held by fetches that are being abandoned.
+     */
+    synchronized void stop() {
+        stopped = true;
+        notifyAll();
     }
 
     /** The fetch started by {@link #acquire} is over (its body is handed on, or it failed). */

@@ -438,7 +438,7 @@ public final class Thumbnailer {
         MemoryBudget.limit(dev.gpupool.cpu.MachineBudget.forWorkers(budget));
         long bodyBytes = dev.gpupool.cpu.MachineBudget.divide(budget, 0).bodies();
         BatchReport report = new BatchRunner(engine, pool.backend(), pool.device(), spec(), overwrite, inFlight, ioConcurrency,
-                bodyBytes, onItem).run(found, names, stages);
+                bodyBytes, onItem).stopWhen(pool::interruption).run(found, names, stages);
         if (trace != null) {
             try {
                 TraceWriter.write(trace, stages.traced());
