@@ -206,7 +206,12 @@ final class ThumbnailsCommand implements Callable<Integer> {
 
     private Target target() {
         if (report != null && !report.equals("-")) checkWritableFile("--report", report);
-        if (trace != null) checkWritableFile("--trace", trace.toString());
+        if (trace != null) {
+            // not standard output (that is the report's or the image's), and never a file named "-" in the
+            // working directory, which is what a user meaning standard output would get
+            if (trace.toString().equals("-")) throw new IllegalArgumentException("--trace - : the trace goes to a file, e.g. --trace trace.json");
+            checkWritableFile("--trace", trace.toString());
+        }
         long stdinReaders = inputs.stream().filter(a -> a.equals("-") || a.equals("@-")).count();
         if (stdinReaders > 1) throw new IllegalArgumentException("standard input can be read once: give one of - and @-, once");
         if (out.equals("-")) {

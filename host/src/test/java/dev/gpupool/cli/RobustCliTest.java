@@ -212,6 +212,10 @@ class RobustCliTest {
                 "--trace " + tmp + " is a directory");
         assertFalse(Files.exists(tmp.resolve("no")), "no directory is made for a report");
         assertFalse(Files.exists(out), "nothing ran");
+        // found by CommandLineFuzzTest: "--trace -" wrote a file named "-" into the working directory
+        assertUsageError(gpupool("thumbnails", in.toString(), "-o", out.toString(), "--trace", "-", "--backend", "cpu-threads"),
+                "--trace - : the trace goes to a file");
+        assertFalse(Files.exists(Path.of("-")), "a file named - in the working directory");
     }
 
     @Test
