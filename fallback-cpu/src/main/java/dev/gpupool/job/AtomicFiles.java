@@ -59,6 +59,24 @@ public final class AtomicFiles {
      * thread interrupted before the rename leaves nothing: its image was given up on.
      */
     public static void write(Path target, byte[] data) throws IOException {
+        write(target, data, false);
+    }
+
+    /**
+     * As {@link #write(Path, byte[])}, for a thumbnail: the temporary carries the extended attribute
+     * {@code user.gpupool = thumbnail} before its rename, so the output appears whole <em>and</em> known
+     * as gpupool's. (The host then adds which input made it.) Marked only after the rename, a kill -9
+     * between the two left an output that the next run took for someone else's file and refused to
+     * replace. Where the file system has no user attributes, it is written unmarked.
+     */
+    public static void writeOutput(Path target, byte[] data) throws IOException {
+        write(target, data, true);
+    }
+
+    /** The extended attribute (user namespace) that marks gpupool's outputs, and its value before the host adds the input. */
+    public static final String MARK = "gpupool", MARK_KIND = "thumbnail";
+
+    private static void write(Path target, byte[] data, boolean mark) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = dir.resolve(tempName());
@@ -66,6 +84,7 @@ public final class AtomicFiles {
         if (l != null) l.willCreate(tmp);
         try {
             writeTemp(tmp, data);
+            if (mark) markKind(tmp);
             if (Thread.currentThread().isInterrupted()) {
                 // Stopped meanwhile (past its time limit, or a signal's grace ran out): the image is
                 // already reported failed, so its output must not appear late. (File writes do not
@@ -97,6 +116,15 @@ public final class AtomicFiles {
             throw new java.nio.file.FileSystemException(tmp.toString(), null, "No space left on device");
         }
         Files.write(tmp, data);
+    }
+
+    private static void markKind(Path file) {
+        try {
+            var v = Files.getFileAttributeView(file, java.nio.file.attribute.UserDefinedFileAttributeView.class);
+            if (v != null) v.write(MARK, java.nio.ByteBuffer.wrap(MARK_KIND.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            // no user attributes here: the output is unmarked, as on FAT
+        }
     }
 
     /** A new temporary's file name, owned by this process. */

@@ -196,7 +196,7 @@ public final class ThumbnailJob {
     /** {@link #write(PixelBuffer, Path, ThumbnailSpec)} with the source's kept {@code metadata} written in. */
     public static long write(PixelBuffer pixels, Path target, ThumbnailSpec spec, ImageMetadata metadata) throws IOException {
         byte[] data = encode(pixels, formatOf(target), spec, metadata);
-        AtomicFiles.write(target, data);
+        AtomicFiles.writeOutput(target, data);
         return data.length;
     }
 

@@ -104,4 +104,19 @@ class AtomicFilesTest {
         java.util.stream.IntStream.range(0, 10_000).parallel().forEach(i -> assertTrue(names.add(AtomicFiles.tempName())));
         assertTrue(names.stream().allMatch(n -> n.startsWith(AtomicFiles.TEMP_MARK)));
     }
+
+    /** A thumbnail appears already marked as gpupool's: a kill -9 right after its rename cannot leave it a stranger's. */
+    @Test
+    void anOutputIsMarkedAsGpupoolsBeforeItAppears(@TempDir Path dir) throws Exception {
+        Path target = dir.resolve("a.jpg"), plain = dir.resolve("report.json");
+        AtomicFiles.writeOutput(target, new byte[]{1, 2, 3});
+        AtomicFiles.write(plain, new byte[]{4});
+        var v = Files.getFileAttributeView(target, java.nio.file.attribute.UserDefinedFileAttributeView.class);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(64);
+        v.read(AtomicFiles.MARK, b);
+        assertEquals(AtomicFiles.MARK_KIND, new String(b.array(), 0, b.position(), java.nio.charset.StandardCharsets.UTF_8));
+        assertArrayEquals(new byte[]{1, 2, 3}, Files.readAllBytes(target));
+        assertEquals(List.of(), Files.getFileAttributeView(plain, java.nio.file.attribute.UserDefinedFileAttributeView.class).list(),
+                "a report is no thumbnail");
+    }
 }

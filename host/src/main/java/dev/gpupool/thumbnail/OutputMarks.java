@@ -28,8 +28,8 @@ import java.util.Arrays;
  * {@code --overwrite} (the safe side), and which input made it cannot be told.
  */
 final class OutputMarks {
-    static final String NAME = "gpupool";
-    private static final String KIND = "thumbnail";
+    static final String NAME = dev.gpupool.job.AtomicFiles.MARK;
+    private static final String KIND = dev.gpupool.job.AtomicFiles.MARK_KIND; // written on the temporary, before the rename
     /** Identities longer than this (in UTF-8) are marked by their hash. */
     static final int MAX_IDENTITY = 1000;
 

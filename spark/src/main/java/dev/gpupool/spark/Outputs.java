@@ -106,7 +106,7 @@ final class Outputs {
     static void write(String target, byte[] data, Configuration conf) throws IOException {
         URI u = URI.create(target);
         if (isLocal(u)) {
-            AtomicFiles.write(java.nio.file.Path.of(u.getPath()), data);
+            AtomicFiles.writeOutput(java.nio.file.Path.of(u.getPath()), data);
             return;
         }
         Path p = new Path(u);

@@ -134,7 +134,7 @@ final class JpegLane {
             Path target = request.outputs().get(i);
             if (m.jpeg() != null) {
                 byte[] data = taken.metadata().embedInto(m.jpeg(), OutputFormat.JPEG);
-                AtomicFiles.write(target, data);
+                AtomicFiles.writeOutput(target, data);
                 int[] size = outputSize(taken.job().outputs().get(i), taken.job().orientation());
                 written.add(new ThumbnailResult.Output(size[0], size[1], data.length));
             } else {
