@@ -36,7 +36,7 @@ import java.util.function.Function;
  *       InputSource#identity real identity}: a symbolic link, a bind mount, {@code ..}); a directory that is
  *       one of its own ancestors is a failed input ({@code symbolic link loop, not followed}), as is one that
  *       cannot be read;</li>
- *   <li>a location that does not exist and holds {@code * ? [ {} is a glob: each segment matched on names
+ *   <li>a location that does not exist and holds <code>* ? [ &#123;</code> is a glob: each segment matched on names
  *       ({@code *} and {@code ?} do not match a leading '.', as in a shell), sorted; matched directories
  *       are walked; relative names are taken from the glob's last directory without a wildcard, so
  *       {@code photos/*}{@code /x.jpg} gives {@code a/x.jpg} and {@code b/x.jpg}; no match fails the INPUT;</li>
@@ -325,7 +325,7 @@ public final class InputExpander {
         }
     }
 
-    /** True when {@code s} holds a wildcard of a glob: {@code * ? [ {}. */
+    /** True when {@code s} holds a wildcard of a glob: <code>* ? [ &#123;</code>. */
     public static boolean isGlob(String s) {
         return s.chars().anyMatch(c -> c == '*' || c == '?' || c == '[' || c == '{');
     }
