@@ -61,4 +61,19 @@ public record CliRun(int status, String out, String err) {
             System.setErr(oldErr);
         }
     }
+
+    /**
+     * The regular files under {@code dir} (none when it does not exist), listed while a batch may still be
+     * renaming its temporaries into place there: a file gone mid-walk means list again.
+     */
+    public static List<java.nio.file.Path> filesUnder(java.nio.file.Path dir) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(dir)) return List.of();
+        for (int attempt = 1; ; attempt++) {
+            try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.walk(dir)) {
+                return s.filter(java.nio.file.Files::isRegularFile).toList();
+            } catch (java.io.UncheckedIOException e) {
+                if (!(e.getCause() instanceof java.nio.file.NoSuchFileException) || attempt >= 100) throw e;
+            }
+        }
+    }
 }

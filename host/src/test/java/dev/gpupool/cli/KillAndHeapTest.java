@@ -20,7 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -51,18 +50,6 @@ class KillAndHeapTest {
         }
         Files.createDirectories(file.getParent());
         ImageIO.write(img, "jpeg", file.toFile());
-    }
-
-    private static List<Path> files(Path dir) throws IOException {
-        if (!Files.exists(dir)) return List.of();
-        for (int attempt = 1; ; attempt++) {
-            try (Stream<Path> s = Files.walk(dir)) {
-                return s.filter(Files::isRegularFile).toList();
-            } catch (java.io.UncheckedIOException e) {
-                // A running batch renames its temporaries into place while we walk: list again.
-                if (!(e.getCause() instanceof java.nio.file.NoSuchFileException) || attempt >= 100) throw e;
-            }
-        }
     }
 
     private static void assertWholeJpeg(Path f) throws IOException {
@@ -104,7 +91,7 @@ class KillAndHeapTest {
             }
             // bomb-100mp.png (300 MB of pixels) cannot fit: refused with the reason, not an OutOfMemoryError.
             assertTrue(items.get("bomb-100mp.png").get("error").asText().contains("memory"), items.get("bomb-100mp.png").toString());
-            List<Path> written = files(o);
+            List<Path> written = CliRun.filesUnder(o);
             assertEquals(8, written.size(), written.toString());
             for (Path f : written) assertWholeJpeg(f);
             assertTrue(seconds < 60, backend + " took " + seconds + " s");
@@ -134,7 +121,7 @@ class KillAndHeapTest {
                 in.toString(), "-o", out.toString()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (p.isAlive() && System.nanoTime() < deadline
-                && files(out).stream().filter(f -> !f.toString().contains(AtomicFiles.TEMP_MARK)).count() < 60) {
+                && CliRun.filesUnder(out).stream().filter(f -> !f.toString().contains(AtomicFiles.TEMP_MARK)).count() < 60) {
             Thread.sleep(10);
         }
         List<ProcessHandle> workers = p.descendants().toList();
@@ -144,7 +131,7 @@ class KillAndHeapTest {
         assertEquals(137, p.exitValue());
         for (ProcessHandle w : workers) w.onExit().get(20, TimeUnit.SECONDS); // workers stop when their parent dies
         List<Path> done = new ArrayList<>();
-        for (Path f : files(out)) {
+        for (Path f : CliRun.filesUnder(out)) {
             if (f.getFileName().toString().contains(AtomicFiles.TEMP_MARK)) continue; // a leftover: never taken for an output
             assertWholeJpeg(f);
             done.add(f);
@@ -176,7 +163,7 @@ class KillAndHeapTest {
         }
         assertEquals(bothDone, r.get("skipped").asInt(), "done before the kill but not skipped: " + redone);
         assertEquals(200 - bothDone, r.get("ok").asInt());
-        List<Path> all = files(out);
+        List<Path> all = CliRun.filesUnder(out);
         assertEquals(400, all.size(), "400 outputs and no leftovers");
         for (Path f : all) assertWholeJpeg(f);
     }

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -57,19 +56,8 @@ class SignalsCliTest {
         return new Run(p, in, out, err, report);
     }
 
-    private static List<Path> files(Path dir) throws IOException {
-        if (!Files.exists(dir)) return List.of();
-        for (int attempt = 1; ; attempt++) {
-            try (Stream<Path> s = Files.walk(dir)) {
-                return s.filter(Files::isRegularFile).toList();
-            } catch (java.io.UncheckedIOException e) {
-                if (attempt >= 100) throw e; // renamed while we walked: again
-            }
-        }
-    }
-
     private static long outputs(Path dir) throws IOException {
-        return files(dir).stream().filter(f -> !f.getFileName().toString().contains(AtomicFiles.TEMP_MARK)).count();
+        return CliRun.filesUnder(dir).stream().filter(f -> !f.getFileName().toString().contains(AtomicFiles.TEMP_MARK)).count();
     }
 
     /** Waits until the batch has written {@code n} outputs (it is then well under way). */
@@ -116,7 +104,7 @@ class SignalsCliTest {
         assertEquals(failed, report.get("failed").asInt());
         assertTrue(lines.getLast().startsWith(ok + " ok, " + failed + " failed"), lines.getLast());
         assertEquals(ok, outputs(r.out()), "exactly the ok inputs have outputs");
-        assertEquals(List.of(), files(r.out()).stream().filter(f -> f.getFileName().toString().contains(AtomicFiles.TEMP_MARK)).toList(),
+        assertEquals(List.of(), CliRun.filesUnder(r.out()).stream().filter(f -> f.getFileName().toString().contains(AtomicFiles.TEMP_MARK)).toList(),
                 "no temporary file left");
         for (ProcessHandle w : workers) assertFalse(w.isAlive(), "worker " + w.pid() + " outlived the run");
         return report;

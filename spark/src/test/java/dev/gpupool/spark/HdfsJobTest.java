@@ -22,7 +22,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -122,17 +121,7 @@ class HdfsJobTest {
         org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(root + "/race/a/x.jpg");
         byte[] data = new byte[300_000];
         Arrays.fill(data, (byte) 7);
-        List<CompletableFuture<Void>> attempts = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            attempts.add(CompletableFuture.runAsync(() -> {
-                try {
-                    Outputs.write(fs, target, data);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }));
-        }
-        CompletableFuture.allOf(attempts.toArray(CompletableFuture[]::new)).join();
+        ThumbnailJobTest.raceWrites(fs, target, data, 6);
         Map<String, byte[]> left = tree(root + "/race");
         assertEquals(List.of("a/x.jpg"), new ArrayList<>(left.keySet()), "one file, no temporary");
         assertArrayEquals(data, left.get("a/x.jpg"));

@@ -165,17 +165,7 @@ class ThumbnailJobTest {
         org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(dir.resolve("a/x.jpg").toUri());
         byte[] data = new byte[200_000];
         Arrays.fill(data, (byte) 7);
-        List<CompletableFuture<Void>> attempts = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            attempts.add(CompletableFuture.runAsync(() -> {
-                try {
-                    Outputs.write(fs, target, data);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }));
-        }
-        for (CompletableFuture<Void> a : attempts) a.join();
+        raceWrites(fs, target, data, 6);
         assertArrayEquals(data, Files.readAllBytes(dir.resolve("a/x.jpg")));
         try (Stream<Path> s = Files.list(dir.resolve("a"))) {
             assertEquals(List.of("x.jpg"), s.map(p -> p.getFileName().toString()).toList());
@@ -247,5 +237,20 @@ class ThumbnailJobTest {
         assertEquals(2, ThumbnailJob.run(photos.toString(), "-o", tmp.resolve("x").toString(), "--background", "zz"));
         assertEquals(0, ExecutorPools.visibleIndex("3", "2,3") - 1);
         assertEquals(5, ExecutorPools.visibleIndex("5", null));
+    }
+
+    /** {@code n} concurrent attempts at one output, as Spark's retries and speculative copies make them; waits for all. */
+    static void raceWrites(FileSystem fs, org.apache.hadoop.fs.Path target, byte[] data, int n) {
+        List<CompletableFuture<Void>> attempts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            attempts.add(CompletableFuture.runAsync(() -> {
+                try {
+                    Outputs.write(fs, target, data);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }));
+        }
+        CompletableFuture.allOf(attempts.toArray(CompletableFuture[]::new)).join();
     }
 }
