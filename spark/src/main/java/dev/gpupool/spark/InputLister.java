@@ -68,10 +68,10 @@ final class InputLister {
         return names.outputsFor(rel, identity, name -> new Path(outDir, name).toString());
     }
 
-    /** The CLI's identity of an input at {@code location}: a local file's absolute path, else the location. */
+    /** The CLI's identity of an input at {@code location} ({@link OutputNames#identity(java.nio.file.Path)} for a local file), else the location. */
     static String identity(String location) {
         java.net.URI u = new Path(location).toUri();   // a Hadoop path string, not an encoded URI ("a b.jpg")
-        return "file".equals(u.getScheme()) ? u.getPath() : location;
+        return "file".equals(u.getScheme()) ? OutputNames.identity(java.nio.file.Path.of(u.getPath())) : location;
     }
 
     static String reason(Exception e) {
