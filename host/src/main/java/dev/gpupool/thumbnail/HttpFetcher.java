@@ -37,6 +37,8 @@ final class HttpFetcher {
     }
 
     private final HttpClient client;
+    /** The connection each thread is using now, for {@link #abort}: a platform thread's socket read ignores interrupts. */
+    private final java.util.Map<Thread, java.net.HttpURLConnection> open = new java.util.concurrent.ConcurrentHashMap<>();
     private final Duration connectTimeout;
     private final Duration readTimeout;
     private final long maxBytes;
@@ -57,6 +59,17 @@ final class HttpFetcher {
 
     static HttpFetcher defaults() {
         return new HttpFetcher(Duration.ofSeconds(10), Duration.ofSeconds(30), DEFAULT_MAX_BYTES, 3);
+    }
+
+    /**
+     * Ends {@code fetching}'s fetch now: interrupts it (a backoff's sleep, a wait for the body budget, a
+     * virtual thread's socket) and closes the connection it is reading, if any (a platform thread's
+     * blocking read ends only so). Its {@link #fetch} then throws.
+     */
+    void abort(Thread fetching) {
+        fetching.interrupt();
+        java.net.HttpURLConnection c = open.get(fetching);
+        if (c != null) c.disconnect();
     }
 
     /** The body of a 200 response; an IOException with a one-line reason otherwise. */
@@ -168,7 +181,18 @@ final class HttpFetcher {
      */
     /** One GET of {@code at}, no redirect followed, through the chosen transport. */
     private Reply exchange(URI at, BodyBudget.Lease lease) throws IOException, InterruptedException {
-        if (client == null) return UrlConnectionExchange.get(at, connectTimeout, readTimeout, maxBytes, NotRetried::new, lease);
+        if (client == null) {
+            java.net.HttpURLConnection c = UrlConnectionExchange.open(at, connectTimeout, readTimeout);
+            Thread self = Thread.currentThread();
+            open.put(self, c);
+            try {
+                // after the put: an abort that looked before it saw no connection, but interrupted this thread first
+                if (Thread.interrupted()) throw new InterruptedException();
+                return UrlConnectionExchange.get(c, readTimeout, maxBytes, NotRetried::new, lease);
+            } finally {
+                open.remove(self);
+            }
+        }
         HttpResponse<byte[]> r = send(HttpRequest.newBuilder(at).timeout(readTimeout).GET().build(), lease);
         return new Reply(r.statusCode(), r.body(), name -> r.headers().firstValue(name));
     }

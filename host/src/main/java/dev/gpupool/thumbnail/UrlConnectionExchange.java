@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One HTTP exchange through the JDK's blocking {@link HttpURLConnection} (on the caller's thread, a
- * virtual thread in a batch): the body is read straight into its final array when the length is
- * known, one copy from the socket. Measured against the JDK's asynchronous {@code HttpClient} over
+ * One HTTP exchange through the JDK's blocking {@link HttpURLConnection} on the caller's thread (a
+ * platform thread in a batch: {@link BatchRunner} says why): the body is read straight into its final
+ * array when the length is known, one copy from the socket. Measured against the JDK's asynchronous {@code HttpClient} over
  * loopback on 2 cores, the client's selector and worker threads spent about 1.3 cores on 64 fetches
  * in flight, before any decoding; see {@link HttpFetcher} for the choice. Connections are kept alive
  * and reused by the JDK's keep-alive cache once a body has been read to its end.
@@ -40,13 +40,9 @@ final class UrlConnectionExchange {
      * deadline stops (waiting for other images to finish is not the server's slowness: counted, a
      * slow backend behind a full budget would time out every fetch).
      */
-    static HttpFetcher.Reply get(URI uri, Duration connectTimeout, Duration deadline, long maxBytes,
+    static HttpFetcher.Reply get(HttpURLConnection c, Duration deadline, long maxBytes,
                                  java.util.function.Function<String, IOException> tooLarge, BodyBudget.Lease lease)
             throws IOException {
-        HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
-        c.setInstanceFollowRedirects(false);
-        c.setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
-        c.setReadTimeout((int) Math.min(Integer.MAX_VALUE, deadline.toMillis()));
         AtomicBoolean expired = new AtomicBoolean();
         long start = System.nanoTime();
         ScheduledFuture<?>[] watch = {watch(c, expired, deadline.toMillis())};
@@ -80,6 +76,18 @@ final class UrlConnectionExchange {
         }
     }
 
+    /**
+     * A connection to {@code uri}, not yet connected, that follows no redirect, connects within {@code
+     * connectTimeout} and waits at most {@code deadline} for any one read ({@link #get} bounds the whole).
+     */
+    static HttpURLConnection open(URI uri, Duration connectTimeout, Duration deadline) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
+        c.setInstanceFollowRedirects(false);
+        c.setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
+        c.setReadTimeout((int) Math.min(Integer.MAX_VALUE, deadline.toMillis()));
+        return c;
+    }
+
     /** Closes {@code c} (and marks it {@code expired}) in {@code millis} unless cancelled first. */
     private static ScheduledFuture<?> watch(HttpURLConnection c, AtomicBoolean expired, long millis) {
         return DEADLINES.schedule(() -> {
@@ -98,8 +106,11 @@ final class UrlConnectionExchange {
         if (length > maxBytes) throw tooLarge.apply("larger than the limit of " + maxBytes + " bytes");
         if (length >= 0) {
             if (lease != null) lease.growTo(length, true);
-            byte[] b = in.readNBytes((int) length);
-            if (b.length != length) throw new IOException("body cut short: " + b.length + " of " + length + " bytes");
+            // Into the final array, each read as large as the socket gives (readNBytes(int) would read
+            // 16 KiB pieces into arrays of their own and then copy them all once more).
+            byte[] b = new byte[(int) length];
+            int n = in.readNBytes(b, 0, b.length);
+            if (n != length) throw new IOException("body cut short: " + n + " of " + length + " bytes");
             return b;
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(64 << 10);
