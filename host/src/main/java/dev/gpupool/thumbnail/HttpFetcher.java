@@ -24,8 +24,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * exponential backoff and jitter on connection errors, 429 and 5xx (honouring a {@code Retry-After} of seconds or an
  * HTTP date, up to 30 s). Bodies count against a {@link BodyBudget} when given one: a body of known length
  * waits for its bytes before the first is read, a chunked one as it grows.
+ *
+ * <p>Public ({@link #defaults()}, {@link #fetch(URI)}) so that every URL input, the command line's, the
+ * library's and a Spark job's, is fetched by the same rules.
  */
-final class HttpFetcher {
+public final class HttpFetcher {
     /** The most redirects followed for one URL, as curl's and browsers' limits, but smaller: an image is one hop or two away. */
     static final int MAX_REDIRECTS = 5;
 
@@ -57,7 +60,7 @@ final class HttpFetcher {
     /** The largest body fetched by default: 256 MiB. */
     static final long DEFAULT_MAX_BYTES = 256L << 20;
 
-    static HttpFetcher defaults() {
+    public static HttpFetcher defaults() {
         return new HttpFetcher(Duration.ofSeconds(10), Duration.ofSeconds(30), DEFAULT_MAX_BYTES, 3);
     }
 
@@ -73,7 +76,7 @@ final class HttpFetcher {
     }
 
     /** The body of a 200 response; an IOException with a one-line reason otherwise. */
-    byte[] fetch(URI uri) throws IOException, InterruptedException {
+    public byte[] fetch(URI uri) throws IOException, InterruptedException {
         return fetch(uri, null);
     }
 

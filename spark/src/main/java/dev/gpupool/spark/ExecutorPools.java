@@ -93,48 +93,53 @@ public final class ExecutorPools {
         if (address == null) {
             Backend backend = b == Backend.AUTO ? Backend.CPU_THREADS : b;
             int device = options.device();
-            return POOLS.computeIfAbsent(backend.cliName() + "#" + device + "#" + workers,
-                    k -> new TaskPool(Pool.builder().backend(backend).device(device).workers(workers).open(), null, null));
+            return POOLS.computeIfAbsent(backend.cliName() + "#" + device + "#" + workers + "#" + options.timeoutMillis(),
+                    k -> new TaskPool(builder(options).backend(backend).device(device).workers(workers).open(), null, null));
         }
         int device = visibleIndex(address, cudaVisibleDevices);
-        return POOLS.computeIfAbsent(b.cliName() + "@" + address + "#" + workers, k -> {
+        return POOLS.computeIfAbsent(b.cliName() + "@" + address + "#" + workers + "#" + options.timeoutMillis(), k -> {
             if (b == Backend.CPU || b == Backend.CPU_THREADS) {
-                return new TaskPool(Pool.builder().backend(b).workers(workers).open(), address, null);
+                return new TaskPool(builder(options).backend(b).workers(workers).open(), address, null);
             }
             if (device < 0) {
                 String why = "GPU address '" + address + "' assigned by Spark is not a device index"
                         + (cudaVisibleDevices == null ? "" : " (nor in CUDA_VISIBLE_DEVICES=" + cudaVisibleDevices + ")");
                 if (b != Backend.AUTO) throw new IllegalStateException(why);
-                return cpuThreads(address, workers, why);
+                return cpuThreads(options, address, workers, why);
             }
             if (b != Backend.AUTO) {
-                return new TaskPool(Pool.builder().backend(b).device(device).workers(workers).open(), address, null);
+                return new TaskPool(builder(options).backend(b).device(device).workers(workers).open(), address, null);
             }
             // auto: the assigned GPU through CUDA, else as an OpenCL GPU, never the CPU process pool.
             String cuda;
             try {
-                return new TaskPool(Pool.builder().backend(Backend.CUDA).device(device).workers(workers).open(), address, null);
+                return new TaskPool(builder(options).backend(Backend.CUDA).device(device).workers(workers).open(), address, null);
             } catch (RuntimeException | LinkageError e) {   // LinkageError: a CUDA library that will not load
                 cuda = e.getMessage() != null ? e.getMessage() : e.toString();
             }
             ProbeReport opencl = Backends.probe(Backend.OPENCL, device, workers, false);
             if (opencl.usable()) {
                 try {
-                    Pool p = Pool.builder().backend(Backend.AUTO).device(device).workers(workers).open();
+                    Pool p = builder(options).backend(Backend.AUTO).device(device).workers(workers).open();
                     if (p.backend() == Backend.CUDA || p.backend() == Backend.OPENCL) return new TaskPool(p, address, null);
                     p.close();
                 } catch (RuntimeException e) {
-                    return cpuThreads(address, workers, "GPU " + address + " assigned by Spark (device " + device + "): " + cuda
+                    return cpuThreads(options, address, workers, "GPU " + address + " assigned by Spark (device " + device + "): " + cuda
                             + "; opencl: " + e.getMessage());
                 }
             }
-            return cpuThreads(address, workers, "GPU " + address + " assigned by Spark (device " + device + ") cannot be opened: "
+            return cpuThreads(options, address, workers, "GPU " + address + " assigned by Spark (device " + device + ") cannot be opened: "
                     + cuda + "; opencl backend " + opencl.reason());
         });
     }
 
-    private static TaskPool cpuThreads(String address, int workers, String why) {
-        return new TaskPool(Pool.builder().backend(Backend.CPU_THREADS).workers(workers).open(), address, why + "; ran on cpu-threads");
+    private static TaskPool cpuThreads(JobOptions options, String address, int workers, String why) {
+        return new TaskPool(builder(options).backend(Backend.CPU_THREADS).workers(workers).open(), address, why + "; ran on cpu-threads");
+    }
+
+    /** A pool builder with the job's time limit per item ({@code --timeout}). */
+    private static Pool.Builder builder(JobOptions options) {
+        return Pool.builder().taskTimeout(options.timeout());
     }
 
     private static int executorCores() {

@@ -30,12 +30,24 @@ import java.util.List;
  * @param crop      {@code --crop}: {@code centre} (null: centre), {@code entropy} or {@code attention}
  * @param sharpen   {@code --sharpen}: {@code SIGMA,AMOUNT,THRESHOLD} as {@link Sharpen#parse} reads it, null: off
  * @param avifSpeed {@code --avif-speed}: 0..10
+ * @param timeoutMillis {@code --timeout} in milliseconds, 0 for none: the most one item (its fetch or read, its
+ *                  thumbnails, its writes) may take on an executor before it is reported failed
  */
 public record JobOptions(List<String> sizes, String fit, String filter, String format, int quality, boolean upscale,
                          boolean autoRotate, int background, long maxPixels, boolean lenient, boolean overwrite,
                          String backend, int workers, int device, boolean progressive, String subsample,
                          boolean lossless, boolean keepMetadata, boolean keepIcc, String crop, String sharpen,
-                         int avifSpeed) implements Serializable {
+                         int avifSpeed, long timeoutMillis) implements Serializable {
+    /** The CLI's default time limit per item ({@code --timeout 120}). */
+    public JobOptions(List<String> sizes, String fit, String filter, String format, int quality, boolean upscale,
+                      boolean autoRotate, int background, long maxPixels, boolean lenient, boolean overwrite,
+                      String backend, int workers, int device, boolean progressive, String subsample,
+                      boolean lossless, boolean keepMetadata, boolean keepIcc, String crop, String sharpen, int avifSpeed) {
+        this(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, backend, workers,
+                device, progressive, subsample, lossless, keepMetadata, keepIcc, crop, sharpen, avifSpeed,
+                dev.gpupool.thumbnail.Thumbnailer.DEFAULT_TIMEOUT.toMillis());
+    }
+
     /** No sharpening, AVIF at the default speed. */
     public JobOptions(List<String> sizes, String fit, String filter, String format, int quality, boolean upscale,
                       boolean autoRotate, int background, long maxPixels, boolean lenient, boolean overwrite,
@@ -73,6 +85,7 @@ public record JobOptions(List<String> sizes, String fit, String filter, String f
         Backend.parse(backend);
         if (workers < 0) throw new IllegalArgumentException("--workers must be >= 1");
         if (device < 0) throw new IllegalArgumentException("--device must be >= 0");
+        if (timeoutMillis < 0) throw new IllegalArgumentException("--timeout must be 0 (none) or a number of seconds");
     }
 
     /** The CLI's defaults: 256, contain, lanczos3, jpg at 85, rotate, white, auto backend. */
@@ -86,41 +99,54 @@ public record JobOptions(List<String> sizes, String fit, String filter, String f
         return new JobOptions(o.sizes(), o.fit(), o.filter(), o.format(), o.quality(), o.upscale(), o.autoRotate(), o.background(),
                 o.maxPixels(), o.lenient(), o.overwrite(), o.backendName(), o.workers() == null ? 0 : o.workers(), o.device(),
                 o.progressive(), o.subsample(), o.lossless(), o.keepMetadata(), o.keepIcc(), o.crop(),
-                o.sharpenSpec() == null ? null : o.sharpenSpec().toString(), o.avifSpeed());
+                o.sharpenSpec() == null ? null : o.sharpenSpec().toString(), o.avifSpeed(),
+                o.timeout() == null ? 0 : o.timeout().toMillis());
+    }
+
+    /** This job with another time limit per item ({@code null}: none). */
+    public JobOptions withTimeout(java.time.Duration timeout) {
+        return new JobOptions(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite,
+                backend, workers, device, progressive, subsample, lossless, keepMetadata, keepIcc, crop, sharpen, avifSpeed,
+                timeout == null ? 0 : timeout.toMillis());
+    }
+
+    /** {@link #timeoutMillis} as the pool's limit: null for none. */
+    public java.time.Duration timeout() {
+        return timeoutMillis == 0 ? null : java.time.Duration.ofMillis(timeoutMillis);
     }
 
     public JobOptions withSizes(String... s) {
-        return new JobOptions(List.of(s), fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, backend, workers, device, progressive, subsample, lossless, keepMetadata, keepIcc, crop, sharpen, avifSpeed);
+        return new JobOptions(List.of(s), fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, backend, workers, device, progressive, subsample, lossless, keepMetadata, keepIcc, crop, sharpen, avifSpeed, timeoutMillis);
     }
 
     public JobOptions withFormat(String f) {
-        return new JobOptions(sizes, fit, filter, f, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, backend, workers, device, progressive, subsample, lossless, keepMetadata, keepIcc, crop, sharpen, avifSpeed);
+        return new JobOptions(sizes, fit, filter, f, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, backend, workers, device, progressive, subsample, lossless, keepMetadata, keepIcc, crop, sharpen, avifSpeed, timeoutMillis);
     }
 
     public JobOptions withBackend(String b) {
-        return new JobOptions(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, b, workers, device, progressive, subsample, lossless, keepMetadata, keepIcc, crop, sharpen, avifSpeed);
+        return new JobOptions(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, b, workers, device, progressive, subsample, lossless, keepMetadata, keepIcc, crop, sharpen, avifSpeed, timeoutMillis);
     }
 
     public JobOptions withOverwrite(boolean o) {
-        return new JobOptions(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, o, backend, workers, device, progressive, subsample, lossless, keepMetadata, keepIcc, crop, sharpen, avifSpeed);
+        return new JobOptions(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, o, backend, workers, device, progressive, subsample, lossless, keepMetadata, keepIcc, crop, sharpen, avifSpeed, timeoutMillis);
     }
 
     /** The JPEG and WebP encoding choices, as {@code --progressive}, {@code --subsample} and {@code --lossless}. */
     public JobOptions withEncoding(boolean progressive, String subsample, boolean lossless) {
         return new JobOptions(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite, backend,
-                workers, device, progressive, subsample, lossless, keepMetadata, keepIcc, crop, sharpen, avifSpeed);
+                workers, device, progressive, subsample, lossless, keepMetadata, keepIcc, crop, sharpen, avifSpeed, timeoutMillis);
     }
 
     /** This job with another metadata policy ({@code false, false}: strip). */
     public JobOptions withMetadata(boolean keepMetadata, boolean keepIcc) {
         return new JobOptions(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite,
-                backend, workers, device, progressive, subsample, lossless, keepMetadata, keepIcc, crop, sharpen, avifSpeed);
+                backend, workers, device, progressive, subsample, lossless, keepMetadata, keepIcc, crop, sharpen, avifSpeed, timeoutMillis);
     }
 
     /** {@code --crop}: {@code centre}, {@code entropy} or {@code attention}. */
     public JobOptions withCrop(String crop) {
         return new JobOptions(sizes, fit, filter, format, quality, upscale, autoRotate, background, maxPixels, lenient, overwrite,
-                backend, workers, device, progressive, subsample, lossless, keepMetadata, keepIcc, crop, sharpen, avifSpeed);
+                backend, workers, device, progressive, subsample, lossless, keepMetadata, keepIcc, crop, sharpen, avifSpeed, timeoutMillis);
     }
 
     public ThumbnailSpec spec() {

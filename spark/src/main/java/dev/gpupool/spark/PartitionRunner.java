@@ -3,6 +3,7 @@ package dev.gpupool.spark;
 import dev.gpupool.Pool;
 import dev.gpupool.codec.OutputFormat;
 import dev.gpupool.thumbnail.BatchReport;
+import dev.gpupool.thumbnail.HttpFetcher;
 import dev.gpupool.job.MemoryJob;
 import dev.gpupool.job.ThumbnailJob;
 import dev.gpupool.job.ThumbnailSpec;
@@ -16,10 +17,6 @@ import org.apache.spark.sql.types.StructType;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -69,7 +66,7 @@ final class PartitionRunner implements FlatMapFunction<Iterator<WorkItem>, Row> 
             .add("gpu", DataTypes.StringType, true)
             .add("fallback", DataTypes.StringType, true);
 
-    private static volatile HttpClient http;
+    private static final HttpFetcher HTTP = HttpFetcher.defaults();
 
     private final JobOptions options;
     private final Map<String, String> hadoopConf;
@@ -163,18 +160,10 @@ final class PartitionRunner implements FlatMapFunction<Iterator<WorkItem>, Row> 
                 scala.jdk.javaapi.CollectionConverters.asScala(outputs).toSeq(), BatchReport.SCHEMA, ran.gpu(), ran.fallback());
     }
 
+    /** The CLI's fetcher and its rules: timeouts, retries with backoff, {@code Retry-After}, the byte limit, redirects. */
     private static byte[] fetch(String url) throws IOException {
-        if (http == null) {
-            synchronized (PartitionRunner.class) {
-                if (http == null) http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-                        .connectTimeout(Duration.ofSeconds(10)).build();
-            }
-        }
         try {
-            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-            if (r.statusCode() != 200) throw new IOException("HTTP " + r.statusCode());
-            return r.body();
+            return HTTP.fetch(URI.create(url));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while fetching");
