@@ -70,6 +70,10 @@ final class InFlight {
             task.scratch = List.of(); // the task saw to its temporaries itself
             pool.budget.taskCompleted();
             task.finish();
+            // Its lane is free now: the slot sends the next queued task while this thread runs the
+            // future's callbacks (the caller's, of unknown length: a batch's first ones, cold, took
+            // ~100 ms, and the worker's thread sat idle through them).
+            lock.notifyAll();
         }
         try {
             if (r.status() == Protocol.OK) {
