@@ -52,4 +52,30 @@ class ProcessPoolDispatchTest {
         assertTrue(sawSecond.get(20, TimeUnit.SECONDS), "the second task started while the first one's callback ran");
         second.get(20, TimeUnit.SECONDS);
     }
+
+    @Test
+    void anotherAnswerIsReadWhileACallbackRuns() throws Exception {
+        // One process, two lanes. A answers at once and its lane takes D (long); B answers after 300 ms
+        // and its lane can take C only once B's answer has been read, while A's callback still runs.
+        pool = ProcessPool.start(ProcessPool.Options.of(ScriptHandler.class).workers(2).threadsPerProcess(2).startupCache(false));
+        Path started = tmp.resolve("c-started");
+        CompletableFuture<byte[]> a = pool.submit("echo:a".getBytes(StandardCharsets.UTF_8));
+        CompletableFuture<byte[]> b = pool.submit("sleep:300".getBytes(StandardCharsets.UTF_8));
+        CompletableFuture<byte[]> d = pool.submit("sleep:3000".getBytes(StandardCharsets.UTF_8));
+        CompletableFuture<byte[]> c = pool.submit(("touch:" + started).getBytes(StandardCharsets.UTF_8));
+        CompletableFuture<Boolean> sawC = a.thenApply(r -> {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2); // well before D ends
+            while (!Files.exists(started) && System.nanoTime() < end) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return Files.exists(started);
+        });
+        assertTrue(sawC.get(20, TimeUnit.SECONDS), "B's answer was read and C started while A's callback ran");
+        for (CompletableFuture<byte[]> f : java.util.List.of(b, c, d)) f.get(20, TimeUnit.SECONDS);
+    }
 }
