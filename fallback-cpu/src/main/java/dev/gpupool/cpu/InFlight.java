@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The tasks one {@link WorkerSlot}'s process is running, and how each leaves it: answered (on the
- * reader thread), or settled by its {@link CrashVerdict} when the process ends (on the slot's
- * thread). Guarded by the pool's lock, like the tasks' phases it moves; futures are completed
+ * The tasks one {@link WorkerSlot}'s process is running, and how each leaves it: answered (read on
+ * the reader thread, its future completed on the pool's {@link Completions} thread), or settled by
+ * its {@link CrashVerdict} when the process ends (on the slot's thread). Guarded by the pool's lock, like the tasks' phases it moves; futures are completed
  * outside it.
  */
 final class InFlight {
@@ -70,7 +70,16 @@ final class InFlight {
             task.scratch = List.of(); // the task saw to its temporaries itself
             pool.budget.taskCompleted();
             task.finish();
+            // Its lane is free now: the slot sends the next queued task while this thread runs the
+            // future's callbacks (the caller's, of unknown length: a batch's first ones, cold, took
+            // ~100 ms, and the worker's thread sat idle through them).
+            lock.notifyAll();
         }
+        pool.completions.run(() -> complete(task, r)); // the reader goes back to reading answers
+    }
+
+    /** Completes an answered {@code task}'s future with {@code r} (on the pool's completion thread). */
+    private void complete(PoolTask task, Protocol.Response r) {
         try {
             if (r.status() == Protocol.OK) {
                 task.future.complete(r.payload());

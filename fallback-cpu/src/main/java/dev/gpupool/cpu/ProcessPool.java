@@ -171,6 +171,7 @@ public final class ProcessPool implements AutoCloseable {
     private final List<WorkerSlot> slots = new ArrayList<>();
     final Deadlines deadlines = new Deadlines();
     private final AtomicLong ids = new AtomicLong();
+    final Completions completions = new Completions("gpupool-pool-callbacks");
 
     // guarded by lock
     final ArrayDeque<PoolTask> queue = new ArrayDeque<>();
@@ -416,8 +417,9 @@ public final class ProcessPool implements AutoCloseable {
         closeNow();
     }
 
-    /** Whether the caller is one of the pool's own threads (a slot's, or a reader completing futures). */
+    /** Whether the caller is one of the pool's own threads (a slot's, a reader's, or the one completing futures). */
     private boolean onPoolThread() {
+        if (completions.isCurrentThread()) return true;
         Thread me = Thread.currentThread();
         for (WorkerSlot s : slots) {
             if (s.thread == me || s.reader == me) return true;
