@@ -49,7 +49,7 @@ class HttpClientsTest {
         return IntStream.range(0, N).mapToObj(i -> URI.create("http://127.0.0.1:" + server.port() + "/p" + i + ".jpg")).toList();
     }
 
-    /** A fresh server per client would be slow; the 503s happen once per server, so each client gets its own file names. */
+    /** Each client gets a server of its own: a server answers 503 only to the first request for p0, p10 and p20. */
     @ParameterizedTest
     @ValueSource(strings = {"urlconnection-virtual", "urlconnection-platform", "jdk-http1", "jdk-http2", "apache-classic",
             "apache-async", "jetty", "reactor-netty"})
