@@ -106,6 +106,7 @@ mb=$(echo "$bytes / 1000000" | bc -l)
 for lat in "${latencies[@]}"; do for conc in "${concs[@]}"; do
   echo
   echo "latency $lat ms, $conc in flight ($server server); medians of $rounds rounds; MB = 10^6 bytes"
+  echo
   echo "| client | batch wall s | batch CPU s | CPU ms/MB | close s | process wall s | process CPU s | server CPU s | versions |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---|"
   for c in "${clients[@]}"; do
