@@ -8,7 +8,7 @@
 # Usage: bench/http-clients.sh [PHOTOS_DIR] [N]
 #   ROUNDS (5), LATENCIES ms ("100 0"), CONCURRENCY ("16"; e.g. "8 16 32"), CLIENTS (all, and curl),
 #   SERVER python (bench/peers/slow_server.py: HTTP/1.0, a connection a request, the issue's workload) or
-#   jdk (dev.gpupool.bench.http.LoopbackServer: HTTP/1.1 keep-alive, files in memory, little CPU a megabyte).
+#   jdk (dev.gpupool.bench.http.LoopbackServer: HTTP/1.1 keep-alive, files in memory; not cheaper in CPU than Python's).
 # Needs bench/target/benchmarks.jar (mvn -q -B -pl bench -am package -DskipTests), /usr/bin/time and curl.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
