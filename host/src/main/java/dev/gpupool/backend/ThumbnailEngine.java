@@ -34,6 +34,17 @@ public interface ThumbnailEngine extends AutoCloseable {
     record Where(String decode, String resize, String encode) {
     }
 
+    /**
+     * A new file for one fetched body to be written straight into, when this engine's workers read
+     * files rather than bytes in this process ({@code cpu}: a body in memory would be written to such a
+     * file anyway); null (the default): bodies stay in memory. A request naming the file is then
+     * submitted, and the engine deletes the file when that image is done; whoever got the file and
+     * does not submit it deletes it.
+     */
+    default java.nio.file.Path bodyFile() {
+        return null;
+    }
+
     /** Runs one job; the future fails with the one-line reason when the image cannot be done. */
     CompletableFuture<Done> submit(ThumbnailRequest request);
 

@@ -42,6 +42,11 @@ final class BatchEngines {
             }
 
             @Override
+            public java.nio.file.Path bodyFile() {
+                return engine.bodyFile();
+            }
+
+            @Override
             public void close() {
                 // the engine is the pool's
             }

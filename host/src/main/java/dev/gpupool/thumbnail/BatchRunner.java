@@ -165,8 +165,7 @@ final class BatchRunner {
                     finish.accept(failed(in.given(), first, stopped, 0));
                     continue;
                 }
-                done = fetch(in, fetched, inFlight, lease)
-                        .thenCompose(bytes -> engine.submit(new ThumbnailRequest(in.given(), null, bytes, outputs, spec)));
+                done = fetch(in, fetched, inFlight, lease).thenCompose(body -> submit(in, body, outputs));
             } else {
                 inFlight.acquireUninterruptibly();
                 try {
@@ -299,8 +298,8 @@ final class BatchRunner {
      * permit back. A failed fetch still takes the slot (the caller's completion releases one either
      * way). The fetch's span goes to {@code span[0]}.
      */
-    private CompletableFuture<byte[]> fetch(Input in, StageSpan[] span, Semaphore inFlight, BodyBudget.Lease lease) {
-        CompletableFuture<byte[]> f = new CompletableFuture<>();
+    private CompletableFuture<Body> fetch(Input in, StageSpan[] span, Semaphore inFlight, BodyBudget.Lease lease) {
+        CompletableFuture<Body> f = new CompletableFuture<>();
         java.util.concurrent.ExecutorService threads;
         synchronized (this) {
             if (fetcher == null) fetcher = HttpFetcher.defaults();
@@ -308,19 +307,22 @@ final class BatchRunner {
             threads = fetchThreads;
         }
         threads.execute(() -> {
-            byte[] body = null;
+            Body body = null;
             Exception failure = null;
             fetching.add(Thread.currentThread());
+            Path file = in.url() != null ? engine.bodyFile() : null;
             try {
                 if (stopped != null) throw new dev.gpupool.cpu.PoolStoppedException(stopped);
                 long t = StageSpan.nowMicros();
                 long t0 = System.nanoTime();
-                body = in.url() != null ? fetcher.fetch(in.url(), lease) : in.remote().readAll(HttpFetcher.DEFAULT_MAX_BYTES);
-                io.fetched(System.nanoTime() - t0, body.length);
+                body = in.url() == null ? new Body(in.remote().readAll(HttpFetcher.DEFAULT_MAX_BYTES), null)
+                        : new Body(fetcher.fetch(in.url(), lease, file), file);
+                io.fetched(System.nanoTime() - t0, body.length());
                 span[0] = StageSpan.since("fetch", t);
             } catch (Exception e) {
                 // interrupted because the batch is stopping: the reason is the signal, not the socket's
                 failure = stopped != null ? new dev.gpupool.cpu.PoolStoppedException(stopped) : e;
+                Body.delete(file);
             } finally {
                 fetching.remove(Thread.currentThread());
                 Thread.interrupted();   // a stop's interrupt must not outlive this fetch
@@ -345,6 +347,32 @@ final class BatchRunner {
                     t.setDaemon(true);
                     return t;
                 });
+    }
+
+    /** A fetched body: in memory, or (bytes null) in a file the engine asked for ({@link ThumbnailEngine#bodyFile}). */
+    private record Body(byte[] bytes, Path file) {
+        long length() throws IOException {
+            return bytes != null ? bytes.length : Files.size(file);
+        }
+
+        static void delete(Path file) {
+            if (file == null) return;
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // the engine's spool folder goes with the next start's clean-up
+            }
+        }
+    }
+
+    /** {@code in}'s fetched {@code body} to the engine; a body file the engine never got is deleted here. */
+    private CompletableFuture<ThumbnailEngine.Done> submit(Input in, Body body, List<Path> outputs) {
+        try {
+            return engine.submit(new ThumbnailRequest(in.given(), body.file(), body.bytes(), outputs, spec));
+        } catch (RuntimeException e) {
+            Body.delete(body.file());
+            throw e;
+        }
     }
 
     /** The real paths of the batch's file inputs (those that exist). */

@@ -35,7 +35,7 @@ public final class HttpFetcher {
     /** The transport: {@code urlconnection} (the default, measured cheaper) or {@code jdk} (the asynchronous HttpClient). */
     static final String CLIENT = System.getProperty("gpupool.http.client", "urlconnection");
 
-    /** One exchange's outcome, whatever the transport: what the retry and redirect rules need. */
+    /** One exchange's outcome, whatever the transport: what the retry and redirect rules need ({@code body} null when it went to a file). */
     record Reply(int status, byte[] body, java.util.function.Function<String, java.util.Optional<String>> header) {
     }
 
@@ -85,12 +85,21 @@ public final class HttpFetcher {
      * closes it; an IOException with a one-line reason otherwise. Each try starts with the lease empty.
      */
     byte[] fetch(URI uri, BodyBudget.Lease lease) throws IOException, InterruptedException {
+        return fetch(uri, lease, null);
+    }
+
+    /**
+     * As {@link #fetch(URI, BodyBudget.Lease)}, but with {@code to} given the body goes straight into
+     * that file (created, or emptied at each try) and null is returned: for an engine whose workers read
+     * files ({@link dev.gpupool.backend.ThumbnailEngine#bodyFile}), the body never lands in this heap.
+     */
+    byte[] fetch(URI uri, BodyBudget.Lease lease, java.nio.file.Path to) throws IOException, InterruptedException {
         IOException last = null;
         for (int attempt = 1; attempt <= tries; attempt++) {
             long waitMillis = backoff(attempt);
             if (lease != null) lease.reset();
             try {
-                Reply resp = followRedirects(uri, lease);
+                Reply resp = followRedirects(uri, lease, to);
                 int code = resp.status();
                 if (code == 200) {
                     if (lease != null) lease.complete();
@@ -123,12 +132,12 @@ public final class HttpFetcher {
      *
      * @throws NotRetried a redirect refused, with why
      */
-    private Reply followRedirects(URI uri, BodyBudget.Lease lease) throws IOException, InterruptedException {
+    private Reply followRedirects(URI uri, BodyBudget.Lease lease, java.nio.file.Path to) throws IOException, InterruptedException {
         java.util.Set<URI> seen = new java.util.HashSet<>();
         seen.add(uri);
         URI at = uri;
         for (int hops = 0; ; hops++) {
-            Reply resp = exchange(at, lease);
+            Reply resp = exchange(at, lease, to);
             int code = resp.status();
             if (code != 301 && code != 302 && code != 303 && code != 307 && code != 308) return resp;
             String location = resp.header().apply("Location").orElse(null);
@@ -183,7 +192,7 @@ public final class HttpFetcher {
      * would hang the batch without this overall deadline.
      */
     /** One GET of {@code at}, no redirect followed, through the chosen transport. */
-    private Reply exchange(URI at, BodyBudget.Lease lease) throws IOException, InterruptedException {
+    private Reply exchange(URI at, BodyBudget.Lease lease, java.nio.file.Path to) throws IOException, InterruptedException {
         if (client == null) {
             java.net.HttpURLConnection c = UrlConnectionExchange.open(at, connectTimeout, readTimeout);
             Thread self = Thread.currentThread();
@@ -191,13 +200,18 @@ public final class HttpFetcher {
             try {
                 // after the put: an abort that looked before it saw no connection, but interrupted this thread first
                 if (Thread.interrupted()) throw new InterruptedException();
-                return UrlConnectionExchange.get(c, readTimeout, maxBytes, NotRetried::new, lease);
+                return UrlConnectionExchange.get(c, readTimeout, maxBytes, NotRetried::new, lease, to);
             } finally {
                 open.remove(self);
             }
         }
         HttpResponse<byte[]> r = send(HttpRequest.newBuilder(at).timeout(readTimeout).GET().build(), lease);
-        return new Reply(r.statusCode(), r.body(), name -> r.headers().firstValue(name));
+        byte[] body = r.body();
+        if (to != null && r.statusCode() == 200) {
+            java.nio.file.Files.write(to, body);
+            body = null;
+        }
+        return new Reply(r.statusCode(), body, name -> r.headers().firstValue(name));
     }
 
     private HttpResponse<byte[]> send(HttpRequest req, BodyBudget.Lease lease) throws IOException, InterruptedException {

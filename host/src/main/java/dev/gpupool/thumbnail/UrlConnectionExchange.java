@@ -34,15 +34,15 @@ final class UrlConnectionExchange {
 
     /**
      * GETs {@code uri} without following redirects: the status, the body of a 200 (at most {@code maxBytes}, else
-     * {@code tooLarge} is thrown), and the headers. The whole exchange is bounded by {@code deadline}: past it the
+     * {@code tooLarge} is thrown; written to {@code to} instead when given, the reply's body then null), and the headers. The whole exchange is bounded by {@code deadline}: past it the
      * connection is closed and the call fails as timed out. A 200's body is held in {@code lease} (null: no
      * budget) before it is read ({@link BodyBudget}); while a body of known length waits for it the
      * deadline stops (waiting for other images to finish is not the server's slowness: counted, a
      * slow backend behind a full budget would time out every fetch).
      */
     static HttpFetcher.Reply get(HttpURLConnection c, Duration deadline, long maxBytes,
-                                 java.util.function.Function<String, IOException> tooLarge, BodyBudget.Lease lease)
-            throws IOException {
+                                 java.util.function.Function<String, IOException> tooLarge, BodyBudget.Lease lease,
+                                 java.nio.file.Path to) throws IOException {
         AtomicBoolean expired = new AtomicBoolean();
         long start = System.nanoTime();
         ScheduledFuture<?>[] watch = {watch(c, expired, deadline.toMillis())};
@@ -57,7 +57,11 @@ final class UrlConnectionExchange {
                     watch[0] = watch(c, expired, Math.max(1, left));
                 }
                 try (InputStream in = c.getInputStream()) {
-                    body = read(in, c.getContentLengthLong(), maxBytes, tooLarge, lease);
+                    if (to == null) body = read(in, c.getContentLengthLong(), maxBytes, tooLarge, lease);
+                    else {
+                        copy(in, c.getContentLengthLong(), maxBytes, tooLarge, lease, to);
+                        body = null;
+                    }
                 }
             } else {
                 InputStream err = c.getErrorStream();
@@ -100,6 +104,27 @@ final class UrlConnectionExchange {
     static long step(long size, long maxBytes) {
         return Math.min(maxBytes, (size + (1 << 20)) >> 20 << 20);
     }
+
+    /** A body into the file {@code to} (created or emptied), {@link #COPY_BUFFER} bytes at a time, within the same limits as {@link #read}. */
+    private static void copy(InputStream in, long length, long maxBytes, java.util.function.Function<String, IOException> tooLarge,
+                             BodyBudget.Lease lease, java.nio.file.Path to) throws IOException {
+        if (length > maxBytes) throw tooLarge.apply("larger than the limit of " + maxBytes + " bytes");
+        if (length >= 0 && lease != null) lease.growTo(length, true);
+        byte[] buf = new byte[COPY_BUFFER];
+        long n = 0;
+        try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(to)) {
+            for (int r; (r = in.read(buf)) > 0; ) {
+                n += r;
+                if (n > maxBytes) throw tooLarge.apply("larger than the limit of " + maxBytes + " bytes");
+                if (length < 0 && lease != null) lease.growTo(step(n, maxBytes), false);
+                out.write(buf, 0, r);
+            }
+        }
+        if (length >= 0 && n != length) throw new IOException("body cut short: " + n + " of " + length + " bytes");
+    }
+
+    /** The piece a body is copied to a file by: a socket read rarely brings more. */
+    static final int COPY_BUFFER = 64 << 10;
 
     private static byte[] read(InputStream in, long length, long maxBytes, java.util.function.Function<String, IOException> tooLarge,
                                BodyBudget.Lease lease) throws IOException {

@@ -105,6 +105,12 @@ public final class ProcessEngine implements ThumbnailEngine {
         }).whenComplete((d, e) -> spooled.delete());
     }
 
+    /** A file in the spool folder: a fetched body written there skips this heap and the copy {@link Spool#of} makes. */
+    @Override
+    public Path bodyFile() {
+        return Spool.newFile();
+    }
+
     /** "1 worker process, 2 threads". */
     public String describe() {
         return processes.describe();

@@ -22,6 +22,8 @@ final class Spool {
     static final int MIN_BYTES = 16 << 10;
     private static final String PREFIX = "gpupool-spool-";
     private static final AtomicLong NEXT = new AtomicLong();
+    /** Files handed out by {@link #newFile} and not yet submitted. */
+    private static final java.util.Set<Path> ISSUED = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static volatile Path dir;
 
     private Spool() {
@@ -39,8 +41,12 @@ final class Spool {
         }
     }
 
-    /** {@code request} as the worker should get it: bytes of {@link #MIN_BYTES} and more spooled to a file. */
+    /**
+     * {@code request} as the worker should get it: bytes of {@link #MIN_BYTES} and more spooled to a file;
+     * a file from {@link #newFile} is the spool's, deleted with the image.
+     */
     static Spooled of(ThumbnailRequest request) {
+        if (request.file() != null && ISSUED.remove(request.file())) return new Spooled(request, request.file());
         byte[] b = request.bytes();
         if (b == null || b.length < MIN_BYTES) return new Spooled(request, null);
         try {
@@ -49,6 +55,20 @@ final class Spool {
             return new Spooled(new ThumbnailRequest(request.input(), f, null, request.outputs(), request.spec()), f);
         } catch (IOException | RuntimeException e) {
             return new Spooled(request, null); // no spool (full, read-only): the pipe still works
+        }
+    }
+
+    /**
+     * A new file name in the spool folder for a fetched body to be written into (it does not exist yet);
+     * null when there is no spool folder. {@link #of} knows it as the spool's.
+     */
+    static Path newFile() {
+        try {
+            Path f = folder().resolve("in-" + NEXT.incrementAndGet());
+            ISSUED.add(f);
+            return f;
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 
