@@ -37,18 +37,7 @@ class ProcessPoolDispatchTest {
         CompletableFuture<byte[]> first = pool.submit("echo:first".getBytes(StandardCharsets.UTF_8));
         CompletableFuture<byte[]> second = pool.submit(("touch:" + started).getBytes(StandardCharsets.UTF_8));
         // The first task's callback (on the reader thread) waits for the second task to have started.
-        CompletableFuture<Boolean> sawSecond = first.thenApply(r -> {
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!Files.exists(started) && System.nanoTime() < end) {
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-            return Files.exists(started);
-        });
+        CompletableFuture<Boolean> sawSecond = first.thenApply(r -> appearsWithin(started, 10_000));
         assertTrue(sawSecond.get(20, TimeUnit.SECONDS), "the second task started while the first one's callback ran");
         second.get(20, TimeUnit.SECONDS);
     }
@@ -63,19 +52,22 @@ class ProcessPoolDispatchTest {
         CompletableFuture<byte[]> b = pool.submit("sleep:300".getBytes(StandardCharsets.UTF_8));
         CompletableFuture<byte[]> d = pool.submit("sleep:3000".getBytes(StandardCharsets.UTF_8));
         CompletableFuture<byte[]> c = pool.submit(("touch:" + started).getBytes(StandardCharsets.UTF_8));
-        CompletableFuture<Boolean> sawC = a.thenApply(r -> {
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2); // well before D ends
-            while (!Files.exists(started) && System.nanoTime() < end) {
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-            return Files.exists(started);
-        });
+        CompletableFuture<Boolean> sawC = a.thenApply(r -> appearsWithin(started, 2_000)); // well before D ends
         assertTrue(sawC.get(20, TimeUnit.SECONDS), "B's answer was read and C started while A's callback ran");
         for (CompletableFuture<byte[]> f : java.util.List.of(b, c, d)) f.get(20, TimeUnit.SECONDS);
+    }
+
+    /** Whether {@code file} exists within {@code millis} (polled every 10 ms), on the calling thread. */
+    private static boolean appearsWithin(Path file, long millis) {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (!Files.exists(file) && System.nanoTime() < end) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return Files.exists(file);
     }
 }
