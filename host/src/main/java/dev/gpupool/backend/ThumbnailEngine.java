@@ -39,10 +39,19 @@ public interface ThumbnailEngine extends AutoCloseable {
      * files rather than bytes in this process ({@code cpu}: a body in memory would be written to such a
      * file anyway); null (the default): bodies stay in memory. A request naming the file is then
      * submitted, and the engine deletes the file when that image is done; whoever got the file and
-     * does not submit it deletes it.
+     * does not submit it hands it back with {@link #discard}.
      */
     default java.nio.file.Path bodyFile() {
         return null;
+    }
+
+    /** Takes back a {@link #bodyFile} that was not submitted (its fetch failed): deletes it, if it exists. */
+    default void discard(java.nio.file.Path bodyFile) {
+        try {
+            java.nio.file.Files.deleteIfExists(bodyFile);
+        } catch (java.io.IOException ignored) {
+            // a leftover in a spool folder goes with the next start's clean-up
+        }
     }
 
     /** Runs one job; the future fails with the one-line reason when the image cannot be done. */

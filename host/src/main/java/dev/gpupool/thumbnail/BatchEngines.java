@@ -47,6 +47,11 @@ final class BatchEngines {
             }
 
             @Override
+            public void discard(java.nio.file.Path bodyFile) {
+                engine.discard(bodyFile);
+            }
+
+            @Override
             public void close() {
                 // the engine is the pool's
             }

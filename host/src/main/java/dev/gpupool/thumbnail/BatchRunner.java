@@ -322,7 +322,7 @@ final class BatchRunner {
             } catch (Exception e) {
                 // interrupted because the batch is stopping: the reason is the signal, not the socket's
                 failure = stopped != null ? new dev.gpupool.cpu.PoolStoppedException(stopped) : e;
-                Body.delete(file);
+                if (file != null) engine.discard(file);
             } finally {
                 fetching.remove(Thread.currentThread());
                 Thread.interrupted();   // a stop's interrupt must not outlive this fetch
@@ -354,23 +354,14 @@ final class BatchRunner {
         long length() throws IOException {
             return bytes != null ? bytes.length : Files.size(file);
         }
-
-        static void delete(Path file) {
-            if (file == null) return;
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException ignored) {
-                // the engine's spool folder goes with the next start's clean-up
-            }
-        }
     }
 
-    /** {@code in}'s fetched {@code body} to the engine; a body file the engine never got is deleted here. */
+    /** {@code in}'s fetched {@code body} to the engine; a body file the engine never got is handed back. */
     private CompletableFuture<ThumbnailEngine.Done> submit(Input in, Body body, List<Path> outputs) {
         try {
             return engine.submit(new ThumbnailRequest(in.given(), body.file(), body.bytes(), outputs, spec));
         } catch (RuntimeException e) {
-            Body.delete(body.file());
+            if (body.file() != null) engine.discard(body.file());
             throw e;
         }
     }

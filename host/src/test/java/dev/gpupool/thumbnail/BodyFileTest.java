@@ -53,6 +53,7 @@ class BodyFileTest {
         server.start();
         Map<String, byte[]> seen = new ConcurrentHashMap<>();
         AtomicInteger files = new AtomicInteger();
+        List<String> discarded = new java.util.concurrent.CopyOnWriteArrayList<>();
         ThumbnailEngine recording = new ThumbnailEngine() {
             @Override
             public Path bodyFile() {
@@ -69,6 +70,12 @@ class BodyFileTest {
                     throw new java.io.UncheckedIOException(e);
                 }
                 return CompletableFuture.failedFuture(new java.io.IOException("recorded"));
+            }
+
+            @Override
+            public void discard(Path bodyFile) {
+                discarded.add(bodyFile.getFileName().toString());
+                ThumbnailEngine.super.discard(bodyFile);
             }
 
             @Override
@@ -90,6 +97,7 @@ class BodyFileTest {
             assertArrayEquals(body, seen.get(urls.get(1)));
             assertFalse(seen.containsKey(urls.get(2)));
             assertEquals(3, files.get(), "one file asked per URL");
+            assertEquals(1, discarded.size(), "the failed fetch's file is handed back: " + discarded);
             try (var left = Files.list(tmp)) {
                 assertEquals(List.of(), left.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("body-")).toList(),
                         "the failed fetch's file is deleted");

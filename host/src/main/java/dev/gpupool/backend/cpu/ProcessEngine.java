@@ -111,6 +111,11 @@ public final class ProcessEngine implements ThumbnailEngine {
         return Spool.newFile();
     }
 
+    @Override
+    public void discard(Path bodyFile) {
+        Spool.discard(bodyFile);
+    }
+
     /** "1 worker process, 2 threads". */
     public String describe() {
         return processes.describe();

@@ -48,6 +48,33 @@ class SpoolTest {
         assertSame(file, Spool.of(file).request());
     }
 
+    /**
+     * A body file handed out by {@link Spool#newFile} is the spool's: deleted with its image once
+     * submitted; one handed back unsubmitted ({@link Spool#discard}) is deleted at once and no longer
+     * the spool's. A user's own file is never the spool's.
+     */
+    @Test
+    void aBodyFileIsTheSpoolsUntilSubmittedOrDiscarded() throws Exception {
+        Path f = Spool.newFile();
+        assertFalse(Files.exists(f), "a name, not yet a file");
+        Files.write(f, new byte[]{1, 2, 3});
+        Spool.Spooled s = Spool.of(new ThumbnailRequest("http://example.test/a.jpg", f, null, List.of(Path.of("out/a.jpg")), ThumbnailSpec.defaults()));
+        assertEquals(f, s.file(), "submitted: deleted when the image is done");
+        s.delete();
+        assertFalse(Files.exists(f));
+
+        Path g = Spool.newFile();
+        Files.write(g, new byte[]{4});
+        Spool.discard(g);
+        assertFalse(Files.exists(g), "discarded: deleted at once");
+        Files.write(g, new byte[]{5}); // the same name as a user's file now: not the spool's to delete
+        try {
+            assertEquals(null, Spool.of(new ThumbnailRequest("g", g, null, List.of(Path.of("out/g.jpg")), ThumbnailSpec.defaults())).file());
+        } finally {
+            Files.deleteIfExists(g);
+        }
+    }
+
     @Test
     void foldersOfProcessesThatAreGoneAreRemoved(@TempDir Path base) throws Exception {
         Path dead = Files.createDirectories(base.resolve("gpupool-spool-" + Long.MAX_VALUE));
