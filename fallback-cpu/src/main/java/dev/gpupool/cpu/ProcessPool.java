@@ -261,7 +261,10 @@ public final class ProcessPool implements AutoCloseable {
     }
 
     /**
-     * Queues {@code request} for the next free worker.
+     * Queues {@code request} for the next free worker. Its future completes on the pool's one
+     * completion thread ({@link Completions}), in the order the answers came: a callback that waits for
+     * another of this pool's futures (a {@code join} inside {@code thenApply}) would wait forever; chain
+     * with {@code thenCompose}, or add the callback with an {@code ...Async} method.
      *
      * @param timeout how long the task may run once a worker has taken it; {@code null} for none
      * @return a future completed as described in the class documentation; if the pool has failed
