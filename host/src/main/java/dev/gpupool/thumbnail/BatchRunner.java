@@ -180,6 +180,7 @@ final class BatchRunner {
                 io.consumed();
                 double millis = (System.nanoTime() - t0) / 1e6;
                 if (e != null) {
+                    if (Errors.isStop(e)) removeUnreported(outputs);
                     finish.accept(failed(in.given(), first, Errors.reason(e), millis));
                 } else {
                     List<StageSpan> spans = d.result().spans();
@@ -347,6 +348,24 @@ final class BatchRunner {
                     t.setDaemon(true);
                     return t;
                 });
+    }
+
+    /**
+     * An image failed because the pool stopped (a signal): its worker may have renamed an output into
+     * place and been stopped or killed before saying so, which would leave a whole output for an input
+     * the report calls failed. Such an output still carries only the worker's mark ({@link
+     * OutputMarks#isUnreported}): it goes. On {@code cpu} the pool ends a worker before it fails the
+     * worker's images, so no rename can follow; an abandoned {@code cpu-threads} thread could still
+     * rename one as the JVM exits.
+     */
+    private static void removeUnreported(List<Path> outputs) {
+        for (Path o : outputs) {
+            try {
+                if (OutputMarks.isUnreported(o)) Files.deleteIfExists(o);
+            } catch (IOException ignored) {
+                // it stays: a rerun redoes an output not marked with its input
+            }
+        }
     }
 
     /** A fetched body: in memory, or (bytes null) in a file the engine asked for ({@link ThumbnailEngine#bodyFile}). */

@@ -18,6 +18,12 @@ final class Errors {
         return e.getClass().getSimpleName() + ": " + firstLine(m);
     }
 
+    /** Whether {@code e} (unwrapped) says the pool was stopped by a signal ({@link dev.gpupool.cpu.PoolStoppedException}). */
+    static boolean isStop(Throwable e) {
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) e = e.getCause();
+        return e instanceof dev.gpupool.cpu.PoolStoppedException;
+    }
+
     private static String firstLine(String m) {
         int nl = m.indexOf('\n');
         return nl < 0 ? m : m.substring(0, nl);

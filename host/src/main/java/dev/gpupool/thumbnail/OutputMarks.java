@@ -74,6 +74,16 @@ final class OutputMarks {
     }
 
     /**
+     * True when {@code file} carries the mark a worker writes before its rename ({@code thumbnail} alone)
+     * and no host has marked it with its input since: an output whose image was renamed into place and
+     * then never reported done (its worker stopped or killed right after), or an older gpupool's.
+     */
+    static boolean isUnreported(Path file) {
+        byte[] m = read(file);
+        return m != null && new String(m, StandardCharsets.UTF_8).equals(KIND);
+    }
+
+    /**
      * What {@code file}'s mark says of the input it was made from: {@code TRUE} made from {@code identity},
      * {@code FALSE} made from another input or by an older gpupool that did not say, null when it is not
      * marked (a foreign file, a file system without marks).
