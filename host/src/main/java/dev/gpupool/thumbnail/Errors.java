@@ -9,7 +9,7 @@ final class Errors {
     }
 
     static String reason(Throwable e) {
-        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) e = e.getCause();
+        e = unwrap(e);
         String m = e.getMessage();
         if (e instanceof java.util.concurrent.TimeoutException) return m == null ? "timed out" : m;
         if (e instanceof OutOfMemoryError) return "not enough memory for this image (raise -Xmx through JAVA_OPTS)";
@@ -20,8 +20,13 @@ final class Errors {
 
     /** Whether {@code e} (unwrapped) says the pool was stopped by a signal ({@link dev.gpupool.cpu.PoolStoppedException}). */
     static boolean isStop(Throwable e) {
+        return unwrap(e) instanceof dev.gpupool.cpu.PoolStoppedException;
+    }
+
+    /** What failed inside the futures' wrappers ({@link CompletionException}, {@link ExecutionException}). */
+    static Throwable unwrap(Throwable e) {
         while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) e = e.getCause();
-        return e instanceof dev.gpupool.cpu.PoolStoppedException;
+        return e;
     }
 
     private static String firstLine(String m) {

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
@@ -226,8 +225,7 @@ public final class HttpFetcher {
             f.cancel(true);
             throw e;
         } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            while ((c instanceof CompletionException || c instanceof ExecutionException) && c.getCause() != null) c = c.getCause();
+            Throwable c = Errors.unwrap(e);
             if (c instanceof IOException io) throw io;
             throw new IOException(c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage(), c);
         }
