@@ -18,11 +18,8 @@ final class Completions {
     private final ThreadPoolExecutor thread;
 
     Completions(String name) {
-        thread = new ThreadPoolExecutor(0, 1, 2, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        });
+        thread = new ThreadPoolExecutor(0, 1, 2, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                Thread.ofPlatform().daemon().name(name).factory());
     }
 
     /** Runs {@code completion} on this pool's completion thread, after those handed over before it. */

@@ -341,13 +341,8 @@ final class BatchRunner {
      * fetches; the class comment says why not virtual threads.
      */
     private static java.util.concurrent.ExecutorService newFetchThreads() {
-        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
         return new java.util.concurrent.ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, java.util.concurrent.TimeUnit.SECONDS,
-                new java.util.concurrent.SynchronousQueue<>(), r -> {
-                    Thread t = new Thread(r, "gpupool-fetch-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+                new java.util.concurrent.SynchronousQueue<>(), Thread.ofPlatform().daemon().name("gpupool-fetch-", 1).factory());
     }
 
     /**
