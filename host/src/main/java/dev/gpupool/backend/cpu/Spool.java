@@ -75,11 +75,7 @@ final class Spool {
     /** A file from {@link #newFile} that will not be submitted: forgotten and deleted. */
     static void discard(Path file) {
         ISSUED.remove(file);
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-            // the folder goes with the next start's clean-up
-        }
+        new Spooled(null, file).delete();
     }
 
     private static Path folder() throws IOException {
