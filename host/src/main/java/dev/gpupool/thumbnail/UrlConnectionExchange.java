@@ -110,17 +110,28 @@ final class UrlConnectionExchange {
                              BodyBudget.Lease lease, java.nio.file.Path to) throws IOException {
         if (length > maxBytes) throw tooLarge.apply("larger than the limit of " + maxBytes + " bytes");
         if (length >= 0 && lease != null) lease.growTo(length, true);
-        byte[] buf = new byte[COPY_BUFFER];
-        long n = 0;
+        long n;
         try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(to)) {
-            for (int r; (r = in.read(buf)) > 0; ) {
-                n += r;
-                if (n > maxBytes) throw tooLarge.apply("larger than the limit of " + maxBytes + " bytes");
-                if (length < 0 && lease != null) lease.growTo(step(n, maxBytes), false);
-                out.write(buf, 0, r);
-            }
+            n = pump(in, out, length, maxBytes, tooLarge, lease);
         }
         if (length >= 0 && n != length) throw new IOException("body cut short: " + n + " of " + length + " bytes");
+    }
+
+    /**
+     * {@code in} to its end into {@code out}, {@link #COPY_BUFFER} bytes at a time, failing past {@code
+     * maxBytes}; with no {@code length} known the lease grows with the body ({@link #step}). Returns the bytes.
+     */
+    private static long pump(InputStream in, java.io.OutputStream out, long length, long maxBytes,
+                             java.util.function.Function<String, IOException> tooLarge, BodyBudget.Lease lease) throws IOException {
+        byte[] buf = new byte[COPY_BUFFER];
+        long n = 0;
+        for (int r; (r = in.read(buf)) > 0; ) {
+            n += r;
+            if (n > maxBytes) throw tooLarge.apply("larger than the limit of " + maxBytes + " bytes");
+            if (length < 0 && lease != null) lease.growTo(step(n, maxBytes), false);
+            out.write(buf, 0, r);
+        }
+        return n;
     }
 
     /** The piece a body is copied to a file by: a socket read rarely brings more. */
@@ -138,13 +149,8 @@ final class UrlConnectionExchange {
             if (n != length) throw new IOException("body cut short: " + n + " of " + length + " bytes");
             return b;
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64 << 10);
-        byte[] buf = new byte[64 << 10];
-        for (int n; (n = in.read(buf)) > 0; ) {
-            if (out.size() + (long) n > maxBytes) throw tooLarge.apply("larger than the limit of " + maxBytes + " bytes");
-            if (lease != null) lease.growTo(step(out.size() + (long) n, maxBytes), false);
-            out.write(buf, 0, n);
-        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(COPY_BUFFER);
+        pump(in, out, length, maxBytes, tooLarge, lease);
         return out.toByteArray();
     }
 }
