@@ -99,8 +99,7 @@ public record JobOptions(List<String> sizes, String fit, String filter, String f
         return new JobOptions(o.sizes(), o.fit(), o.filter(), o.format(), o.quality(), o.upscale(), o.autoRotate(), o.background(),
                 o.maxPixels(), o.lenient(), o.overwrite(), o.backendName(), o.workers() == null ? 0 : o.workers(), o.device(),
                 o.progressive(), o.subsample(), o.lossless(), o.keepMetadata(), o.keepIcc(), o.crop(),
-                o.sharpenSpec() == null ? null : o.sharpenSpec().toString(), o.avifSpeed(),
-                o.timeout() == null ? 0 : o.timeout().toMillis());
+                o.sharpenSpec() == null ? null : o.sharpenSpec().toString(), o.avifSpeed()).withTimeout(o.timeout());
     }
 
     /** This job with another time limit per item ({@code null}: none). */
