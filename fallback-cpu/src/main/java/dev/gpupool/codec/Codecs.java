@@ -426,9 +426,9 @@ public final class Codecs {
         LibWebP webp = LibWebP.INSTANCE;
         LibAvif avif = LibAvif.INSTANCE;
         return List.of(
-                tj.available ? "jpeg: " + tj.description
-                        : "jpeg: ImageIO (TwelveMonkeys), full-size decode only: " + tj.description
-                        + (tj.description.startsWith("disabled") ? "" : " (install the Debian package libturbojpeg0)"),
+                tj.available ? "jpeg: " + tj.description()
+                        : "jpeg: ImageIO (TwelveMonkeys), full-size decode only: " + tj.description()
+                        + (tj.description().startsWith("disabled") ? "" : " (install the Debian package libturbojpeg0)"),
                 "png: ImageIO (JDK) decode after a CRC/IEND check; encode ImageIO, deflate level 2",
                 "gif, bmp, tiff: ImageIO (JDK/TwelveMonkeys) decode, first frame/page",
                 "webp: decode ImageIO (TwelveMonkeys); encode " + (webp.available ? webp.description : "unavailable: " + webp.description),

@@ -34,9 +34,16 @@ final class TurboJpeg {
     static final TurboJpeg INSTANCE = load();
 
     final boolean available;
-    final String description;
-    private final MethodHandle initDecompress, initCompress, destroy, decompressHeader3, decompress2,
-            compress2, free, getErrorStr2, getErrorCode;
+    /** Why the library is not usable; null when it is. */
+    private final String unavailable;
+    private final SymbolLookup lib;
+    private final String libName;
+    // Bound at load: the calls of every image. Each distinct function shape costs the JVM a generated
+    // downcall stub (~8 ms of CPU each at start-up, measured), so the calls of the error path are bound
+    // on first use instead (errorCalls).
+    private final MethodHandle initDecompress, initCompress, decompressHeader3, decompress2, compress2, free;
+    /** tjGetErrorStr2, tjGetErrorCode, tjDestroy: bound on first use; guarded by this. */
+    private ErrorCalls errorCalls;
     private final int[][] scalingFactors; // {num, denom}, as the library reports them
     private final ConcurrentLinkedQueue<MemorySegment> decompressors = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<MemorySegment> compressors = new ConcurrentLinkedQueue<>();
@@ -45,10 +52,12 @@ final class TurboJpeg {
     private final AtomicInteger pooled = new AtomicInteger();
     private static final int MAX_POOLED = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
 
-    private TurboJpeg(String description) {
+    private TurboJpeg(String unavailable) {
         this.available = false;
-        this.description = description;
-        initDecompress = initCompress = destroy = decompressHeader3 = decompress2 = compress2 = free = getErrorStr2 = getErrorCode = null;
+        this.unavailable = unavailable;
+        lib = null;
+        libName = null;
+        initDecompress = initCompress = decompressHeader3 = decompress2 = compress2 = free = null;
         scalingFactors = new int[0][];
     }
 
@@ -57,10 +66,8 @@ final class TurboJpeg {
         Linker.Option critical = Linker.Option.critical(true);
         initDecompress = linker.downcallHandle(find(lib, "tjInitDecompress"), FunctionDescriptor.of(ADDRESS));
         initCompress = linker.downcallHandle(find(lib, "tjInitCompress"), FunctionDescriptor.of(ADDRESS));
-        destroy = linker.downcallHandle(find(lib, "tjDestroy"), FunctionDescriptor.of(JAVA_INT, ADDRESS));
         free = linker.downcallHandle(find(lib, "tjFree"), FunctionDescriptor.ofVoid(ADDRESS));
-        getErrorStr2 = linker.downcallHandle(find(lib, "tjGetErrorStr2"), FunctionDescriptor.of(ADDRESS, ADDRESS));
-        getErrorCode = linker.downcallHandle(find(lib, "tjGetErrorCode"), FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        for (String f : ErrorCalls.FUNCTIONS) find(lib, f); // all present, or the library is refused now
         // int tjDecompressHeader3(tjhandle, const unsigned char *jpegBuf, unsigned long jpegSize,
         //                         int *width, int *height, int *jpegSubsamp, int *jpegColorspace)
         decompressHeader3 = linker.downcallHandle(find(lib, "tjDecompressHeader3"),
@@ -82,7 +89,34 @@ final class TurboJpeg {
         scalingFactors = new int[n[0]][];
         for (int i = 0; i < n[0]; i++) scalingFactors[i] = new int[]{sf.getAtIndex(JAVA_INT, 2L * i), sf.getAtIndex(JAVA_INT, 2L * i + 1)};
         available = true;
-        description = "libjpeg-turbo " + version(lib) + " via FFM (" + libName + ", shrink-on-load)";
+        unavailable = null;
+        this.lib = lib;
+        this.libName = libName;
+    }
+
+    /** The error path's calls, bound together on first use. */
+    private record ErrorCalls(MethodHandle errorStr2, MethodHandle errorCode, MethodHandle destroy) {
+        static final String[] FUNCTIONS = {"tjGetErrorStr2", "tjGetErrorCode", "tjDestroy"};
+
+        static ErrorCalls bind(SymbolLookup lib) {
+            Linker linker = Linker.nativeLinker();
+            return new ErrorCalls(linker.downcallHandle(find(lib, FUNCTIONS[0]), FunctionDescriptor.of(ADDRESS, ADDRESS)),
+                    linker.downcallHandle(find(lib, FUNCTIONS[1]), FunctionDescriptor.of(JAVA_INT, ADDRESS)),
+                    linker.downcallHandle(find(lib, FUNCTIONS[2]), FunctionDescriptor.of(JAVA_INT, ADDRESS)));
+        }
+    }
+
+    private synchronized ErrorCalls errorCalls() {
+        if (errorCalls == null) errorCalls = ErrorCalls.bind(lib);
+        return errorCalls;
+    }
+
+    /**
+     * What is in use, e.g. {@code libjpeg-turbo 2.1.5 via FFM (libturbojpeg.so.0, shrink-on-load)}, or why
+     * the library is not usable. Worked out when asked (the release is read from the package's changelog).
+     */
+    String description() {
+        return available ? "libjpeg-turbo " + version(lib) + " via FFM (" + libName + ", shrink-on-load)" : unavailable;
     }
 
     private static MemorySegment find(SymbolLookup lib, String name) {
@@ -201,7 +235,7 @@ final class TurboJpeg {
                     MemorySegment.ofArray(dst), w, w * channels, h, pixelFormat, flags);
             if (rc == 0) return new Result(dst, null);
             String msg = error(handle);
-            int code = (int) getErrorCode.invokeExact(handle);
+            int code = (int) errorCalls().errorCode().invokeExact(handle);
             discard(handle);
             handle = null;
             if (lenient && code == TJERR_WARNING) return new Result(dst, msg);
@@ -254,12 +288,12 @@ final class TurboJpeg {
     }
 
     private String error(MemorySegment handle) throws Throwable {
-        MemorySegment s = (MemorySegment) getErrorStr2.invokeExact(handle);
+        MemorySegment s = (MemorySegment) errorCalls().errorStr2().invokeExact(handle);
         return s.equals(MemorySegment.NULL) ? "unknown TurboJPEG error" : s.reinterpret(1024).getString(0);
     }
 
     private MemorySegment borrow(ConcurrentLinkedQueue<MemorySegment> pool, boolean decompress) {
-        if (!available) throw new IllegalStateException("libturbojpeg is not available: " + description);
+        if (!available) throw new IllegalStateException("libturbojpeg is not available: " + unavailable);
         MemorySegment h = pool.poll();
         if (h != null) {
             pooled.decrementAndGet();
@@ -292,7 +326,7 @@ final class TurboJpeg {
      */
     private void discard(MemorySegment h) {
         try {
-            int ignored = (int) destroy.invokeExact(h);
+            int ignored = (int) errorCalls().destroy().invokeExact(h);
         } catch (Throwable e) {
             throw new IllegalStateException(e);
         }

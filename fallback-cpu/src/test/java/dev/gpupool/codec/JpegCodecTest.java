@@ -39,7 +39,7 @@ class JpegCodecTest {
     @BeforeAll
     static void turboLoaded() {
         // CI installs libturbojpeg0; a silent fall-back to ImageIO would hide every turbo bug below.
-        assertTrue(TurboJpeg.INSTANCE.available, TurboJpeg.INSTANCE.description);
+        assertTrue(TurboJpeg.INSTANCE.available, TurboJpeg.INSTANCE.description());
         assertTrue(Codecs.describe().getFirst().startsWith("jpeg: libjpeg-turbo "), Codecs.describe().getFirst());
     }
 

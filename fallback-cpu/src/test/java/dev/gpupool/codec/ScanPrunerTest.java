@@ -21,7 +21,7 @@ class ScanPrunerTest {
 
     @BeforeAll
     static void turboLoaded() {
-        assertTrue(TJ.available, TJ.description);
+        assertTrue(TJ.available, TJ.description());
     }
 
     static byte[] progressive(PixelBuffer px, int pixelFormat, int subsamp) throws Exception {
