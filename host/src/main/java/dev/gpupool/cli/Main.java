@@ -31,7 +31,7 @@ public final class Main implements Runnable {
             System.exit(USAGE);
         }
         // Only here, not in run(): tests and embedders call run() in a JVM that outlives the command.
-        if (args.length > 0 && args[0].equals("thumbnails")) ThumbnailsCommand.prestartWorkers(args);
+        if (args.length > 0 && args[0].equals("thumbnails")) ThumbnailsCommand.prestart(args);
         int status = run(args);
         ProcessEngine.cancelPrestart(); // left unadopted by a usage error, or a failure before the engine
         System.exit(status);

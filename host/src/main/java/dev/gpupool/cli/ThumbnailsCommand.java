@@ -6,6 +6,7 @@ import dev.gpupool.thumbnail.BatchReport;
 import dev.gpupool.backend.cpu.ProcessEngine;
 import dev.gpupool.codec.OutputFormat;
 import dev.gpupool.job.BoxSize;
+import dev.gpupool.job.ThumbnailJob;
 import dev.gpupool.thumbnail.OutputNames;
 import dev.gpupool.thumbnail.Thumbnailer;
 import picocli.CommandLine;
@@ -72,14 +73,22 @@ final class ThumbnailsCommand implements Callable<Integer> {
     CommandTailOptions tail;
 
     /**
-     * Called with the raw arguments of {@code gpupool thumbnails ...} before they are parsed: when they
-     * leave the {@code cpu} backend possible (no {@code --backend}, or auto or cpu), starts its first
-     * worker JVM now, so that it boots while this JVM parses and probes devices (about 0.15 s on 2 cores,
-     * where the second core had nothing to do meanwhile). The engine adopts it; {@link #call} ends it
-     * when the job goes to another backend, {@link Main#main} when the command ends without it.
+     * Called with the raw arguments of {@code gpupool thumbnails ...} before they are parsed, to use the
+     * second core while this JVM parses and probes devices (about 0.15 s on 2 cores, where it had
+     * nothing to do meanwhile):
+     * <ul>
+     * <li>when they leave the {@code cpu} backend possible (no {@code --backend}, or auto or cpu), starts
+     * its first worker JVM now. The engine adopts it; {@link #call} ends it when the job goes to another
+     * backend, {@link Main#main} when the command ends without it;
+     * <li>with {@code --backend cpu-threads}, which decodes in this JVM, warms that path up on a daemon
+     * thread, as a worker does while it waits for its first task ({@link ThumbnailJob#warmUp}: binding
+     * libjpeg-turbo, whose downcall stubs alone took ~60 ms, and one small image through the job).
+     * </ul>
      * Arguments it cannot read leave everything to the parser.
+     *
+     * @return the warm-up thread it started, or null
      */
-    static void prestartWorkers(String[] args) {
+    static Thread prestart(String[] args) {
         String backend = "auto";
         Integer workers = null;
         try {
@@ -87,7 +96,7 @@ final class ThumbnailsCommand implements Callable<Integer> {
                 String a = args[i];
                 String next = i + 1 < args.length ? args[i + 1] : null;
                 if (a.equals("--")) break;
-                if (a.equals("-h") || a.equals("--help") || a.equals("-V") || a.equals("--version")) return;
+                if (a.equals("-h") || a.equals("--help") || a.equals("-V") || a.equals("--version")) return null;
                 if (a.equals("--backend")) backend = next;
                 else if (a.startsWith("--backend=")) backend = a.substring("--backend=".length());
                 else if (a.equals("-j") || a.equals("--workers")) workers = next == null ? null : Integer.valueOf(next);
@@ -95,10 +104,21 @@ final class ThumbnailsCommand implements Callable<Integer> {
                 else if (a.startsWith("-j") && a.length() > 2) workers = Integer.valueOf(a.substring(a.startsWith("-j=") ? 3 : 2));
             }
         } catch (NumberFormatException e) {
-            return; // the parser will say what is wrong
+            return null; // the parser will say what is wrong
         }
-        if (!("auto".equalsIgnoreCase(backend) || "cpu".equalsIgnoreCase(backend)) || (workers != null && workers < 1)) return;
-        ProcessEngine.prestart(workers != null ? workers : Runtime.getRuntime().availableProcessors());
+        if ("cpu-threads".equalsIgnoreCase(backend)) {
+            return Thread.ofPlatform().daemon().name("gpupool-warm-up").start(() -> {
+                try {
+                    ThumbnailJob.warmUp();
+                } catch (Throwable e) {
+                    // only a head start: the images that need whatever failed report it themselves
+                }
+            });
+        }
+        if (("auto".equalsIgnoreCase(backend) || "cpu".equalsIgnoreCase(backend)) && (workers == null || workers >= 1)) {
+            ProcessEngine.prestart(workers != null ? workers : Runtime.getRuntime().availableProcessors());
+        }
+        return null;
     }
 
     /**
