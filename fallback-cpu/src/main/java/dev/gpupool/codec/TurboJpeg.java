@@ -38,13 +38,14 @@ final class TurboJpeg {
     private final String unavailable;
     private final SymbolLookup lib;
     private final String libName;
-    // Bound at load: the calls of every image. Each distinct function shape costs the JVM a generated
-    // downcall stub (~8 ms of CPU each at start-up, measured), so the calls of the error path are bound
-    // on first use instead (errorCalls).
-    private final MethodHandle initDecompress, initCompress, decompressHeader3, decompress2, compress2, free;
-    /** tjGetErrorStr2, tjGetErrorCode, tjDestroy: bound on first use; guarded by this. */
+    // Loading finds the library and every symbol; binding them (a generated downcall stub per function
+    // shape, ~8 ms of CPU each, measured) waits for the first image that needs them, so that a JVM that
+    // only asks whether the library is there (the host of the cpu backend, for its report) never pays it.
+    // The error path's calls are bound on their own first use.
+    /** The calls of every image, bound on first use; guarded by this (volatile for the lock-free read). */
+    private volatile Calls calls;
+    /** tjGetErrorStr2, tjGetErrorCode, tjDestroy, bound on first use; guarded by this. */
     private ErrorCalls errorCalls;
-    private final int[][] scalingFactors; // {num, denom}, as the library reports them
     private final ConcurrentLinkedQueue<MemorySegment> decompressors = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<MemorySegment> compressors = new ConcurrentLinkedQueue<>();
     /** Compressors that have written a progressive JPEG: reused for progressive output only (see compress). */
@@ -57,41 +58,70 @@ final class TurboJpeg {
         this.unavailable = unavailable;
         lib = null;
         libName = null;
-        initDecompress = initCompress = decompressHeader3 = decompress2 = compress2 = free = null;
-        scalingFactors = new int[0][];
     }
 
-    private TurboJpeg(SymbolLookup lib, String libName) throws Throwable {
-        Linker linker = Linker.nativeLinker();
-        Linker.Option critical = Linker.Option.critical(true);
-        initDecompress = linker.downcallHandle(find(lib, "tjInitDecompress"), FunctionDescriptor.of(ADDRESS));
-        initCompress = linker.downcallHandle(find(lib, "tjInitCompress"), FunctionDescriptor.of(ADDRESS));
-        free = linker.downcallHandle(find(lib, "tjFree"), FunctionDescriptor.ofVoid(ADDRESS));
-        for (String f : ErrorCalls.FUNCTIONS) find(lib, f); // all present, or the library is refused now
-        // int tjDecompressHeader3(tjhandle, const unsigned char *jpegBuf, unsigned long jpegSize,
-        //                         int *width, int *height, int *jpegSubsamp, int *jpegColorspace)
-        decompressHeader3 = linker.downcallHandle(find(lib, "tjDecompressHeader3"),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, ADDRESS), critical);
-        // int tjDecompress2(tjhandle, const unsigned char *jpegBuf, unsigned long jpegSize, unsigned char *dstBuf,
-        //                   int width, int pitch, int height, int pixelFormat, int flags)
-        decompress2 = linker.downcallHandle(find(lib, "tjDecompress2"),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), critical);
-        // int tjCompress2(tjhandle, const unsigned char *srcBuf, int width, int pitch, int height, int pixelFormat,
-        //                 unsigned char **jpegBuf, unsigned long *jpegSize, int jpegSubsamp, int jpegQual, int flags)
-        compress2 = linker.downcallHandle(find(lib, "tjCompress2"),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT), critical);
-        // tjscalingfactor *tjGetScalingFactors(int *numscalingfactors); tjscalingfactor = {int num; int denom;}
-        MethodHandle getScaling = linker.downcallHandle(find(lib, "tjGetScalingFactors"), FunctionDescriptor.of(ADDRESS, ADDRESS), critical);
-        int[] n = new int[1];
-        MemorySegment sf = (MemorySegment) getScaling.invokeExact(MemorySegment.ofArray(n));
-        if (sf.equals(MemorySegment.NULL) || n[0] <= 0) throw new IllegalStateException("tjGetScalingFactors returned none");
-        sf = sf.reinterpret(8L * n[0]);
-        scalingFactors = new int[n[0]][];
-        for (int i = 0; i < n[0]; i++) scalingFactors[i] = new int[]{sf.getAtIndex(JAVA_INT, 2L * i), sf.getAtIndex(JAVA_INT, 2L * i + 1)};
+    private TurboJpeg(SymbolLookup lib, String libName) {
+        for (String f : Calls.FUNCTIONS) find(lib, f); // all present, or the library is refused now
+        for (String f : ErrorCalls.FUNCTIONS) find(lib, f);
         available = true;
         unavailable = null;
         this.lib = lib;
         this.libName = libName;
+    }
+
+    /**
+     * The calls of every image, and the scaling factors {num, denom} the library reports.
+     */
+    private record Calls(MethodHandle initDecompress, MethodHandle initCompress, MethodHandle decompressHeader3,
+                         MethodHandle decompress2, MethodHandle compress2, MethodHandle free, int[][] scalingFactors) {
+        static final String[] FUNCTIONS = {"tjInitDecompress", "tjInitCompress", "tjDecompressHeader3", "tjDecompress2",
+                "tjCompress2", "tjFree", "tjGetScalingFactors"};
+
+        static Calls bind(SymbolLookup lib) throws Throwable {
+            Linker linker = Linker.nativeLinker();
+            Linker.Option critical = Linker.Option.critical(true);
+            MethodHandle initDecompress = linker.downcallHandle(find(lib, "tjInitDecompress"), FunctionDescriptor.of(ADDRESS));
+            MethodHandle initCompress = linker.downcallHandle(find(lib, "tjInitCompress"), FunctionDescriptor.of(ADDRESS));
+            // int tjDecompressHeader3(tjhandle, const unsigned char *jpegBuf, unsigned long jpegSize,
+            //                         int *width, int *height, int *jpegSubsamp, int *jpegColorspace)
+            MethodHandle header = linker.downcallHandle(find(lib, "tjDecompressHeader3"),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, ADDRESS), critical);
+            // int tjDecompress2(tjhandle, const unsigned char *jpegBuf, unsigned long jpegSize, unsigned char *dstBuf,
+            //                   int width, int pitch, int height, int pixelFormat, int flags)
+            MethodHandle decompress2 = linker.downcallHandle(find(lib, "tjDecompress2"),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), critical);
+            // int tjCompress2(tjhandle, const unsigned char *srcBuf, int width, int pitch, int height, int pixelFormat,
+            //                 unsigned char **jpegBuf, unsigned long *jpegSize, int jpegSubsamp, int jpegQual, int flags)
+            MethodHandle compress2 = linker.downcallHandle(find(lib, "tjCompress2"),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT), critical);
+            MethodHandle free = linker.downcallHandle(find(lib, "tjFree"), FunctionDescriptor.ofVoid(ADDRESS));
+            // tjscalingfactor *tjGetScalingFactors(int *numscalingfactors); tjscalingfactor = {int num; int denom;}
+            MethodHandle getScaling = linker.downcallHandle(find(lib, "tjGetScalingFactors"), FunctionDescriptor.of(ADDRESS, ADDRESS), critical);
+            int[] n = new int[1];
+            MemorySegment sf = (MemorySegment) getScaling.invokeExact(MemorySegment.ofArray(n));
+            if (sf.equals(MemorySegment.NULL) || n[0] <= 0) throw new IllegalStateException("tjGetScalingFactors returned none");
+            sf = sf.reinterpret(8L * n[0]);
+            int[][] factors = new int[n[0]][];
+            for (int i = 0; i < n[0]; i++) factors[i] = new int[]{sf.getAtIndex(JAVA_INT, 2L * i), sf.getAtIndex(JAVA_INT, 2L * i + 1)};
+            return new Calls(initDecompress, initCompress, header, decompress2, compress2, free, factors);
+        }
+    }
+
+    private Calls calls() {
+        Calls c = calls;
+        return c != null ? c : bind();
+    }
+
+    private synchronized Calls bind() {
+        if (!available) throw new IllegalStateException("libturbojpeg is not available: " + unavailable);
+        if (calls == null) {
+            try {
+                calls = Calls.bind(lib);
+            } catch (Throwable e) {
+                throw new IllegalStateException("cannot bind " + libName + ": " + e.getMessage(), e);
+            }
+        }
+        return calls;
     }
 
     /** The error path's calls, bound together on first use. */
@@ -167,7 +197,7 @@ final class TurboJpeg {
         try {
             int[] out = new int[4];
             MemorySegment o = MemorySegment.ofArray(out);
-            int rc = (int) decompressHeader3.invokeExact(h, MemorySegment.ofArray(jpeg), (long) jpeg.length,
+            int rc = (int) calls().decompressHeader3().invokeExact(h, MemorySegment.ofArray(jpeg), (long) jpeg.length,
                     o, o.asSlice(4), o.asSlice(8), o.asSlice(12));
             if (rc != 0) {
                 String msg = error(h);
@@ -204,7 +234,7 @@ final class TurboJpeg {
         // size that M/8 does not divide (TJSCALED rounds up) costs no quality.
         int[] smallest = null;
         long smallestW = Long.MAX_VALUE;
-        for (int[] f : scalingFactors) {
+        for (int[] f : calls().scalingFactors()) {
             if (f[0] >= f[1]) continue;
             int sw = scaled(w, f), sh = scaled(h, f);
             if (sw < minW || sh < minH) continue;
@@ -231,7 +261,7 @@ final class TurboJpeg {
         MemorySegment handle = borrow(decompressors, true);
         try {
             int flags = TJFLAG_ACCURATEDCT | (lenient ? 0 : TJFLAG_STOPONWARNING);
-            int rc = (int) decompress2.invokeExact(handle, MemorySegment.ofArray(jpeg), (long) jpeg.length,
+            int rc = (int) calls().decompress2().invokeExact(handle, MemorySegment.ofArray(jpeg), (long) jpeg.length,
                     MemorySegment.ofArray(dst), w, w * channels, h, pixelFormat, flags);
             if (rc == 0) return new Result(dst, null);
             String msg = error(handle);
@@ -262,7 +292,7 @@ final class TurboJpeg {
         long[] out = new long[2]; // unsigned char *jpegBuf (library-allocated), unsigned long jpegSize
         try {
             MemorySegment o = MemorySegment.ofArray(out);
-            int rc = (int) compress2.invokeExact(handle, MemorySegment.ofArray(src), w, w * channels, h, pixelFormat,
+            int rc = (int) calls().compress2().invokeExact(handle, MemorySegment.ofArray(src), w, w * channels, h, pixelFormat,
                     o, o.asSlice(8), subsamp, quality, flags);
             if (rc != 0) {
                 String msg = error(handle);
@@ -277,7 +307,7 @@ final class TurboJpeg {
             throw new IllegalStateException(e);
         } finally {
             try {
-                if (out[0] != 0) free.invokeExact(MemorySegment.ofAddress(out[0]));
+                if (out[0] != 0) calls().free().invokeExact(MemorySegment.ofAddress(out[0]));
             } catch (Throwable e) {
                 throw new IllegalStateException(e);
             }
@@ -300,8 +330,8 @@ final class TurboJpeg {
             return h;
         }
         try {
-            if (decompress) h = (MemorySegment) initDecompress.invokeExact();
-            else h = (MemorySegment) initCompress.invokeExact();
+            if (decompress) h = (MemorySegment) calls().initDecompress().invokeExact();
+            else h = (MemorySegment) calls().initCompress().invokeExact();
         } catch (Throwable e) {
             throw new IllegalStateException(e);
         }
