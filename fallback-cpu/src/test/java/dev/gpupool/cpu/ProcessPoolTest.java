@@ -229,6 +229,14 @@ class ProcessPoolTest {
         start(1);
         assertEquals(Long.toString(1L << 30), get(pool.submit(req("env:MALLOC_TRIM_THRESHOLD_"))));
         assertEquals(Long.toString(32L << 20), get(pool.submit(req("env:MALLOC_MMAP_THRESHOLD_"))));
+        assertEquals("0", get(pool.submit(req("env:MALLOC_MMAP_MAX_"))), "larger blocks stay in the heap too");
+    }
+
+    @Test
+    void aWorkersMemoryShareBoundsWhatGlibcKeepsAndLargeBlocksStillStayInTheHeap() throws Exception {
+        pool = ProcessPool.start(ProcessPool.Options.of(ScriptHandler.class).workers(1).startupCache(false).jvmOptions("-Xmx256m"));
+        assertEquals(Long.toString(16L << 20), get(pool.submit(req("env:MALLOC_TRIM_THRESHOLD_"))), "a sixteenth of its heap");
+        assertEquals("0", get(pool.submit(req("env:MALLOC_MMAP_MAX_"))));
     }
 
     @Test
