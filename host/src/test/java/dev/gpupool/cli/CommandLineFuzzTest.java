@@ -46,6 +46,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  *   <li>nothing is written outside {@code -o}'s directory, but the {@code --report} and {@code --trace}
  *       files the command line itself names.</li>
  * </ul>
+ * Unless the command line sets {@code --max-pixels} itself, the harness gives it {@link #MAX_PIXELS}: a
+ * run is to end, not to do heavy work. {@code -s 10000 --upscale} asks for two 75 MP thumbnails of the
+ * 40x30 inputs, which took longer than {@link #RUN_LIMIT_S} s under Jazzer's instrumentation on 2 busy
+ * cores (found by CI's fuzzing): the work asked for, not a hang. With the cap those are refused at once.
  * Without {@code JAZZER_FUZZ} (a plain {@code mvn test}) the fuzz test replays its seeds in
  * {@code src/test/resources/dev/gpupool/cli/CommandLineFuzzTestInputs/commandLine/} and any finding saved
  * there; in CI ({@code CI=true}, host's POM) it fuzzes for {@code maxDuration}. {@link #seededRandomPass}
@@ -57,6 +61,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class CommandLineFuzzTest {
     static final int RUN_LIMIT_S = 30;
+    /** The {@code --max-pixels} the harness adds (the default, 179 MP, lets an upscale ask for minutes of work). */
+    static final String MAX_PIXELS = "4000000";
     static final int PASS_SECONDS = 20;
     /** Ends the command line's part of a fuzz input; what follows is the list file's lines. */
     static final int LIST_START = 0xFF;
@@ -179,6 +185,8 @@ class CommandLineFuzzTest {
             boolean names = List.of("-o", "--out", "--report", "--trace").contains(previous) && !a.equals("-") && !option;
             args.add(names ? dir.resolve(a).toString() : a.startsWith("-oo") ? "-o" + dir.resolve(a.substring(2)) : relativeToCase(a, dir));
         }
+        // Right after the command, before any "--" that would make it an input.
+        if (args.stream().noneMatch(a -> a.startsWith("--max-pixels"))) args.addAll(1, List.of("--max-pixels", MAX_PIXELS));
         boolean harnessReport = args.stream().noneMatch(a -> a.startsWith("--report"));
         Path report = dir.resolve("harness-report.json");
         if (harnessReport) args.addAll(List.of("--report", report.toString()));
