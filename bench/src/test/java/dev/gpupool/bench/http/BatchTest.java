@@ -75,24 +75,18 @@ class BatchTest {
     }
 
     @Test
-    void blockingClientRetriesEvery503OnceAndReadsEveryBody() throws Exception {
-        Fake f = new Fake();
-        Batch.Result r = Batch.run(blocking(f), uris(40), 8);
-        assertEquals(expectedBytes(40), r.bytes());
-        assertEquals(4, r.retries());
-        assertEquals(44, r.exchanges());
-        assertEquals(2, f.tries.get(URI.create("http://127.0.0.1:1/p30.jpg")).get());
-        assertEquals(1, f.tries.get(URI.create("http://127.0.0.1:1/p31.jpg")).get());
-        assertEquals(Set.of("HTTP/1.1"), r.versions());
-    }
-
-    @Test
-    void asyncClientRetriesEvery503OnceAndReadsEveryBody() throws Exception {
-        Fake f = new Fake();
-        Batch.Result r = Batch.run(async(f), uris(40), 8);
-        assertEquals(expectedBytes(40), r.bytes());
-        assertEquals(4, r.retries());
-        assertEquals(44, r.exchanges());
+    void eachKindOfClientRetriesEvery503OnceAndReadsEveryBody() throws Exception {
+        for (String kind : List.of("blocking", "async")) {
+            Fake f = new Fake();
+            Client client = kind.equals("blocking") ? blocking(f) : async(f);
+            Batch.Result r = Batch.run(client, uris(40), 8);
+            assertEquals(expectedBytes(40), r.bytes(), kind);
+            assertEquals(4, r.retries(), kind);
+            assertEquals(44, r.exchanges(), kind);
+            assertEquals(2, f.tries.get(URI.create("http://127.0.0.1:1/p30.jpg")).get(), kind);
+            assertEquals(1, f.tries.get(URI.create("http://127.0.0.1:1/p31.jpg")).get(), kind);
+            assertEquals(Set.of("HTTP/1.1"), r.versions(), kind);
+        }
     }
 
     @Test
