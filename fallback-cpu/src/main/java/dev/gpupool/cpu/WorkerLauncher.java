@@ -165,8 +165,10 @@ final class WorkerLauncher {
         // The environment's settings win (the launcher script exports the 1 GiB defaults), unless the
         // worker's memory share asks for less: a budget is an upper bound.
         if (malloc == MALLOC_TUNING) MALLOC_TUNING.forEach(pb.environment()::putIfAbsent);
-        else malloc.forEach((k, v) -> pb.environment().merge(k, v, WorkerLauncher::smaller));
-        pb.environment().putIfAbsent("MALLOC_MMAP_MAX_", MALLOC_TUNING.get("MALLOC_MMAP_MAX_")); // not a size: no share bounds it
+        else {
+            malloc.forEach((k, v) -> pb.environment().merge(k, v, WorkerLauncher::smaller));
+            pb.environment().putIfAbsent("MALLOC_MMAP_MAX_", MALLOC_TUNING.get("MALLOC_MMAP_MAX_")); // a count, not a size: no share bounds it
+        }
         Process p = pb.start();
         return new Started(p, WorkerStderr.follow(p, trainingOutput == null));
     }
